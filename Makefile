@@ -1,0 +1,38 @@
+# The two commands: `make run` (set up and serve on http://127.0.0.1:8000) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
+
+.PHONY: run test setup migrate demo lint bench clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+migrate: setup
+	$(DEV) $(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(DEV) $(PY) manage.py load_demo
+
+run: demo
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run
+
+test: lint
+	$(DEV) $(VENV)/bin/pytest -n $${PYTEST_WORKERS:-auto} $(PYTEST_ARGS)
+
+bench: migrate
+	$(DEV) $(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import path
+
+admin.site.site_header = "Casualty Tracker — editors"
+admin.site.site_title = "Casualty Tracker admin"
+admin.site.index_title = "Records"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,174 @@
+"""The controlled vocabularies of the tracker: stable lowercase values, readable labels.
+
+Where a scale has definitions (grades, precisions), they live here once and are
+shown on the methodology page and wherever the value appears.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    IN_REVIEW = "in_review", _("in review")
+    PUBLISHED = "published", _("published")
+    RETRACTED = "retracted", _("retracted")
+
+
+class Grade(models.TextChoices):
+    CONFIRMED = "confirmed", _("confirmed")
+    FAIR = "fair", _("fair")
+    WEAK = "weak", _("weak")
+    CONTESTED = "contested", _("contested")
+    DISCOUNTED = "discounted", _("discounted")
+
+
+GRADE_DEFINITIONS = {
+    Grade.CONFIRMED: _("A belligerent has accepted responsibility for the civilian harm."),
+    Grade.FAIR: _(
+        "Two or more credible sources report it, and a belligerent's action nearby is likely or confirmed."
+    ),
+    Grade.WEAK: _("A single source reports it, even one with significant detail."),
+    Grade.CONTESTED: _(
+        "Competing claims of responsibility: several belligerents, or casualties also attributed to other forces."
+    ),
+    Grade.DISCOUNTED: _(
+        "On review the dead were most likely combatants, or another party was most likely responsible."
+    ),
+}
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("exact day")
+    DAYS = "days", _("within a few days")
+    WEEK = "week", _("week")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+
+
+DATE_PRECISION_DEFINITIONS = {
+    DatePrecision.DAY: _("The day is known."),
+    DatePrecision.DAYS: _("The event happened within a range of two to six days, from start to end date."),
+    DatePrecision.WEEK: _("Only the week is known."),
+    DatePrecision.MONTH: _("Only the month is known (or a range of 8 to 30 days)."),
+    DatePrecision.YEAR: _("Only the year is known (a range of more than a month)."),
+}
+
+
+class GeoPrecision(models.TextChoices):
+    EXACT = "exact", _("exact location")
+    WITHIN_100M = "within_100m", _("within 100 m")
+    STREET = "street", _("street or landmark")
+    NEIGHBOURHOOD = "neighbourhood", _("neighbourhood")
+    TOWN = "town", _("village or town")
+    CITY = "city", _("city")
+    DISTRICT = "district", _("district")
+    PROVINCE = "province", _("province")
+    COUNTRY = "country", _("country")
+
+
+GEO_PRECISION_DEFINITIONS = {
+    GeoPrecision.EXACT: _("The coordinates mark the exact site."),
+    GeoPrecision.WITHIN_100M: _("The site is within about 100 metres of the point."),
+    GeoPrecision.STREET: _("The point is the street or landmark named by the sources."),
+    GeoPrecision.NEIGHBOURHOOD: _("Known to neighbourhood level; the point is the neighbourhood."),
+    GeoPrecision.TOWN: _("Known to the village or town; the point is its centre."),
+    GeoPrecision.CITY: _("Known to the city; the point is its centre."),
+    GeoPrecision.DISTRICT: _("Known to the district (second-order division) or within about 25 km."),
+    GeoPrecision.PROVINCE: _("Known to the province (first-order division) only."),
+    GeoPrecision.COUNTRY: _("Known to the country only."),
+}
+
+
+class EventType(models.TextChoices):
+    AIRSTRIKE = "airstrike", _("airstrike")
+    DRONE_STRIKE = "drone_strike", _("drone strike")
+    SHELLING = "shelling", _("shelling / artillery")
+    GROUND_RAID = "ground_raid", _("ground raid")
+    EXPLOSION = "explosion", _("explosion")
+    GUNFIRE = "gunfire", _("gunfire")
+    OTHER = "other", _("other")
+
+
+class BelligerentRole(models.TextChoices):
+    ALLEGED = "alleged", _("alleged")
+    ACKNOWLEDGED = "acknowledged", _("acknowledged")
+
+
+class ActorKind(models.TextChoices):
+    STATE_FORCES = "state_forces", _("state armed forces")
+    COALITION = "coalition", _("coalition")
+    NON_STATE = "non_state", _("non-state armed group")
+    GOVERNMENT = "government", _("government or official body")
+    OTHER = "other", _("other")
+
+
+class Outcome(models.TextChoices):
+    KILLED = "killed", _("killed")
+    INJURED = "injured", _("injured")
+    MISSING = "missing", _("missing")
+
+
+class Group(models.TextChoices):
+    CIVILIANS = "civilians", _("civilians")
+    CHILDREN = "children", _("children")
+    WOMEN = "women", _("women")
+    MEN = "men", _("men")
+    COMBATANTS = "combatants", _("combatants")
+    UNDETERMINED = "undetermined", _("undetermined")
+
+
+class Basis(models.TextChoices):
+    REPORTED = "reported", _("reported by a source")
+    CONCEDED = "conceded", _("conceded by a belligerent")
+    ESTIMATE = "estimate", _("the tracker's own estimate")
+
+
+class Qualifier(models.TextChoices):
+    EXACT = "exact", _("exactly")
+    AT_LEAST = "at_least", _("at least")
+    MORE_THAN = "more_than", _("more than")
+    UP_TO = "up_to", _("up to")
+    ABOUT = "about", _("about")
+    BETWEEN = "between", _("between")
+    UNQUANTIFIED = "unquantified", _("no number given")
+
+
+class Stance(models.TextChoices):
+    ACKNOWLEDGES_STRIKE = "acknowledges_strike", _("acknowledges strike")
+    DENIES = "denies", _("denies")
+    INVESTIGATING = "investigating", _("investigating")
+    CREDIBLE = "credible", _("assessed credible")
+    NOT_CREDIBLE = "not_credible", _("assessed not credible")
+    DUPLICATE = "duplicate", _("duplicate of another case")
+    NO_COMMENT = "no_comment", _("no comment")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("female")
+    MALE = "male", _("male")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class AgeBand(models.TextChoices):
+    CHILD = "child", _("child (under 18)")
+    ADULT = "adult", _("adult")
+    ELDERLY = "elderly", _("elderly (65 and over)")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("public")
+    PRIVATE = "private", _("private (never leaves the admin)")
+
+
+class Dataset(models.TextChoices):
+    UCDP_GED = "ucdp_ged", _("UCDP GED")
+    AIRWARS = "airwars", _("Airwars")
+    ACLED = "acled", _("ACLED")
+    OTHER = "other", _("other")
+
+
+DATASET_URLS = {
+    Dataset.UCDP_GED: "https://ucdp.uu.se/event/{identifier}",
+}

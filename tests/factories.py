@@ -1,0 +1,128 @@
+"""One factory per model; incidents are drafts by default."""
+
+import datetime
+
+import factory
+from django.utils.text import slugify
+
+from incidents import choices
+from incidents.models import (
+    Actor,
+    AggregateClaim,
+    BelligerentRoleLink,
+    CasualtyFigure,
+    Conflict,
+    ExternalIdentifier,
+    Incident,
+    OfficialStatement,
+    Victim,
+)
+from sources.models import Report, Source
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    name = factory.Sequence(lambda n: f"Outlet {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Report
+
+    source = factory.SubFactory(SourceFactory)
+    title = factory.Sequence(lambda n: f"Report {n}")
+    url = factory.Sequence(lambda n: f"https://news.example.org/story/{n}")
+    published_on = datetime.date(2017, 3, 25)
+
+
+class ConflictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Conflict
+
+    name = factory.Sequence(lambda n: f"Conflict {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+
+
+class ActorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Actor
+
+    name = factory.Sequence(lambda n: f"Force {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+
+
+class IncidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Incident
+
+    title = factory.Sequence(lambda n: f"Strike {n}")
+    date_start = datetime.date(2017, 3, 17)
+    country = "IQ"
+    admin1 = "Nineveh"
+    locality = "Mosul"
+    latitude = 36.34
+    longitude = 43.13
+    event_type = choices.EventType.AIRSTRIKE
+    status = choices.Status.DRAFT
+
+
+class BelligerentRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BelligerentRoleLink
+
+    incident = factory.SubFactory(IncidentFactory)
+    actor = factory.SubFactory(ActorFactory)
+
+
+class ExternalIdentifierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExternalIdentifier
+
+    incident = factory.SubFactory(IncidentFactory)
+    dataset = choices.Dataset.UCDP_GED
+    identifier = factory.Sequence(lambda n: str(900000 + n))
+
+
+class FigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CasualtyFigure
+
+    incident = factory.SubFactory(IncidentFactory)
+    report = factory.SubFactory(ReportFactory)
+    attributed_to = "residents"
+    count_min = 10
+    count_max = 10
+
+
+class StatementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OfficialStatement
+
+    incident = factory.SubFactory(IncidentFactory)
+    issuer = factory.SubFactory(ActorFactory)
+    stated_on = datetime.date(2017, 3, 25)
+    stance = choices.Stance.INVESTIGATING
+    report = factory.SubFactory(ReportFactory)
+
+
+class AggregateClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AggregateClaim
+
+    report = factory.SubFactory(ReportFactory)
+    period_start = datetime.date(2017, 3, 1)
+    period_end = datetime.date(2017, 3, 31)
+    area = "Iraq and Syria"
+    count_min = 1000
+    count_max = 1000
+
+
+class VictimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Victim
+
+    incident = factory.SubFactory(IncidentFactory)
+    name = factory.Sequence(lambda n: f"Person {n}")
