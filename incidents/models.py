@@ -158,10 +158,12 @@ class Incident(models.Model):
         help_text=_("Highest maximum among the non-excluded reported civilian-death claims (an open claim counts its minimum). Derived."),
     )
     conceded_killed_min = models.PositiveIntegerField(
-        null=True, blank=True, editable=False, help_text=_("Civilian deaths conceded by a belligerent, lower bound of the latest concession. Derived."),
+        null=True, blank=True, editable=False,
+        help_text=_("Civilian deaths conceded by a belligerent, lower bound of the latest concession. Derived."),
     )
     conceded_killed_max = models.PositiveIntegerField(
-        null=True, blank=True, editable=False, help_text=_("Civilian deaths conceded by a belligerent, upper bound of the latest concession. Derived."),
+        null=True, blank=True, editable=False,
+        help_text=_("Civilian deaths conceded by a belligerent, upper bound of the latest concession. Derived."),
     )
     reported_injured_min = models.PositiveIntegerField(
         null=True, blank=True, editable=False, help_text=_("Lowest minimum among the reported civilian-injury claims. Derived."),
@@ -592,7 +594,8 @@ class Victim(models.Model):
     sex = models.CharField(max_length=8, choices=choices.Sex, default=choices.Sex.UNKNOWN, help_text=_("Sex, if known."))
     age = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("Age in years, if known."))
     age_band = models.CharField(
-        max_length=8, choices=choices.AgeBand, default=choices.AgeBand.UNKNOWN, help_text=_("Child, adult or elderly, if the exact age is not known."),
+        max_length=8, choices=choices.AgeBand, default=choices.AgeBand.UNKNOWN,
+        help_text=_("Child, adult or elderly, if the exact age is not known."),
     )
     outcome = models.CharField(
         max_length=16, choices=choices.Outcome, default=choices.Outcome.KILLED, help_text=_("Killed, injured or missing."),

@@ -1,0 +1,191 @@
+"""The reference case, entered faithfully: one news report covering three incidents.
+
+`data/seed/mosul-airstrike-article.txt` is stored as the report's text, so every
+quote below is checked against it when saved. Each figure the article states is
+its own claim; nothing is invented: where the article gives no number ("scores",
+"at least some"), the claim has none; where it gives no place or day, the
+precision says so.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+
+from sources.choices import ReportKind, SourceKind
+from sources.models import Report, Source
+
+from . import choices
+from .models import (
+    Actor,
+    AggregateClaim,
+    BelligerentRoleLink,
+    CasualtyFigure,
+    Conflict,
+    ExternalIdentifier,
+    Incident,
+    OfficialStatement,
+)
+from .services import deferred_recompute
+
+ARTICLE_PATH = settings.DATA_DIR / "seed" / "mosul-airstrike-article.txt"
+ARTICLE_TITLE = "U.S. military acknowledges strike on Mosul site where more than 100 were allegedly killed"
+ARTICLE_DATE = datetime.date(2017, 3, 25)  # "acknowledged for the first time Saturday": Saturday 25 March 2017
+
+
+def _saved(obj):
+    """Validate like the admin does (constraints and quote checks), then save."""
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def _actor(name, slug, kind, parent=None, country=""):
+    actor, _ = Actor.objects.get_or_create(
+        slug=slug, defaults={"name": name, "kind": kind, "parent": parent, "country": country},
+    )
+    return actor
+
+
+def _conflict(name, slug, description):
+    conflict, _ = Conflict.objects.get_or_create(slug=slug, defaults={"name": name, "description": description})
+    return conflict
+
+
+@transaction.atomic
+def load_reference_article() -> Report:
+    """Enter the reference article, its three incidents, figures, statements and aggregate claim (once)."""
+    existing = Report.objects.filter(title=ARTICLE_TITLE, published_on=ARTICLE_DATE).first()
+    if existing:
+        return existing
+
+    wapo, _ = Source.objects.get_or_create(
+        slug="washington-post",
+        defaults={"name": "The Washington Post", "kind": SourceKind.NEWS_OUTLET, "country": "US", "language": "en",
+                  "homepage": "https://www.washingtonpost.com/"},
+    )
+    # Airwars is named as the claimant of the aggregate figure; UCDP rows cite its reports too.
+    Source.objects.get_or_create(
+        slug="airwars",
+        defaults={"name": "Airwars", "kind": SourceKind.MONITORING_GROUP, "country": "GB", "language": "en",
+                  "homepage": "https://airwars.org/",
+                  "description": "U.K.-based group monitoring civilian harm from military action."},
+    )
+    report = _saved(Report(
+        source=wapo, title=ARTICLE_TITLE, published_on=ARTICLE_DATE, language="en", author="Missy Ryan",
+        kind=ReportKind.ARTICLE, text=ARTICLE_PATH.read_text(encoding="utf-8"),
+        notes="Text as held in the project's reference file; the same story ran in syndication on 25-26 March 2017.",
+    ))
+
+    coalition = _actor("CJTF-OIR (US-led coalition)", "cjtf-oir", choices.ActorKind.COALITION)
+    us_forces = _actor("US forces", "us-forces", choices.ActorKind.STATE_FORCES, parent=coalition, country="US")
+    _actor("Iraqi security forces", "iraqi-security-forces", choices.ActorKind.STATE_FORCES, country="IQ")
+    iraq = _conflict("Coalition vs ISIS — Iraq", "coalition-vs-isis-iraq", "The US-led coalition's air campaign against ISIS in Iraq.")
+    syria = _conflict("Coalition vs ISIS — Syria", "coalition-vs-isis-syria", "The US-led coalition's air campaign against ISIS in Syria.")
+    yemen = _conflict("US counter-terrorism — Yemen", "us-counter-terrorism-yemen", "US strikes and raids in Yemen.")
+
+    with deferred_recompute():
+        _mosul(report, iraq, coalition, us_forces)
+        _syria_mosque(report, syria, us_forces)
+        _yemen_raid(report, yemen, us_forces)
+        _saved(AggregateClaim(
+            report=report, actor=coalition, attributed_to="Airwars", basis=choices.Basis.REPORTED,
+            outcome=choices.Outcome.KILLED, group=choices.Group.CIVILIANS, count_min=1000, count_max=1000,
+            qualifier=choices.Qualifier.ABOUT, stated_on=ARTICLE_DATE,
+            period_start=datetime.date(2017, 3, 1), period_end=datetime.date(2017, 3, 31),
+            area="Iraq and Syria", countries="IQ,SY", status=choices.Status.PUBLISHED,
+            quote="1,000 civilians have died this month alone in strikes by the U.S.-led coalition in Iraq and Syria",
+        ))
+    return report
+
+
+def _figure(incident, report, **fields):
+    fields.setdefault("stated_on", ARTICLE_DATE)
+    return _saved(CasualtyFigure(incident=incident, report=report, **fields))
+
+
+def _mosul(report, conflict, coalition, us_forces):
+    mosul = _saved(Incident(
+        title="Airstrike on Mosul al-Jadida, west Mosul",
+        summary=(
+            "On 17 March 2017 a coalition airstrike hit the Mosul al-Jadida neighbourhood of west Mosul. "
+            "Residents say more than 100 people were killed in a single event; Iraqi rescue officials had pulled "
+            "83 bodies from a destroyed building by 25 March, with excavation unfinished. The coalition "
+            "acknowledged striking the location and the U.S. military opened an initial investigation."
+        ),
+        date_start=datetime.date(2017, 3, 17), date_precision=choices.DatePrecision.DAY,
+        country="IQ", admin1="Nīnawá", admin2="Mosul", locality="Mosul", neighbourhood="Mosul al-Jadida",
+        place_name_ar="الموصل الجديدة",
+        # UCDP's point for the event is Mosul town: the coordinates are the city's, not the building's.
+        latitude="36.335000", longitude="43.118889", geo_precision=choices.GeoPrecision.CITY,
+        event_type=choices.EventType.AIRSTRIKE, conflict=conflict,
+        grade=choices.Grade.FAIR, status=choices.Status.PUBLISHED,
+    ))
+    BelligerentRoleLink.objects.create(incident=mosul, actor=coalition, role=choices.BelligerentRole.ACKNOWLEDGED)
+    BelligerentRoleLink.objects.create(incident=mosul, actor=us_forces, role=choices.BelligerentRole.ACKNOWLEDGED)
+    ExternalIdentifier.objects.create(incident=mosul, dataset=choices.Dataset.UCDP_GED, identifier="238475")
+    _figure(mosul, report, attributed_to="residents", qualifier=choices.Qualifier.MORE_THAN, count_min=101,
+            quote="residents say more than 100 people were killed in a single event")
+    _figure(mosul, report, attributed_to="residents", qualifier=choices.Qualifier.EXACT, count_min=137, count_max=137,
+            quote="residents claim a strike killed 137 civilians")
+    _figure(mosul, report, attributed_to="Iraqi officials working on the rescue", qualifier=choices.Qualifier.AT_LEAST,
+            count_min=83, quote="Iraqi officials working on the rescue said they had pulled 83 bodies … by sundown Saturday")
+    for group in (choices.Group.WOMEN, choices.Group.CHILDREN):
+        _figure(mosul, report, attributed_to="Iraqi officials working on the rescue", group=group,
+                qualifier=choices.Qualifier.UNQUANTIFIED, quote="83 bodies — including many women and children")
+    _saved(OfficialStatement(
+        incident=mosul, issuer=coalition, stated_on=ARTICLE_DATE, stance=choices.Stance.ACKNOWLEDGES_STRIKE, report=report,
+        quote="at the location corresponding to allegations of civilian casualties",
+        summary="An initial review showed the coalition struck ISIS fighters and equipment in west Mosul, at the "
+                "request of Iraqi forces, at the location of the allegations. Civilian casualties not conceded.",
+    ))
+    _saved(OfficialStatement(
+        incident=mosul, issuer=us_forces, stated_on=ARTICLE_DATE, stance=choices.Stance.INVESTIGATING, report=report,
+        quote="The U.S. military is conducting an initial investigation into the incident.",
+        summary="An initial investigation is under way.",
+    ))
+    return mosul
+
+
+def _syria_mosque(report, conflict, us_forces):
+    mosque = _saved(Incident(
+        title="Strike on a mosque in Syria",
+        summary=(
+            "A separate attack in March 2017, alleged to have killed scores of civilians at a mosque in Syria, "
+            "which the U.S. military is investigating. The article gives neither the day nor the place."
+        ),
+        date_start=datetime.date(2017, 3, 1), date_end=datetime.date(2017, 3, 25),
+        date_precision=choices.DatePrecision.MONTH, country="SY", geo_precision=choices.GeoPrecision.COUNTRY,
+        event_type=choices.EventType.AIRSTRIKE, event_type_inferred=True, conflict=conflict,
+        grade=choices.Grade.WEAK, status=choices.Status.PUBLISHED,
+    ))
+    BelligerentRoleLink.objects.create(incident=mosque, actor=us_forces, role=choices.BelligerentRole.ALLEGED)
+    _figure(mosque, report, attributed_to="allegations cited by the U.S. military", qualifier=choices.Qualifier.UNQUANTIFIED,
+            quote="alleged to have killed scores of civilians at a mosque in Syria")
+    _saved(OfficialStatement(
+        incident=mosque, issuer=us_forces, stated_on=ARTICLE_DATE, stance=choices.Stance.INVESTIGATING, report=report,
+        quote="the U.S. military is now investigating a separate attack this month",
+        summary="The U.S. military is investigating the attack.",
+    ))
+
+
+def _yemen_raid(report, conflict, us_forces):
+    raid = _saved(Incident(
+        title="Navy SEAL raid in Yemen",
+        summary=(
+            "A U.S. Navy SEAL raid in Yemen in January 2017 in which military leaders have acknowledged "
+            "the death of at least some civilians. The article gives neither the day nor the place."
+        ),
+        date_start=datetime.date(2017, 1, 1), date_end=datetime.date(2017, 1, 31),
+        date_precision=choices.DatePrecision.MONTH, country="YE", geo_precision=choices.GeoPrecision.COUNTRY,
+        event_type=choices.EventType.GROUND_RAID, conflict=conflict,
+        grade=choices.Grade.CONFIRMED, status=choices.Status.PUBLISHED,
+    ))
+    BelligerentRoleLink.objects.create(incident=raid, actor=us_forces, role=choices.BelligerentRole.ACKNOWLEDGED)
+    statement = _saved(OfficialStatement(
+        incident=raid, issuer=us_forces, stated_on=ARTICLE_DATE, stance=choices.Stance.CREDIBLE, report=report,
+        quote="Military leaders have also acknowledged the death of at least some civilians in a Navy SEAL raid in Yemen",
+        summary="Civilian deaths acknowledged, without a number (date of the acknowledgement: as reported by 25 March 2017).",
+    ))
+    _figure(raid, report, statement=statement, basis=choices.Basis.CONCEDED, attributed_to="U.S. military leaders",
+            qualifier=choices.Qualifier.UNQUANTIFIED, quote="acknowledged the death of at least some civilians")
