@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -57,6 +58,9 @@ class Conflict(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("conflict_detail", args=[self.slug])
+
 
 class Actor(models.Model):
     name = models.CharField(max_length=200, unique=True, help_text=_("Name of the belligerent or official body."))
@@ -81,6 +85,9 @@ class Actor(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("belligerent_detail", args=[self.slug])
 
 
 class Incident(models.Model):
@@ -279,6 +286,9 @@ class Incident(models.Model):
         if not self.code:
             self.code = f"{CODE_PREFIX}-{self.pk:06d}"
             type(self).objects.filter(pk=self.pk).update(code=self.code)
+
+    def get_absolute_url(self):
+        return reverse("incident_detail", args=[self.code])
 
     def clean(self):
         super().clean()

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -49,6 +50,10 @@ class Source(models.Model):
 
     def __str__(self):
         return f"{self.name} (confidential)" if self.is_confidential else self.name
+
+    def get_absolute_url(self):
+        """Confidential sources have no public page."""
+        return "" if self.is_confidential else reverse("source_detail", args=[self.slug])
 
     @property
     def public_name(self) -> str:

@@ -1,0 +1,78 @@
+"""How numbers, dates and places read on every public surface: written once, here."""
+
+import datetime
+
+from django.utils.formats import date_format
+
+from . import choices
+
+UNKNOWN = "Unknown"
+
+
+def format_range(low: int | None, high: int | None) -> str:
+    """A figure range for readers: nothing known → "Unknown"; min = max → one number; open max → "101+"."""
+    if low is None and high is None:
+        return UNKNOWN
+    if high is None:
+        return f"{low:,}+"
+    if low is None:
+        return f"up to {high:,}"
+    return f"{low:,}" if low == high else f"{low:,}–{high:,}"
+
+
+def format_claim(claim) -> str:
+    """One claim's number as it was phrased: "more than 100", "at least 83", "137", "no number given"."""
+    low, high, qualifier = claim.count_min, claim.count_max, claim.qualifier
+    if qualifier == choices.Qualifier.UNQUANTIFIED or (low is None and high is None):
+        return "no number given"
+    if qualifier == choices.Qualifier.MORE_THAN and low is not None and high is None:
+        return f"more than {low - 1:,}"
+    if qualifier == choices.Qualifier.AT_LEAST and high is None:
+        return f"at least {low:,}"
+    if qualifier == choices.Qualifier.ABOUT and low == high:
+        return f"about {low:,}"
+    if low is None:
+        return f"up to {high:,}"
+    return format_range(low, high)
+
+
+def format_date(day: datetime.date | None, precision: str, end: datetime.date | None = None) -> str:
+    """A date honest to its precision: "March 2017" for a month, "c. 17 March 2017" for a few days."""
+    if day is None:
+        return UNKNOWN
+    if precision == choices.DatePrecision.YEAR:
+        return str(day.year) if not end or end.year == day.year else f"{day.year}–{end.year}"
+    if precision == choices.DatePrecision.MONTH:
+        return date_format(day, "F Y")
+    if precision == choices.DatePrecision.WEEK:
+        return f"week of {date_format(day, 'j F Y')}"
+    if precision == choices.DatePrecision.DAYS:
+        if end and end != day:
+            return f"between {date_format(day, 'j F')} and {date_format(end, 'j F Y')}"
+        return f"c. {date_format(day, 'j F Y')}"
+    return date_format(day, "j F Y")
+
+
+GEO_PRECISION_WORDS = {
+    choices.GeoPrecision.EXACT: "exact location",
+    choices.GeoPrecision.WITHIN_100M: "to within 100 m",
+    choices.GeoPrecision.STREET: "to street or landmark level",
+    choices.GeoPrecision.NEIGHBOURHOOD: "to neighbourhood level",
+    choices.GeoPrecision.TOWN: "to village or town level",
+    choices.GeoPrecision.CITY: "to city level",
+    choices.GeoPrecision.DISTRICT: "to district level",
+    choices.GeoPrecision.PROVINCE: "to province level",
+    choices.GeoPrecision.COUNTRY: "to country level only",
+}
+
+
+COUNTRY_NAMES = {
+    "IQ": "Iraq", "SY": "Syria", "YE": "Yemen", "AF": "Afghanistan", "SO": "Somalia", "LY": "Libya",
+    "PK": "Pakistan", "PS": "Palestine", "LB": "Lebanon", "UA": "Ukraine", "SD": "Sudan", "US": "United States",
+    "GB": "United Kingdom", "TR": "Türkiye", "IR": "Iran", "IL": "Israel",
+}
+
+
+def country_name(code: str) -> str:
+    """The country's English name from its ISO 3166-1 alpha-2 code (the code itself when not listed)."""
+    return COUNTRY_NAMES.get((code or "").upper(), code or "")

@@ -1,0 +1,39 @@
+"""Template filters for the display rules in `incidents.display`."""
+
+from django import template
+
+from incidents import choices, display
+
+register = template.Library()
+
+
+@register.simple_tag
+def figure_range(low, high):
+    """{% figure_range incident.reported_killed_min incident.reported_killed_max %}"""
+    return display.format_range(low, high)
+
+
+@register.filter
+def claim_number(claim):
+    return display.format_claim(claim)
+
+
+@register.filter
+def when(incident):
+    """The incident's date, honest to its precision."""
+    return display.format_date(incident.date_start, incident.date_precision, incident.date_end)
+
+
+@register.filter
+def geo_precision_words(value):
+    return display.GEO_PRECISION_WORDS.get(value, "")
+
+
+@register.filter
+def grade_definition(value):
+    return choices.GRADE_DEFINITIONS.get(value, "")
+
+
+@register.filter
+def country_name(code):
+    return display.country_name(code)
