@@ -1,0 +1,80 @@
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from incidents import choices
+from incidents.ucdp import GedFormatError, import_ged_file
+
+BUNDLED_FILE = "ucdp_ged191_iraq_hdx_hxl.csv"
+EXAMPLES = 5
+
+
+def bundled_path() -> Path:
+    """The UCDP GED extract shipped with the project (see its ATTRIBUTION.md)."""
+    return Path(settings.DATA_DIR) / "ucdp" / BUNDLED_FILE
+
+
+class Command(BaseCommand):
+    help = (
+        "Import events of the UCDP Georeferenced Event Dataset (GED) from a CSV file (UCDP's own, or HDX's with "
+        "the HXL row): one incident per event with its UCDP id, UCDP's record and the source articles as reports, "
+        "and UCDP's figures as reported claims (civilians killed; all deaths low–high; combatants per side). "
+        "An event whose UCDP id is already on an incident adds its reports and claims to that incident and "
+        "changes none of its editorial fields. Running it twice imports nothing twice. "
+        "Quirks, reported event by event: where UCDP's low is above its high, the all-deaths claim is stored with "
+        "the bounds swapped (min ≤ max) and a note; number_of_sources -1 keeps UCDP's source note as one undated "
+        "report; source lists of unequal length are read again from source_article."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "path", nargs="?", default=None,
+            help=f"GED CSV file (default: the bundled Iraq extract, DATA_DIR/ucdp/{BUNDLED_FILE}).",
+        )
+        parser.add_argument(
+            "--all", action="store_true", dest="all",
+            help="Import every event; by default only events with civilian deaths (deaths_civilians > 0).",
+        )
+        parser.add_argument(
+            "--status", choices=[choices.Status.DRAFT, choices.Status.PUBLISHED], default=choices.Status.DRAFT,
+            help="Status of the new incidents (default: draft). Existing incidents keep theirs.",
+        )
+
+    def handle(self, *args, path, all=False, status=choices.Status.DRAFT, **options):
+        verbosity = options.get("verbosity", 1)
+        path = Path(path) if path else bundled_path()
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        started = time.monotonic()
+        try:
+            with path.open(newline="", encoding="utf-8-sig") as file:
+                result = import_ged_file(file, status=status, only_civilian=not all)
+        except (GedFormatError, UnicodeDecodeError) as error:
+            raise CommandError(f"{path}: {error}") from error
+        elapsed = time.monotonic() - started
+        if verbosity < 1:
+            return
+
+        which = "all events" if all else "events with civilian deaths"
+        self.stdout.write(self.style.SUCCESS(
+            f"UCDP GED import from {path.name} ({which}, new incidents {status}) in {elapsed:.1f} s: "
+            f"{result.created} incidents created, {result.merged} events merged into existing incidents, "
+            f"{result.unchanged} already imported, {result.skipped} left out."
+        ))
+        self.stdout.write(
+            f"  written: {result.figures_created} claims, {result.reports_created} reports, "
+            f"{result.links_created} report links, {result.sources_created} sources, {result.actors_created} actors, "
+            f"{result.conflicts_created} conflicts."
+        )
+        if not result.warnings:
+            return
+        self.stdout.write(f"Quirks in the data ({len(result.warnings)}), and what was done:")
+        for kind, warnings in sorted(result.warnings_by_kind().items(), key=lambda item: -len(item[1])):
+            self.stdout.write(f"  {kind}: {len(warnings)} event(s)")
+            shown = warnings if verbosity >= 2 else warnings[:EXAMPLES]
+            for warning in shown:
+                self.stdout.write(f"    {warning}")
+            if len(shown) < len(warnings):
+                self.stdout.write(f"    … and {len(warnings) - len(shown)} more (-v 2 lists them all)")

@@ -1,0 +1,335 @@
+"""The UCDP GED import: the bundled file once, then its quirks on small files written from its own rows."""
+
+import csv
+import datetime
+import functools
+import io
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from incidents import choices
+from incidents.models import (
+    Actor,
+    BelligerentRoleLink,
+    CasualtyFigure,
+    Conflict,
+    ExternalIdentifier,
+    Incident,
+    IncidentReport,
+)
+from incidents.ucdp import GedFormatError, import_ged_file, read_ged_csv
+from sources.choices import ReportKind
+from sources.models import Report, Source
+from tests import factories
+
+BUNDLED = settings.DATA_DIR / "ucdp" / "ucdp_ged191_iraq_hdx_hxl.csv"
+MOSUL = "238475"
+
+
+@functools.cache
+def _bundled():
+    with BUNDLED.open(newline="", encoding="utf-8") as file:
+        reader = csv.reader(file)
+        header, hxl = next(reader), next(reader)
+        rows = {cells[0]: dict(zip(header, cells, strict=True)) for cells in reader}
+    return header, hxl, rows
+
+
+def ged_row(event_id, **changes) -> dict:
+    """A row of the bundled file, optionally changed."""
+    row = dict(_bundled()[2][str(event_id)])
+    row.update({column: str(value) for column, value in changes.items()})
+    return row
+
+
+def write_ged(tmp_path, rows, name="ged.csv"):
+    """A GED file as HDX publishes it: header, HXL row, CRLF line ends."""
+    header, hxl, _ = _bundled()
+    path = tmp_path / name
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerow(hxl)
+        for row in rows:
+            writer.writerow([row.get(column, "") for column in header])
+    return path
+
+
+def run(path, **options):
+    with path.open(newline="", encoding="utf-8") as file:
+        return import_ged_file(file, **options)
+
+
+def incident_of(event_id) -> Incident:
+    return ExternalIdentifier.objects.get(dataset=choices.Dataset.UCDP_GED, identifier=str(event_id)).incident
+
+
+def row_counts() -> dict:
+    models = [Incident, ExternalIdentifier, CasualtyFigure, Report, IncidentReport, Source, Actor, Conflict, BelligerentRoleLink]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+@pytest.mark.django_db
+def test_bundled_file_imports_every_event_with_civilian_deaths_once():
+    rows = list(_bundled()[2].values())
+    civilian = [row for row in rows if int(row["deaths_civilians"]) > 0]
+    combatant_claims = sum((int(row["deaths_a"]) > 0) + (int(row["deaths_b"]) > 0) for row in civilian)
+    assert len(rows) == 7473 and len(civilian) == 2455
+
+    out = io.StringIO()
+    call_command("import_ucdp", stdout=out)
+
+    assert Incident.objects.count() == 2455
+    assert set(ExternalIdentifier.objects.filter(dataset="ucdp_ged").values_list("identifier", flat=True)) == {
+        row["id"] for row in civilian
+    }
+    assert not Incident.objects.exclude(status=choices.Status.DRAFT).exists()
+    assert CasualtyFigure.objects.filter(group=choices.Group.CIVILIANS).count() == 2455
+    assert CasualtyFigure.objects.filter(group=choices.Group.UNDETERMINED).count() == 2455
+    assert CasualtyFigure.objects.filter(group=choices.Group.COMBATANTS).count() == combatant_claims
+    assert Report.objects.filter(kind=ReportKind.DATASET_RECORD, source__slug="ucdp").count() == 2455
+    # The derived range is the service's: with UCDP's single civilian claim, min = max = deaths_civilians.
+    assert not Incident.objects.exclude(reported_killed_min__gte=1).exists()
+    mosul = incident_of(MOSUL)
+    assert (mosul.reported_killed_min, mosul.reported_killed_max) == (105, 105)
+    assert mosul.sources_count == 7  # the UCDP record and six distinct articles (one listed twice)
+    text = out.getvalue()
+    assert "2455 incidents created" in text and "5018 left out" in text
+    assert "low_above_high: 6 event(s)" in text and "sources_not_recorded: 1119 event(s)" in text
+
+    before = row_counts()
+    out = io.StringIO()
+    call_command("import_ucdp", stdout=out)
+    assert row_counts() == before
+    assert "0 incidents created" in out.getvalue() and "2455 already imported" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_event_maps_to_incident_fields(tmp_path):
+    result = run(write_ged(tmp_path, [ged_row(MOSUL)]))
+
+    assert (result.created, result.merged, result.skipped) == (1, 0, 0)
+    incident = incident_of(MOSUL)
+    assert incident.code == f"CT-{incident.pk:06d}"
+    assert incident.title == "Mosul, 17 March 2017: Government of Iraq vs IS (UCDP event 238475)"
+    assert "UCDP" in incident.summary and "Government of Iraq and IS" in incident.summary
+    assert (incident.date_start, incident.date_end, incident.date_precision) == (datetime.date(2017, 3, 17), None, "day")
+    assert (incident.country, incident.admin1, incident.admin2, incident.locality) == ("IQ", "Nīnawá", "Qaḑā’ al Mawşil", "Mosul")
+    assert (incident.latitude, incident.longitude) == (Decimal("36.335000"), Decimal("43.118889"))
+    assert incident.geo_precision == choices.GeoPrecision.TOWN
+    assert (incident.event_type, incident.event_type_inferred) == (choices.EventType.AIRSTRIKE, True)
+    assert (incident.conflict.name, incident.conflict.ucdp_conflict_id, incident.conflict.slug) == (
+        "Iraq: Government", 259, "iraq-government",
+    )
+    assert sorted(incident.belligerent_roles.values_list("actor__name", "role")) == [
+        ("Government of Iraq", "alleged"), ("IS", "alleged"),
+    ]
+    assert incident.history.filter(history_type="+").count() == 1
+
+    record = Report.objects.get(url="https://ucdp.uu.se/event/238475")
+    assert (record.title, record.kind, record.source.name, record.text) == (
+        "UCDP GED 19.1 event 238475", ReportKind.DATASET_RECORD, "Uppsala Conflict Data Program (UCDP)", "",
+    )
+    claims = {figure.group: figure for figure in incident.figures.all()}
+    assert set(claims) == {"civilians", "undetermined", "combatants"}
+    civilians = claims["civilians"]
+    assert (civilians.count_min, civilians.count_max, civilians.qualifier, civilians.basis) == (105, 105, "about", "reported")
+    assert (civilians.attributed_to, civilians.stated_on, civilians.quote, civilians.report) == (
+        "Local officials, representative WHO in Iraq", datetime.date(2017, 5, 25), "", record,
+    )
+    assert (claims["undetermined"].count_min, claims["undetermined"].count_max, claims["undetermined"].qualifier) == (107, 143, "between")
+    assert claims["combatants"].count_min == 2 and "IS" in claims["combatants"].attributed_to
+
+    articles = Report.objects.exclude(pk=record.pk)
+    assert articles.count() == 6  # seven listed, one of them twice
+    assert set(incident.report_links.values_list("report_id", flat=True)) == {record.pk, *articles.values_list("pk", flat=True)}
+    strike = articles.get(title="US acknowledges its forces were behind airstrike on Mosul")
+    assert (strike.source.name, strike.source.kind, strike.published_on, strike.url) == (
+        "Associated Press Newswires", "news_outlet", datetime.date(2017, 3, 25), "",
+    )
+    assert [str(w) for w in result.warnings] == [
+        "event 238475: 1 article listed again in the same event; each article linked once.",
+    ]
+
+
+@pytest.mark.django_db
+def test_mosul_event_merges_into_the_incident_that_carries_its_ucdp_id(tmp_path):
+    reference = factories.IncidentFactory(title="Airstrike on Mosul al-Jadida, west Mosul", status="published",
+                                          grade=choices.Grade.FAIR, locality="Mosul al-Jadida")
+    factories.ExternalIdentifierFactory(incident=reference, identifier=MOSUL)
+    factories.FigureFactory(incident=reference, count_min=137, count_max=137)
+    reference.refresh_from_db()
+    assert (reference.reported_killed_min, reference.reported_killed_max) == (137, 137)
+
+    result = run(write_ged(tmp_path, [ged_row(MOSUL)]), status=choices.Status.DRAFT)
+
+    assert (result.created, result.merged) == (0, 1)
+    assert Incident.objects.count() == 1
+    reference.refresh_from_db()
+    assert (reference.title, reference.status, reference.grade, reference.locality, reference.event_type_inferred) == (
+        "Airstrike on Mosul al-Jadida, west Mosul", "published", "fair", "Mosul al-Jadida", False,
+    )
+    assert reference.summary == "" and reference.conflict is None and not reference.belligerent_roles.exists()
+    ucdp_claims = reference.figures.filter(report__source__slug="ucdp")
+    assert sorted(ucdp_claims.values_list("group", "count_min", "count_max")) == [
+        ("civilians", 105, 105), ("combatants", 2, 2), ("undetermined", 107, 143),
+    ]
+    # Recomputed by the service once the import's transaction ends: UCDP's 105 widens the envelope.
+    assert (reference.reported_killed_min, reference.reported_killed_max) == (105, 137)
+    assert reference.sources_count == 1 + 7  # the factory's report, UCDP's record, six articles
+
+    again = run(write_ged(tmp_path, [ged_row(MOSUL)]))
+    assert (again.merged, again.unchanged) == (0, 1)
+    assert reference.figures.count() == 4
+
+
+@pytest.mark.django_db
+def test_low_above_high_is_stored_with_bounds_swapped_and_a_warning(tmp_path):
+    # 145155: low 22, best 22, high 21, no civilian deaths: imported with --all only.
+    assert run(write_ged(tmp_path, [ged_row(145155)])).created == 0
+
+    result = run(write_ged(tmp_path, [ged_row(145155)]), only_civilian=False)
+
+    claim = incident_of(145155).figures.get()
+    assert (claim.group, claim.count_min, claim.count_max, claim.excluded) == ("undetermined", 21, 22, False)
+    assert "swapped" in claim.notes
+    warning = next(w for w in result.warnings if w.kind == "low_above_high")
+    assert warning.event_id == 145155
+    assert str(warning) == (
+        "event 145155: all deaths: low 22 is above high 21 (best 22); "
+        "stored the all-deaths claim as 21–22, bounds swapped, with a note on the claim."
+    )
+
+
+@pytest.mark.django_db
+def test_unrecorded_sources_keep_the_note_as_one_report_per_year(tmp_path):
+    rows = [
+        ged_row(121463),  # -1, note "r 9/4", 2004
+        ged_row(121463, id=990001),
+        ged_row(121463, id=990002, year=2005, date_start="2005-04-07", date_end="2005-04-08"),
+        ged_row(121451),  # -1 with no note at all
+    ]
+    result = run(write_ged(tmp_path, rows))
+
+    assert result.created == 4
+    notes = Report.objects.filter(source__slug="ucdp-source-note").order_by("title")
+    assert [(r.title, r.published_on) for r in notes] == [("r 9/4 (2004)", None), ("r 9/4 (2005)", None)]
+    assert notes[0].incident_links.count() == 2
+    assert list(incident_of(121451).report_links.values_list("report__kind", flat=True)) == [ReportKind.DATASET_RECORD]
+    assert incident_of(121451).figures.get(group="civilians").stated_on is None
+    warnings = {w.event_id: str(w) for w in result.warnings if w.kind == "sources_not_recorded"}
+    assert warnings[121463] == (
+        "event 121463: number of sources not recorded (-1); kept its source note “r 9/4” as one undated report."
+    )
+    assert warnings[121451] == "event 121451: number of sources not recorded (-1); only the UCDP record is linked."
+
+
+@pytest.mark.django_db
+def test_unequal_source_lists_are_read_from_source_article(tmp_path):
+    # 227252: one outlet, one date, a headline with ";" in it.
+    broken = ged_row(225183, id=990003, source_article="no items here;nor here")
+    result = run(write_ged(tmp_path, [ged_row(227252), broken]))
+
+    report = incident_of(227252).report_links.get(report__source__name="Human Rights Watch").report
+    assert report.title == (
+        "Iraq: Fallujah Abuses Test Control of Militias Investigate Government Command Responsibility; "
+        "ISIS Stops Civilians From Fleeing"
+    )
+    assert (report.published_on, report.source.kind, report.kind) == (datetime.date(2016, 6, 9), "ngo", "monitor_report")
+    fallback = incident_of(990003).report_links.exclude(report__source__slug="ucdp").get().report
+    assert (fallback.title, fallback.published_on) == ("no items here;nor here (2016)", None)
+    assert fallback.source.slug == "ucdp-source-note"  # five outlets, not one: no outlet can be named
+    warnings = {w.event_id: str(w) for w in result.warnings if w.kind == "source_lists_unequal"}
+    assert warnings[227252] == (
+        "event 227252: source lists of unequal length (1 outlet, 1 date, 2 headlines; a “;” inside a headline); "
+        "read 1 article from source_article instead."
+    )
+    assert "kept source_article “no items here;nor here” as one undated report" in warnings[990003]
+
+
+@pytest.mark.django_db
+def test_cells_with_line_breaks_stay_in_their_row(tmp_path):
+    # 275334: headline "…General Staff\nCR \tРИАН"; 225183: source_original ending in a line break.
+    path = write_ged(tmp_path, [ged_row(275334), ged_row(225183), ged_row(MOSUL)])
+    with path.open(newline="", encoding="utf-8") as file:
+        assert [event.id for event in read_ged_csv(file)] == [275334, 225183, 238475]
+
+    run(path, only_civilian=False)
+
+    headline = incident_of(275334).report_links.get(report__source__name="Sputnik News Service").report.title
+    assert headline == "Turkish Airstrike Kills 14 Kurdish Militants in Northern Iraq - General Staff CR РИАН"
+    assert incident_of(275334).event_type == choices.EventType.AIRSTRIKE
+    assert incident_of(225183).figures.get(group="civilians").attributed_to == "Hospital sources and an interior ministry official."
+
+
+@pytest.mark.django_db
+def test_second_run_creates_nothing(tmp_path):
+    path = write_ged(tmp_path, [ged_row(event_id) for event_id in (MOSUL, 121463, 227252, 225183, 122091, 147276)])
+    first = run(path)
+    before = row_counts()
+
+    second = run(path)
+
+    assert row_counts() == before
+    assert (second.created, second.merged, second.unchanged) == (0, 0, first.created)
+    assert second.figures_created == second.reports_created == second.links_created == 0
+
+
+@pytest.mark.django_db
+def test_article_reports_are_shared_between_events_and_reuse_existing_ones(tmp_path):
+    outlet = factories.SourceFactory(name="Reuters News", slug="reuters")
+    existing = factories.ReportFactory(source=outlet, title="Shelling, clashes in Iraq's Fallujah kill 8",
+                                       published_on=datetime.date(2016, 2, 1))
+    common = {"source_office": "Reuters News", "source_date": "2016-02-01", "number_of_sources": 1,
+              "source_headline": "Shelling, clashes in Iraq's Fallujah kill 8",
+              "source_article": "\"Reuters News,2016-02-01,Shelling, clashes in Iraq's Fallujah kill 8\""}
+    run(write_ged(tmp_path, [ged_row(MOSUL, id=990010, **common), ged_row(MOSUL, id=990011, **common)]))
+
+    assert Report.objects.filter(source=outlet).get() == existing
+    assert existing.incident_links.count() == 2
+    assert Source.objects.filter(name="Reuters News").count() == 1
+    assert incident_of(990010).event_type == choices.EventType.SHELLING
+
+
+@pytest.mark.django_db
+def test_command_all_includes_events_without_civilian_deaths_and_publishes(tmp_path):
+    # 122091: three governments on side A; 145155: no civilian deaths.
+    path = write_ged(tmp_path, [ged_row(122091), ged_row(145155)])
+
+    call_command("import_ucdp", str(path), stdout=io.StringIO())
+    assert list(ExternalIdentifier.objects.values_list("identifier", flat=True)) == ["122091"]
+
+    out = io.StringIO()
+    call_command("import_ucdp", str(path), all=True, status="published", stdout=out)
+
+    assert "1 incidents created" in out.getvalue() and "1 already imported" in out.getvalue()
+    battle = incident_of(145155)
+    assert (battle.status, battle.reported_killed_min, battle.reported_killed_max) == ("published", None, None)
+    assert battle.published_at is not None
+    assert not battle.figures.filter(group="civilians").exists()
+    assert incident_of(122091).status == "draft"  # existing incidents keep their status
+    assert sorted(incident_of(122091).belligerents.values_list("name", flat=True)) == [
+        "Government of Australia", "Government of Iraq", "Government of United Kingdom", "Government of United States of America",
+    ]
+    assert Actor.objects.get(name="Government of Iraq").kind == choices.ActorKind.STATE_FORCES
+
+
+@pytest.mark.django_db
+def test_binary_upload_and_bad_files(tmp_path):
+    path = write_ged(tmp_path, [ged_row(MOSUL), {"id": "not-a-number"}])
+    with path.open("rb") as file:
+        result = import_ged_file(file)
+    assert result.created == 1
+    assert [w.kind for w in result.warnings if w.kind == "unreadable_row"] == ["unreadable_row"]
+
+    not_ged = tmp_path / "other.csv"
+    not_ged.write_text("name,value\r\na,1\r\n", encoding="utf-8")
+    with not_ged.open(newline="") as file, pytest.raises(GedFormatError):
+        import_ged_file(file)
+    with pytest.raises(CommandError, match="header lacks"):
+        call_command("import_ucdp", str(not_ged), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("import_ucdp", str(tmp_path / "missing.csv"), stdout=io.StringIO())
