@@ -1,3 +1,588 @@
-from django.contrib import admin
+"""The editors' interface: incidents with their claims, statements and belligerents, and every other record.
 
-# Register your models here.
+Every admin keeps a change history (django-simple-history). Derived figures are
+never typed: they are recomputed by `services.recompute_figures` in the same
+transaction as the edit, and shown read-only with the rule that derives them.
+"""
+
+import inspect
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import choices
+from .models import (
+    Actor,
+    AggregateClaim,
+    BelligerentRoleLink,
+    CasualtyFigure,
+    Conflict,
+    ExternalIdentifier,
+    Incident,
+    IncidentAlias,
+    IncidentReport,
+    OfficialStatement,
+    Victim,
+    check_quote,
+)
+from .services import derive_figures, recompute_figures
+
+# Evidence is never hard-deleted once the public has seen it: it is retracted or excluded instead.
+PUBLIC_STATUSES = {choices.Status.PUBLISHED, choices.Status.RETRACTED}
+
+COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})}}
+# Links typed without a scheme are read as https (Django 6's default).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def was_public(incident: Incident | None) -> bool:
+    """True once the incident has been published (it may since have been retracted)."""
+    return incident is not None and (incident.status in PUBLIC_STATUSES or incident.published_at is not None)
+
+
+def describe_range(low: int | None, high: int | None) -> str:
+    """A stored min/max pair in words: “83–137”, “101+”, “up to 200”, “—”."""
+    if low is None and high is None:
+        return "—"
+    if high is None:
+        return f"{low}+"
+    if low is None:
+        return f"up to {high}"
+    return str(low) if low == high else f"{low}–{high}"
+
+
+def methodology_link() -> str:
+    """A link to the public methodology page's figure rules (absent where the public site is not mounted)."""
+    try:
+        url = reverse("methodology")
+    except NoReverseMatch:
+        return ""
+    return format_html(' See the <a href="{}#figure-rules" target="_blank">methodology page</a>.', url)
+
+
+class QuoteCheckedForm(forms.ModelForm):
+    """A claim or statement form that also checks its quote against a report added in the same page.
+
+    The model's clean() checks quotes against a saved report; on the report's add
+    page the report is not saved yet when its inline rows are validated, so the
+    same check (`check_quote`) is run here against the report being added.
+    """
+
+    def clean(self):
+        cleaned_data = super().clean()
+        report = cleaned_data.get("report")
+        if isinstance(report, models.Model) and report.pk is None:
+            try:
+                check_quote(cleaned_data.get("quote", ""), report)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned_data
+
+
+class KeepPublicEvidenceFormSet(forms.BaseInlineFormSet):
+    """Rows of claims about several incidents: refuse to delete one whose incident the public has seen."""
+
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.pk is not None and was_public(form.instance.incident):
+                raise ValidationError(
+                    "“%(row)s” is about a published incident: it cannot be deleted. Mark it excluded, with a reason, instead.",
+                    params={"row": form.instance},
+                )
+
+
+class LimitedStatementsMixin:
+    """A figure may point to the statement that concedes it: offer only the statements that fit the page."""
+
+    def statements_for(self, obj):
+        raise NotImplementedError
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # A page that is not saved yet has no statements to point to.
+        return fields if obj is not None else [field for field in fields if field != "statement"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields.get("statement")
+        if field is not None:
+            field.queryset = self.statements_for(obj).select_related("issuer")
+            # A plain choice among this page's statements: no buttons to add or edit one elsewhere.
+            field.widget = getattr(field.widget, "widget", field.widget)
+            # Every row offers the same statements: read them once, not once per row.
+            field.choices = list(field.choices)
+        return formset
+
+
+class ChooserMixin:
+    """Choosers of reports and incidents: reports named with their source (one query), wide enough to read."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "report":
+            kwargs["queryset"] = db_field.remote_field.model.objects.select_related("source")
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name in {"report", "incident"} and formfield is not None:
+            formfield.widget.attrs["data-width"] = "36em"
+        return formfield
+
+
+# Inlines of the incident page. Linked reports come before figures and statements on purpose:
+# saving a figure links its report automatically, so an explicit link must be saved first.
+
+
+class BelligerentRoleInline(admin.TabularInline):
+    model = BelligerentRoleLink
+    fields = ["actor", "role"]
+    autocomplete_fields = ["actor"]
+    extra = 1
+    verbose_name = "belligerent"
+    verbose_name_plural = "belligerents and their roles"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class LinkedReportInline(ChooserMixin, admin.TabularInline):
+    model = IncidentReport
+    fields = ["report", "note"]
+    autocomplete_fields = ["report"]
+    extra = 0
+    verbose_name_plural = "linked reports (reports cited by a figure or statement are linked automatically)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("report__source")
+
+
+class IncidentFigureInline(LimitedStatementsMixin, ChooserMixin, admin.StackedInline):
+    model = CasualtyFigure
+    form = QuoteCheckedForm
+    fields = [
+        "report",
+        ("attributed_to", "stated_on"),
+        "quote",
+        ("basis", "outcome", "group"),
+        ("qualifier", "count_min", "count_max"),
+        "statement",
+        ("excluded", "excluded_reason"),
+        "notes",
+    ]
+    autocomplete_fields = ["report"]
+    formfield_overrides = COMPACT_TEXT
+    extra = 1
+    verbose_name_plural = "casualty figures (one claim per row)"
+
+    def statements_for(self, obj):
+        return OfficialStatement.objects.filter(incident=obj) if obj is not None else OfficialStatement.objects.none()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("report__source", "statement__issuer")
+
+    def has_delete_permission(self, request, obj=None):
+        # A published claim is excluded with a reason, not deleted.
+        return not was_public(obj) and super().has_delete_permission(request, obj)
+
+
+class IncidentStatementInline(ChooserMixin, admin.StackedInline):
+    model = OfficialStatement
+    form = QuoteCheckedForm
+    fields = ["issuer", ("stated_on", "stance"), "report", "quote", "summary"]
+    autocomplete_fields = ["issuer", "report"]
+    formfield_overrides = COMPACT_TEXT
+    extra = 0
+    verbose_name_plural = "official statements (the latest per issuer is its current position)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("issuer", "report__source")
+
+    def has_delete_permission(self, request, obj=None):
+        return not was_public(obj) and super().has_delete_permission(request, obj)
+
+
+class VictimInline(ChooserMixin, admin.StackedInline):
+    model = Victim
+    fields = [
+        ("name", "name_ar"),
+        ("sex", "age", "age_band", "outcome"),
+        ("family_group", "visibility"),
+        "report",
+        "notes",
+    ]
+    autocomplete_fields = ["report"]
+    formfield_overrides = COMPACT_TEXT
+    extra = 0
+    verbose_name_plural = "named victims"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("report__source")
+
+
+class ExternalIdentifierInline(admin.TabularInline):
+    model = ExternalIdentifier
+    fields = ["dataset", "identifier", "url"]
+    formfield_overrides = HTTPS_URLS
+    extra = 0
+    verbose_name_plural = "external identifiers (the same incident in other datasets)"
+
+
+class AliasInline(admin.TabularInline):
+    model = IncidentAlias
+    fields = ["code", "created_at"]
+    readonly_fields = ["code", "created_at"]
+    extra = 0
+    verbose_name_plural = "former codes (aliases, kept after a merge; read-only)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# Inlines of the report page: the report-with-figures flow, each claim chosen for its incident.
+
+
+class ReportIncidentInline(ChooserMixin, admin.TabularInline):
+    model = IncidentReport
+    fields = ["incident", "note"]
+    autocomplete_fields = ["incident"]
+    extra = 0
+    verbose_name = "incident covered"
+    verbose_name_plural = "incidents covered (incidents with a figure or statement below are linked automatically)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("incident")
+
+
+class ReportFigureInline(LimitedStatementsMixin, ChooserMixin, admin.StackedInline):
+    model = CasualtyFigure
+    form = QuoteCheckedForm
+    formset = KeepPublicEvidenceFormSet
+    fields = [
+        "incident",
+        ("attributed_to", "stated_on"),
+        "quote",
+        ("basis", "outcome", "group"),
+        ("qualifier", "count_min", "count_max"),
+        "statement",
+        ("excluded", "excluded_reason"),
+        "notes",
+    ]
+    autocomplete_fields = ["incident"]
+    formfield_overrides = COMPACT_TEXT
+    extra = 1
+    verbose_name_plural = "casualty figures this report states (one claim per row)"
+
+    def statements_for(self, obj):
+        return OfficialStatement.objects.filter(report=obj) if obj is not None else OfficialStatement.objects.none()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("incident", "statement__issuer")
+
+
+class ReportStatementInline(ChooserMixin, admin.StackedInline):
+    model = OfficialStatement
+    form = QuoteCheckedForm
+    formset = KeepPublicEvidenceFormSet
+    fields = ["incident", "issuer", ("stated_on", "stance"), "quote", "summary"]
+    autocomplete_fields = ["incident", "issuer"]
+    formfield_overrides = COMPACT_TEXT
+    extra = 0
+    verbose_name_plural = "official statements this report carries"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("incident", "issuer")
+
+
+class ReportAggregateClaimInline(admin.StackedInline):
+    model = AggregateClaim
+    form = QuoteCheckedForm
+    fields = [
+        ("period_start", "period_end"),
+        ("area", "countries"),
+        ("actor", "conflict"),
+        ("basis", "outcome", "group"),
+        ("qualifier", "count_min", "count_max"),
+        ("attributed_to", "stated_on"),
+        "quote",
+        ("status", "excluded", "excluded_reason"),
+    ]
+    autocomplete_fields = ["actor", "conflict"]
+    formfield_overrides = COMPACT_TEXT
+    extra = 0
+    verbose_name_plural = "aggregate claims this report states (a period and area, never added to incidents)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor", "conflict")
+
+
+# The incident.
+
+
+def derived_description() -> str:
+    return format_html(
+        "<p>Never typed: recomputed from the claims and statements below whenever one of them changes, in the same "
+        "save. Reported ranges are the envelope of the <strong>non-excluded</strong> claims reported by sources "
+        "(lowest minimum, highest maximum; an open claim counts its minimum); conceded figures are the latest "
+        "concession by a belligerent; the official position is the latest statement.{}</p>"
+        "<details><summary>The rule, as the code applies it (incidents.services.derive_figures)</summary>{}</details>",
+        methodology_link(),
+        format_html_join("", "<p>{}</p>", ((" ".join(paragraph.split()),) for paragraph in inspect.getdoc(derive_figures).split("\n\n"))),
+    )
+
+
+def grade_description() -> str:
+    return format_html(
+        "<dl>{}</dl>",
+        format_html_join(
+            "", "<dt><strong>{}</strong></dt><dd>{}</dd>",
+            ((choices.Grade(grade).label, definition) for grade, definition in choices.GRADE_DEFINITIONS.items()),
+        ),
+    )
+
+
+DERIVED_FIELDS = [
+    "code",
+    ("reported_killed_min", "reported_killed_max"),
+    ("conceded_killed_min", "conceded_killed_max"),
+    ("reported_injured_min", "reported_injured_max"),
+    ("conceded_injured_min", "conceded_injured_max"),
+    ("children_killed_min", "children_killed_max"),
+    ("women_killed_min", "women_killed_max"),
+    ("latest_stance", "sources_count"),
+    ("version", "published_at"),
+    ("created_by", "created_at"),
+    ("updated_by", "updated_at"),
+]
+
+
+@admin.register(Incident)
+class IncidentAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "title", "date_start", "place_display", "status", "grade", "reported_display", "conceded_display"]
+    list_display_links = ["code", "title"]
+    list_filter = ["status", "grade", "country", "conflict", "belligerents", "event_type"]
+    search_fields = [
+        "code", "title",
+        "locality", "admin1", "admin2", "neighbourhood", "place_name_ar",
+        "external_ids__identifier", "aliases__code",
+    ]
+    search_help_text = "Code (or a former code), title, place, or an id in another dataset (UCDP, Airwars…)."
+    # No column reads another table (derived figures are stored on the row): a page is one query, however long.
+    list_per_page = 50
+    # Counting a million rows twice per page helps nobody.
+    show_full_result_count = False
+    autocomplete_fields = ["conflict", "related"]
+    readonly_fields = [field for row in DERIVED_FIELDS for field in (row if isinstance(row, tuple) else (row,))]
+    inlines = [
+        BelligerentRoleInline,
+        LinkedReportInline,
+        IncidentFigureInline,
+        IncidentStatementInline,
+        VictimInline,
+        ExternalIdentifierInline,
+        AliasInline,
+    ]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            ("What", {"fields": ["title", "summary", ("event_type", "event_type_inferred")]}),
+            ("When", {"fields": [("date_start", "date_end"), "date_precision"]}),
+            ("Where", {"fields": [
+                "country", ("admin1", "admin2"), ("locality", "neighbourhood"), "place_name_ar",
+                ("latitude", "longitude"), "geo_precision",
+            ]}),
+            ("Who", {
+                "fields": ["conflict", "related"],
+                "description": "The belligerents and their roles (alleged or acknowledged) are listed below the form.",
+            }),
+            ("Grade & status", {"fields": ["grade", "status", "retraction_reason"], "description": grade_description()}),
+        ]
+        if obj is not None:
+            fieldsets.append(("Derived figures (read-only)", {"fields": DERIVED_FIELDS, "description": derived_description()}))
+        return fieldsets
+
+    def get_inlines(self, request, obj):
+        # A new incident has no former codes.
+        return [inline for inline in self.inlines if obj is not None or inline is not AliasInline]
+
+    @admin.display(description="place", ordering="locality")
+    def place_display(self, obj):
+        # Short enough for a list: the most precise part, the town (or the division), the country.
+        town = obj.locality or obj.admin2 or obj.admin1
+        return ", ".join(part for part in dict.fromkeys((obj.neighbourhood, town, obj.country)) if part) or "—"
+
+    @admin.display(description="reported killed", ordering="reported_killed_max")
+    def reported_display(self, obj):
+        return describe_range(obj.reported_killed_min, obj.reported_killed_max)
+
+    @admin.display(description="conceded killed", ordering="conceded_killed_max")
+    def conceded_display(self, obj):
+        return describe_range(obj.conceded_killed_min, obj.conceded_killed_max)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        else:
+            # A revert from the history page brings no version (it is not kept in the history): keep counting.
+            obj.version = Incident.objects.filter(pk=obj.pk).values_list("version", flat=True).first() or obj.version
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+        # The form saves every column, derived ones included; re-derive them at once (a revert saves nothing else).
+        recompute_figures(incident=obj)
+
+    @transaction.atomic
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def has_delete_permission(self, request, obj=None):
+        # Nothing published is ever hard-deleted: it is retracted, with a public reason.
+        return not was_public(obj) and super().has_delete_permission(request, obj)
+
+
+# Everything else.
+
+
+@admin.register(Conflict)
+class ConflictAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "ucdp_conflict_id"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Actor)
+class ActorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "parent", "country"]
+    list_filter = ["kind", "country"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "slug"]
+    autocomplete_fields = ["parent"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(CasualtyFigure)
+class CasualtyFigureAdmin(ChooserMixin, SimpleHistoryAdmin):
+    form = QuoteCheckedForm
+    list_display = ["incident", "attributed_to", "count_display", "group", "outcome", "basis", "stated_on", "report", "excluded"]
+    list_filter = ["basis", "outcome", "group", "qualifier", "excluded", "incident__status"]
+    list_select_related = ["incident", "report__source"]
+    search_fields = ["incident__code", "incident__title", "attributed_to", "quote", "report__title"]
+    autocomplete_fields = ["incident", "report", "statement"]
+    fieldsets = [
+        (None, {"fields": ["incident", "report", "statement", "attributed_to"]}),
+        ("The figure", {"fields": [("basis", "outcome", "group"), ("qualifier", "count_min", "count_max"), "stated_on", "quote"]}),
+        ("Editors", {"fields": [("excluded", "excluded_reason"), "notes", ("created_at", "updated_at")]}),
+    ]
+    readonly_fields = ["created_at", "updated_at"]
+    formfield_overrides = COMPACT_TEXT
+
+    @admin.display(description="figure")
+    def count_display(self, obj):
+        return describe_range(obj.count_min, obj.count_max)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj is not None and was_public(obj.incident)) and super().has_delete_permission(request, obj)
+
+
+@admin.register(OfficialStatement)
+class OfficialStatementAdmin(ChooserMixin, SimpleHistoryAdmin):
+    form = QuoteCheckedForm
+    list_display = ["incident", "issuer", "stated_on", "stance", "report"]
+    list_filter = ["stance", "issuer"]
+    list_select_related = ["incident", "issuer", "report__source"]
+    search_fields = ["incident__code", "incident__title", "issuer__name", "quote", "summary"]
+    autocomplete_fields = ["incident", "issuer", "report"]
+    fields = ["incident", "issuer", ("stated_on", "stance"), "report", "quote", "summary", ("created_at", "updated_at")]
+    readonly_fields = ["created_at", "updated_at"]
+    formfield_overrides = COMPACT_TEXT
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj is not None and was_public(obj.incident)) and super().has_delete_permission(request, obj)
+
+
+@admin.register(AggregateClaim)
+class AggregateClaimAdmin(ChooserMixin, SimpleHistoryAdmin):
+    form = QuoteCheckedForm
+    list_display = ["__str__", "period_start", "period_end", "actor", "report", "status", "excluded"]
+    list_filter = ["status", "outcome", "group", "basis", "excluded", "actor"]
+    list_select_related = ["actor", "report__source"]
+    search_fields = ["area", "countries", "attributed_to", "quote", "report__title", "actor__name"]
+    autocomplete_fields = ["report", "actor", "conflict"]
+    fieldsets = [
+        (None, {"fields": ["report", ("period_start", "period_end"), ("area", "countries"), ("actor", "conflict"), "status"]}),
+        ("The figure", {"fields": [
+            ("basis", "outcome", "group"), ("qualifier", "count_min", "count_max"), ("attributed_to", "stated_on"), "quote",
+        ]}),
+        ("Editors", {"fields": [("excluded", "excluded_reason"), ("created_at", "updated_at")]}),
+    ]
+    readonly_fields = ["created_at", "updated_at"]
+    formfield_overrides = COMPACT_TEXT
+
+
+@admin.register(Victim)
+class VictimAdmin(ChooserMixin, SimpleHistoryAdmin):
+    list_display = ["name", "name_ar", "incident", "outcome", "sex", "age", "age_band", "visibility"]
+    list_filter = ["visibility", "outcome", "sex", "age_band"]
+    list_select_related = ["incident"]
+    search_fields = ["name", "name_ar", "family_group", "incident__code", "incident__title"]
+    autocomplete_fields = ["incident", "report"]
+    fields = [
+        "incident", ("name", "name_ar"), ("sex", "age", "age_band", "outcome"), ("family_group", "visibility"), "report", "notes",
+    ]
+
+
+@admin.register(ExternalIdentifier)
+class ExternalIdentifierAdmin(ChooserMixin, SimpleHistoryAdmin):
+    list_display = ["identifier", "dataset", "incident", "link_display"]
+    list_filter = ["dataset"]
+    list_select_related = ["incident"]
+    search_fields = ["identifier", "incident__code", "incident__title"]
+    autocomplete_fields = ["incident"]
+    formfield_overrides = HTTPS_URLS
+
+    @admin.display(description="link")
+    def link_display(self, obj):
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.link, obj.link) if obj.link else "—"
+
+
+@admin.register(BelligerentRoleLink)
+class BelligerentRoleLinkAdmin(ChooserMixin, SimpleHistoryAdmin):
+    list_display = ["incident", "actor", "role"]
+    list_filter = ["role", "actor"]
+    list_select_related = ["incident", "actor"]
+    search_fields = ["incident__code", "incident__title", "actor__name"]
+    autocomplete_fields = ["incident", "actor"]
+
+
+@admin.register(IncidentReport)
+class IncidentReportAdmin(ChooserMixin, SimpleHistoryAdmin):
+    list_display = ["incident", "report", "note"]
+    list_select_related = ["incident", "report__source"]
+    search_fields = ["incident__code", "incident__title", "report__title", "report__url"]
+    autocomplete_fields = ["incident", "report"]
+
+
+@admin.register(IncidentAlias)
+class IncidentAliasAdmin(SimpleHistoryAdmin):
+    """Former codes are made by merges; here they are only looked up."""
+
+    list_display = ["code", "incident", "created_at"]
+    list_select_related = ["incident"]
+    search_fields = ["code", "incident__code"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,3 +1,63 @@
-from django.contrib import admin
+"""Sources and reports. A report's page is where an editor records what it states, incident by incident."""
 
-# Register your models here.
+from django import forms
+from django.contrib import admin
+from django.db import models
+from simple_history.admin import SimpleHistoryAdmin
+
+# The claims a report states are incident records; their inlines live with the other incident forms.
+from incidents.admin import (
+    HTTPS_URLS,
+    ReportAggregateClaimInline,
+    ReportFigureInline,
+    ReportIncidentInline,
+    ReportStatementInline,
+)
+
+from .models import Report, Source
+
+RECORD = ("Record", {"fields": [("created_at", "updated_at")]})
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "country", "language", "is_confidential"]
+    list_filter = ["kind", "is_confidential"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "updated_at"]
+    formfield_overrides = HTTPS_URLS
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (None, {"fields": ["name", "slug", "kind", ("country", "language"), "homepage", "description"]}),
+            ("Protection", {"fields": ["is_confidential", "public_label"]}),
+        ]
+        return fieldsets + [RECORD] if obj is not None else fieldsets
+
+
+@admin.register(Report)
+class ReportAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "source", "published_on", "kind", "language"]
+    list_filter = ["kind", "source__kind", "language"]
+    list_select_related = ["source"]
+    show_full_result_count = False
+    search_fields = ["title", "url", "source__name"]
+    search_help_text = "Title, URL or source name."
+    autocomplete_fields = ["source"]
+    readonly_fields = ["url_normalised", "created_at", "updated_at"]
+    formfield_overrides = {**HTTPS_URLS, models.TextField: {"widget": forms.Textarea(attrs={"rows": 6, "cols": 100})}}
+    # Incidents covered first: saving a figure links its incident, so an explicit link must be saved before it.
+    inlines = [ReportIncidentInline, ReportFigureInline, ReportStatementInline, ReportAggregateClaimInline]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (None, {"fields": ["source", "title", ("kind", "published_on"), ("language", "author")]}),
+            ("Where", {"fields": ["url", "archive_url", "url_normalised"] if obj is not None else ["url", "archive_url"]}),
+            ("Content", {"fields": ["text", "notes"]}),
+        ]
+        return fieldsets + [RECORD] if obj is not None else fieldsets
+
+    def get_queryset(self, request):
+        # A report is named with its source, in lists and in autocomplete answers alike.
+        return super().get_queryset(request).select_related("source")
