@@ -76,3 +76,23 @@ COUNTRY_NAMES = {
 def country_name(code: str) -> str:
     """The country's English name from its ISO 3166-1 alpha-2 code (the code itself when not listed)."""
     return COUNTRY_NAMES.get((code or "").upper(), code or "")
+
+
+def format_period(start: datetime.date, end: datetime.date) -> str:
+    """A period in words, as short as it is exact: "March 2017", "2017", "1–15 March 2017", "1 March – 15 April 2017"."""
+    next_day = end + datetime.timedelta(days=1)
+    if start.day == 1 and next_day.day == 1:
+        if start.month == 1 and next_day.month == 1 and next_day.year == start.year + 1:
+            return str(start.year)
+        if (start.year, start.month) == (end.year, end.month):
+            return date_format(start, "F Y")
+        if start.year == end.year:
+            return f"{date_format(start, 'F')} – {date_format(end, 'F Y')}"
+        return f"{date_format(start, 'F Y')} – {date_format(end, 'F Y')}"
+    if start == end:
+        return date_format(start, "j F Y")
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{date_format(end, 'j F Y')}"
+    if start.year == end.year:
+        return f"{date_format(start, 'j F')} – {date_format(end, 'j F Y')}"
+    return f"{date_format(start, 'j F Y')} – {date_format(end, 'j F Y')}"

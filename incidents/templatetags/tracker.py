@@ -37,3 +37,9 @@ def grade_definition(value):
 @register.filter
 def country_name(code):
     return display.country_name(code)
+
+
+@register.simple_tag
+def period(start, end):
+    """{% period claim.period_start claim.period_end %}: "March 2017", "1–15 March 2017"."""
+    return display.format_period(start, end)

@@ -1,5 +1,88 @@
-from django.http import Http404
+"""The methodology page: every rule shown from where it is written in the code, every total computed live."""
+
+import inspect
+
+from django.db.models import Count, Q, Sum
+from django.shortcuts import render
+
+from .. import choices, demo, display
+from ..citations import DATASET_CITATIONS
+from ..field_dictionary import field_dictionary
+from ..models import Incident
+from ..services import derive_figures
+
+# The UCDP GED 19.1 events bundled with the project come from this distribution of the dataset.
+DISTRIBUTIONS = [
+    {
+        "dataset": choices.Dataset.UCDP_GED,
+        "name": "UCDP GED 19.1 events for Iraq, as distributed on the Humanitarian Data Exchange (HDX), with HXL tags",
+        "file": "data/ucdp/ucdp_ged191_iraq_hdx_hxl.csv",
+        "publisher": "OCHA Humanitarian Data Exchange",
+        "homepage": "https://data.humdata.org/",
+        "licence": "CC BY-IGO",
+        "licence_url": "https://creativecommons.org/licenses/by/3.0/igo/",
+    },
+]
+
+# Examples of the display rule, each rendered by the one function that applies it.
+RANGE_EXAMPLES = [
+    (None, None, "nothing known"),
+    (137, 137, "the lowest and highest agree"),
+    (101, None, "only an open claim such as “more than 100” (101 or more)"),
+    (None, 200, "only a claim with no lower bound such as “up to 200”"),
+    (83, 137, "claims differ: the lowest minimum and the highest maximum"),
+]
+
+STRONG_GRADES = (choices.Grade.CONFIRMED, choices.Grade.FAIR)
 
 
-def methodology(request):  # placeholder
-    raise Http404
+def _sums(condition: Q | None = None) -> dict:
+    """The headline totals as aggregates, optionally over a subset of the published incidents."""
+    return {
+        "incidents": Count("pk", filter=condition),
+        "reported_min": Sum("reported_killed_min", filter=condition),
+        "reported_max": Sum("reported_killed_max", filter=condition),
+        "conceded_min": Sum("conceded_killed_min", filter=condition),
+        "conceded_max": Sum("conceded_killed_max", filter=condition),
+    }
+
+
+def _totals() -> dict:
+    """Headline totals two ways, in one query: all published incidents of every grade, and confirmed + fair only."""
+    both = {"all": _sums(), "strong": _sums(Q(grade__in=STRONG_GRADES))}
+    values = Incident.objects.published().aggregate(
+        **{f"{prefix}_{name}": aggregate for prefix, sums in both.items() for name, aggregate in sums.items()}
+    )
+    return {prefix: {name: values[f"{prefix}_{name}"] for name in sums} for prefix, sums in both.items()}
+
+
+def _by_grade() -> list[dict]:
+    """The same totals for each grade, in the grades' order."""
+    rows = {row["grade"]: row for row in Incident.objects.published().order_by().values("grade").annotate(**_sums())}
+    labels = [(grade.value, grade.label) for grade in choices.Grade] + [("", "not graded yet")]
+    return [{**rows[value], "label": label} for value, label in labels if value in rows]
+
+
+def methodology(request):
+    return render(request, "incidents/methodology.html", {
+        "grades": [(grade.value, grade.label, choices.GRADE_DEFINITIONS[grade]) for grade in choices.Grade],
+        # The docstring's paragraphs, its hard line breaks unwrapped.
+        "derivation_rule": [" ".join(paragraph.split()) for paragraph in inspect.getdoc(derive_figures).split("\n\n")],
+        "range_examples": [(display.format_range(low, high), words) for low, high, words in RANGE_EXAMPLES],
+        "totals": _totals(),
+        "by_grade": _by_grade(),
+        "strong_grades": [choices.Grade(grade).label for grade in STRONG_GRADES],
+        "date_precisions": [
+            (precision.value, precision.label, choices.DATE_PRECISION_DEFINITIONS[precision]) for precision in choices.DatePrecision
+        ],
+        "geo_precisions": [
+            (precision.value, precision.label, choices.GEO_PRECISION_DEFINITIONS[precision], display.GEO_PRECISION_WORDS[precision])
+            for precision in choices.GeoPrecision
+        ],
+        "field_dictionary": field_dictionary(),
+        "datasets": [
+            {"value": value, **citation, "distributions": [d for d in DISTRIBUTIONS if d["dataset"] == value]}
+            for value, citation in DATASET_CITATIONS.items()
+        ],
+        "reference_article": {"title": demo.ARTICLE_TITLE, "published_on": demo.ARTICLE_DATE, "outlet": "The Washington Post"},
+    })

@@ -1,0 +1,193 @@
+"""The accountability gap, by year: what sources reported against what belligerents conceded and answered.
+
+Everything is computed by the database, one grouped query per table. The unit is the
+published incident, counted in the year of its earliest possible date (`date_start`):
+
+- reported killed: the sum of the incidents' derived reported ranges (lower bounds, upper bounds);
+- conceded killed: the sum of the incidents' derived conceded figures (the latest concession
+  by any belligerent, see `incidents.services.derive_figures`);
+- alleged / responsibility acknowledged: the belligerent's role on the incident
+  (for a conflict: any belligerent's role; "alleged only" when none acknowledged it);
+- assessed: at least one official statement on the incident by the belligerent (for a conflict, by anyone);
+- acknowledged in a statement: a statement that acknowledges the strike or assesses the harm credible;
+- never answered: no statement at all;
+- median days from the incident's earliest possible date to the first statement and to the first acknowledgement.
+
+Aggregate claims (figures for a period and area) are never part of these numbers.
+
+Medians: on PostgreSQL `percentile_cont(0.5)` inside the same grouped query. SQLite has no
+percentile function, so there the median comes from a second query that numbers each year's
+day counts with window functions and returns only the one or two middle values per year.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Window,
+)
+from django.db.models.functions import ExtractYear, RowNumber
+
+from . import choices
+from .models import Actor, BelligerentRoleLink, Conflict, Incident, OfficialStatement
+
+ACKNOWLEDGING_STANCES = (choices.Stance.ACKNOWLEDGES_STRIKE, choices.Stance.CREDIBLE)
+
+
+class Median(Aggregate):
+    """PostgreSQL's continuous median; NULLs are ignored."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+class DaysBetween(Func):
+    """Whole days from the first date to the second (NULL when either is NULL)."""
+
+    output_field = IntegerField()
+    arg_joiner = " - "
+
+    def __init__(self, start, end, **extra):
+        super().__init__(end, start, **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        # PostgreSQL: date - date is an integer number of days.
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)", arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+@dataclass
+class Gap:
+    """The accountability table: one row per year and a row for all years."""
+
+    years: list[dict]
+    total: dict
+    statements_by: str  # whose statements count as answers, in words
+
+
+def _answers(incidents: QuerySet, statements: QuerySet, alleged, acknowledged) -> QuerySet:
+    """Each incident with its role flags, the date of its first statement and first acknowledgement, and the days to each."""
+    own = statements.filter(incident=OuterRef("pk")).order_by("stated_on").values("stated_on")
+    first, first_ack = own[:1], own.filter(stance__in=ACKNOWLEDGING_STANCES)[:1]
+    return incidents.annotate(
+        is_alleged=alleged,
+        is_acknowledged=acknowledged,
+        first_statement_on=Subquery(first),
+        first_ack_on=Subquery(first_ack),
+        days_to_statement=DaysBetween("date_start", "first_statement_on"),
+        days_to_ack=DaysBetween("date_start", "first_ack_on"),
+    )
+
+
+def _aggregates() -> dict:
+    aggregates = {
+        "incidents": Count("pk"),
+        "alleged": Count("pk", filter=Q(is_alleged=True)),
+        "responsibility_acknowledged": Count("pk", filter=Q(is_acknowledged=True)),
+        "assessed": Count("pk", filter=Q(first_statement_on__isnull=False)),
+        "acknowledged": Count("pk", filter=Q(first_ack_on__isnull=False)),
+        "never_answered": Count("pk", filter=Q(first_statement_on__isnull=True)),
+        "reported_min": Sum("reported_killed_min"),
+        "reported_max": Sum("reported_killed_max"),
+        "conceded_min": Sum("conceded_killed_min"),
+        "conceded_max": Sum("conceded_killed_max"),
+    }
+    if connection.vendor == "postgresql":
+        aggregates["median_days_to_statement"] = Median("days_to_statement")
+        aggregates["median_days_to_ack"] = Median("days_to_ack")
+    return aggregates
+
+
+def _middle_values(annotated: QuerySet, field: str, by_year: bool) -> dict:
+    """{year or None: median of `field`}, from the one or two middle values the database picks out (SQLite)."""
+    partition = [ExtractYear("date_start")] if by_year else None
+    rows = (
+        annotated.filter(**{f"{field}__isnull": False})
+        .annotate(
+            year=ExtractYear("date_start"),
+            position=Window(RowNumber(), partition_by=partition, order_by=[F(field).asc(), F("pk").asc()]),
+            size=Window(Count("pk"), partition_by=partition),
+        )
+        .filter(Q(position=(F("size") + 1) / 2) | Q(position=(F("size") + 2) / 2))
+        .values_list("year" if by_year else "size", field)
+    )
+    middles: dict = {}
+    for key, value in rows:  # at most two rows per year
+        middles.setdefault(key if by_year else None, []).append(value)
+    return {key: sum(values) / len(values) for key, values in middles.items()}
+
+
+def _gap(incidents: QuerySet, statements: QuerySet, alleged, acknowledged, statements_by: str) -> Gap:
+    annotated = _answers(incidents, statements, alleged, acknowledged).order_by()
+    aggregates = _aggregates()
+    years = list(
+        annotated.annotate(year=ExtractYear("date_start")).values("year").annotate(**aggregates).order_by("year")
+    )
+    total = annotated.aggregate(**aggregates)
+    if connection.vendor != "postgresql":
+        for field, key in (("days_to_statement", "median_days_to_statement"), ("days_to_ack", "median_days_to_ack")):
+            by_year = _middle_values(annotated, field, by_year=True)
+            for row in years:
+                row[key] = by_year.get(row["year"])
+            total[key] = _middle_values(annotated, field, by_year=False).get(None)
+    return Gap(years=years, total=total, statements_by=statements_by)
+
+
+def actor_incidents(actor: Actor) -> QuerySet:
+    """Published incidents in which this belligerent itself is named (alleged or acknowledged)."""
+    return Incident.objects.published().filter(Exists(BelligerentRoleLink.objects.filter(incident=OuterRef("pk"), actor=actor)))
+
+
+def conflict_incidents(conflict: Conflict) -> QuerySet:
+    """Published incidents of the conflict."""
+    return Incident.objects.published().filter(conflict=conflict)
+
+
+def actor_gap(actor: Actor) -> Gap:
+    """The belligerent's accountability gap by year: its role, its own statements."""
+    roles = BelligerentRoleLink.objects.filter(incident=OuterRef("pk"), actor=actor)
+    return _gap(
+        actor_incidents(actor),
+        OfficialStatement.objects.filter(issuer=actor),
+        alleged=Exists(roles.filter(role=choices.BelligerentRole.ALLEGED)),
+        acknowledged=Exists(roles.filter(role=choices.BelligerentRole.ACKNOWLEDGED)),
+        statements_by=actor.name,
+    )
+
+
+def conflict_gap(conflict: Conflict) -> Gap:
+    """The conflict's accountability gap by year: any belligerent's role, anyone's statements."""
+    acknowledged = Exists(
+        BelligerentRoleLink.objects.filter(incident=OuterRef("pk"), role=choices.BelligerentRole.ACKNOWLEDGED)
+    )
+    alleged_only = ExpressionWrapper(
+        Exists(BelligerentRoleLink.objects.filter(incident=OuterRef("pk"))) & ~acknowledged, output_field=BooleanField(),
+    )
+    return _gap(
+        conflict_incidents(conflict),
+        OfficialStatement.objects.all(),
+        alleged=alleged_only,
+        acknowledged=acknowledged,
+        statements_by="",
+    )
