@@ -96,3 +96,19 @@ def format_period(start: datetime.date, end: datetime.date) -> str:
     if start.year == end.year:
         return f"{date_format(start, 'j F')} – {date_format(end, 'j F Y')}"
     return f"{date_format(start, 'j F Y')} – {date_format(end, 'j F Y')}"
+
+
+def format_place(incident) -> str:
+    """The place in words, most precise part first, with its country: "Mosul al-Jadida, Mosul, Nīnawá, Iraq"."""
+    parts = [incident.place, country_name(incident.country)]
+    return ", ".join(part for part in parts if part) or UNKNOWN
+
+
+def language_name(code: str) -> str:
+    """A language's English name from its code ("ar" → "Arabic"); the code itself when unknown."""
+    from django.utils.translation import get_language_info
+
+    try:
+        return get_language_info((code or "").lower())["name"]
+    except KeyError:
+        return code or ""

@@ -68,3 +68,105 @@ def quote_in_text(quote: str, text: str) -> bool:
             return False
         position = found + len(needle)
     return True
+
+
+# Punctuation that can end a sentence, and what may close it ("…civilians.”").
+_SENTENCE_END = re.compile(r"[.!?\u2026\u061f]+[\"'\u201d\u2019\u00bb)\]]*(?=\s|$)")
+# Words that end in a full stop without ending the sentence ("Gen. Townsend", "U.S. forces").
+_ABBREVIATIONS = frozenset({
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "sgt", "capt", "cpl", "adm", "rep", "sen", "gov",
+    "st", "no", "vs", "etc", "approx", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+})
+CONTEXT_LIMIT = 400
+
+
+def _normalise_with_positions(text: str) -> tuple[str, list[int], list[int]]:
+    """`normalise_for_match` of the text, with where each output character starts and ends in the input.
+
+    A character and the combining marks after it are normalised together, so
+    "é" written as one or two code points compares alike, as it does for
+    `quote_in_text`.
+    """
+    out, starts, ends = [], [], []
+    i, length = 0, len(text)
+    while i < length:
+        j = i + 1
+        while j < length and unicodedata.combining(text[j]):
+            j += 1
+        for char in unicodedata.normalize("NFKC", text[i:j]).translate(_TYPOGRAPHIC).casefold():
+            if char.isspace():
+                if not out or out[-1] == " ":
+                    continue
+                char = " "
+            out.append(char)
+            starts.append(i)
+            ends.append(j)
+        i = j
+    return "".join(out), starts, ends
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The start of the sentence holding `start` and the end of the sentence holding `end`."""
+    opening, closing = 0, len(text)
+    for match in _SENTENCE_END.finditer(text):
+        word = re.search(r"(\w+)$", text[:match.start()])
+        if match.group().startswith(".") and word and (len(word.group(1)) == 1 or word.group(1).casefold() in _ABBREVIATIONS):
+            continue  # "U.S. military", "Gen. Townsend"
+        following = text[match.end():].lstrip()
+        if following and following[0].islower():
+            continue
+        if match.end() <= start:
+            opening = match.end()
+        elif match.end() >= end:
+            closing = match.end()
+            break
+    newline_before = text.rfind("\n", 0, start)
+    if newline_before >= opening:
+        opening = newline_before + 1
+    newline_after = text.find("\n", end)
+    if 0 <= newline_after < closing:
+        closing = newline_after
+    return opening, closing
+
+
+def _clip(text: str, limit: int, *, keep_end: bool) -> str:
+    """At most `limit` characters, cut at a word, with an ellipsis where the cut is."""
+    if len(text) <= limit:
+        return text
+    if keep_end:
+        cut = text[-limit:]
+        return "…" + cut[cut.find(" ") + 1:] if " " in cut else "…" + cut
+    cut = text[:limit]
+    return (cut[:cut.rfind(" ")] if " " in cut else cut) + "…"
+
+
+def quote_context(quote: str, text: str) -> list[tuple[str, bool]] | None:
+    """The sentence(s) of `text` that hold `quote`, as (words, is_quoted) pieces in reading order.
+
+    Matches as `quote_in_text` does (typographic quotes and dashes, spaces, case;
+    an ellipsis in the quote skips words), so every quote that passed the check is
+    found. The quoted words come from the text itself, not from the quote. Text
+    before and after the quote is kept to its sentence, and clipped when a
+    "sentence" runs on for paragraphs. None when the quote is not in the text.
+    """
+    haystack, starts, ends = _normalise_with_positions(text or "")
+    spans, position = [], 0
+    for part in ELLIPSIS.split(quote or ""):
+        needle = _normalise_with_positions(part)[0].strip(" \"'")
+        if not needle:
+            continue
+        found = haystack.find(needle, position)
+        if found < 0:
+            return None
+        position = found + len(needle)
+        spans.append((starts[found], ends[position - 1]))
+    if not spans:
+        return None
+    opening, closing = _sentence_bounds(text, spans[0][0], spans[-1][1])
+    pieces = [(_clip(text[opening:spans[0][0]].lstrip(), CONTEXT_LIMIT, keep_end=True), False)]
+    for index, (start, end) in enumerate(spans):
+        if index:
+            pieces.append((text[spans[index - 1][1]:start], False))
+        pieces.append((text[start:end], True))
+    pieces.append((_clip(text[spans[-1][1]:closing].rstrip(), CONTEXT_LIMIT, keep_end=False), False))
+    return [(words, quoted) for words, quoted in pieces if words]

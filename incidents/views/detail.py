@@ -1,5 +1,180 @@
+"""`/incidents/<code>/`: everything about one incident, for a reader who has never heard of it."""
+
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from sources.models import Report
+from sources.text import quote_context
+
+from .. import changelog, choices, citations
+from ..models import (
+    CasualtyFigure,
+    ExternalIdentifier,
+    Incident,
+    IncidentAlias,
+    IncidentReport,
+    OfficialStatement,
+    Victim,
+)
+from ..timeline import build_timeline
+
+# The ranges shown above the figures table: (label, derived field prefix, always shown).
+HEADLINE_RANGES = [
+    ("Civilians reported killed", "reported_killed", True),
+    ("Civilian deaths conceded", "conceded_killed", True),
+    ("Civilians reported injured", "reported_injured", False),
+    ("Civilian injuries conceded", "conceded_injured", False),
+    ("Children reported killed", "children_killed", False),
+    ("Women reported killed", "women_killed", False),
+]
+
+# A retracted record keeps its address (showing only its notice); drafts and records in review have none.
+PUBLIC_STATUSES = [choices.Status.PUBLISHED, choices.Status.RETRACTED]
+MAP_ZOOM = {
+    choices.GeoPrecision.EXACT: 18, choices.GeoPrecision.WITHIN_100M: 17, choices.GeoPrecision.STREET: 16,
+    choices.GeoPrecision.NEIGHBOURHOOD: 15, choices.GeoPrecision.TOWN: 13, choices.GeoPrecision.CITY: 12,
+    choices.GeoPrecision.DISTRICT: 10, choices.GeoPrecision.PROVINCE: 8, choices.GeoPrecision.COUNTRY: 6,
+}
 
 
-def incident_detail(request, code):  # placeholder
-    raise Http404
+def incident_detail(request, code):
+    incident = Incident.objects.published().select_related("conflict").filter(code=code).first()
+    if incident is None:
+        return _not_current(request, code)
+    return render(request, "incidents/incident_detail.html", incident_page(request, incident))
+
+
+def _not_current(request, code):
+    """An old code redirects, a retracted record shows its notice, anything else does not exist for the public."""
+    # A retracted record keeps its address and its public reason; nothing else of it is shown.
+    retracted = (
+        Incident.objects.filter(code=code, status=choices.Status.RETRACTED)
+        .only("code", "title", "date_start", "date_end", "date_precision", "retraction_reason", "updated_at", "version")
+        .first()
+    )
+    if retracted is not None:
+        return render(request, "incidents/incident_detail.html", {
+            "incident": retracted, "retracted": True, "citation": _citation(request, retracted),
+        })
+    alias = (
+        IncidentAlias.objects.filter(code=code, incident__status__in=PUBLIC_STATUSES)
+        .select_related("incident").only("incident__code").first()
+    )
+    if alias is not None:
+        return redirect(alias.incident.get_absolute_url(), permanent=True)
+    upper = code.upper()
+    if upper != code and (
+        Incident.objects.filter(code=upper, status__in=PUBLIC_STATUSES).exists()
+        or IncidentAlias.objects.filter(code=upper, incident__status__in=PUBLIC_STATUSES).exists()
+    ):
+        return redirect("incident_detail", code=upper, permanent=True)
+    raise Http404("No published incident has this code.")
+
+
+def _citation(request, incident) -> dict:
+    return {
+        "permalink": request.build_absolute_uri(incident.get_absolute_url()),
+        "updated": timezone.localdate(incident.updated_at),
+        "accessed": timezone.localdate(),
+        "version": incident.version,
+    }
+
+
+def _coordinates(incident) -> dict | None:
+    """The point as a reader reads it, and a map link zoomed no closer than the point is known."""
+    if incident.latitude is None or incident.longitude is None:
+        return None
+    latitude, longitude = (format(value.normalize(), "f") for value in (incident.latitude, incident.longitude))
+    zoom = MAP_ZOOM.get(incident.geo_precision, 10)
+    return {
+        "text": f"{latitude}, {longitude}",
+        "map_url": f"https://www.openstreetmap.org/?mlat={latitude}&mlon={longitude}#map={zoom}/{latitude}/{longitude}",
+    }
+
+
+def _with_context(item, report):
+    """Attach the report and, where its text is stored and its source may be named, the quote in its sentence."""
+    item.public_report = report
+    item.context = None
+    if report is not None and report.text and item.quote and not report.source.is_confidential:
+        item.context = quote_context(item.quote, report.text)
+    return item
+
+
+def _statement_groups(statements) -> list[dict]:
+    """Per issuer, the current position first and the superseded statements below; issuers by latest statement."""
+    by_issuer: dict[int, list] = {}
+    for statement in statements:
+        by_issuer.setdefault(statement.issuer_id, []).append(statement)
+    groups = []
+    for issued in by_issuer.values():
+        issued.sort(key=lambda s: (s.stated_on, s.pk), reverse=True)
+        groups.append({"issuer": issued[0].issuer, "current": issued[0], "superseded": issued[1:]})
+    # Latest position first; on one day, in the order the statements were recorded (the order the report gives them).
+    groups.sort(key=lambda g: (-g["current"].stated_on.toordinal(), g["current"].pk))
+    return groups
+
+
+def incident_page(request, incident: Incident) -> dict:
+    """Everything the page shows, in a fixed number of queries whatever the number of claims."""
+    links = list(
+        IncidentReport.objects.filter(incident=incident).select_related("report__source")
+        .order_by("report__published_on", "report_id")
+    )
+    reports = {link.report_id: link.report for link in links}
+    figures = list(CasualtyFigure.objects.published().filter(incident=incident).defer("notes", "excluded_reason"))
+    statements = list(OfficialStatement.objects.published().filter(incident=incident).select_related("issuer"))
+    # Every cited report is linked to the incident (services.link_cited_reports); this only guards a gap.
+    missing = {item.report_id for item in [*figures, *statements] if item.report_id and item.report_id not in reports}
+    if missing:
+        reports.update({report.pk: report for report in Report.objects.filter(pk__in=missing).select_related("source")})
+
+    statements_by_id = {statement.pk: statement for statement in statements}
+    for statement in statements:
+        _with_context(statement, reports.get(statement.report_id))
+        statement.conceded = []
+    for figure in figures:
+        _with_context(figure, reports.get(figure.report_id))
+        figure.report = figure.public_report  # read by the timeline without a query
+        if figure.statement_id in statements_by_id:
+            figure.statement = statements_by_id[figure.statement_id]
+            figure.statement.conceded.append(figure)
+
+    victims = list(Victim.objects.published().filter(incident=incident).defer("notes"))
+    history = changelog.history_rows(incident)
+    external_ids = list(ExternalIdentifier.objects.filter(incident=incident))
+    for identifier in external_ids:
+        identifier.citation = citations.dataset_citation(identifier.dataset)
+
+    ranges = []
+    for label, prefix, always in HEADLINE_RANGES:
+        low, high = getattr(incident, f"{prefix}_min"), getattr(incident, f"{prefix}_max")
+        if always or low is not None or high is not None:
+            ranges.append({"label": label, "low": low, "high": high, "conceded": prefix.startswith("conceded")})
+
+    groups = _statement_groups(statements)
+    return {
+        "incident": incident,
+        "roles": list(incident.belligerent_roles.select_related("actor").order_by("role", "actor__name")),
+        "ranges": ranges,
+        "reported": [f for f in figures if f.basis == choices.Basis.REPORTED],
+        "conceded": [f for f in figures if f.basis == choices.Basis.CONCEDED],
+        "estimates": [f for f in figures if f.basis == choices.Basis.ESTIMATE],
+        "statement_groups": groups,
+        "positions": [group["current"] for group in groups],
+        "links": links,
+        "victims": victims,
+        "external_ids": external_ids,
+        "timeline": build_timeline(
+            incident, reports=[link.report for link in links], figures=figures, statements=statements, history=history,
+        ),
+        "changes": changelog.load_changelog(
+            incident, public_figure_ids={f.pk for f in figures}, public_victim_ids={v.pk for v in victims},
+            incident_rows=history,
+        ),
+        "citation": _citation(request, incident),
+        "coordinates": _coordinates(incident),
+        "geo_definition": choices.GEO_PRECISION_DEFINITIONS.get(incident.geo_precision, ""),
+        "date_definition": choices.DATE_PRECISION_DEFINITIONS.get(incident.date_precision, ""),
+    }

@@ -1,0 +1,166 @@
+"""An incident's own timeline, built from its dated facts.
+
+Pure: takes what the page has already loaded (the incident, its reports, public
+claims and statements, and its history rows) and makes no query. The reader sees
+the event, each report's publication, each claim, each official statement and
+conceded figure, and when this tracker published or regraded the record, in date
+order: "strike → local claims → acknowledgement → investigation → conceded figure".
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from . import choices, display
+
+# On one day: the event, then the reports, the figures they state, the statements, the figures conceded, our own steps.
+KIND_ORDER = {"event": 0, "report": 1, "claim": 2, "statement": 3, "concession": 4, "tracker": 5}
+KIND_LABELS = {
+    "event": "Event", "report": "Report", "claim": "Figures claimed", "statement": "Official statement",
+    "concession": "Figure conceded", "tracker": "On this tracker",
+}
+
+
+@dataclass
+class Entry:
+    day: datetime.date
+    when: str
+    kind: str
+    text: str
+    items: list[str] = field(default_factory=list)
+    quote: str = ""
+    datetime_attr: str = ""
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.day, KIND_ORDER[self.kind])
+
+
+def _day(value: datetime.date) -> str:
+    return display.format_date(value, choices.DatePrecision.DAY)
+
+
+def describe_claim(claim) -> str:
+    """One claim in words: "residents: more than 100 civilians killed"."""
+    number = display.format_claim(claim)
+    what = f"{claim.get_group_display()} {claim.get_outcome_display()}"
+    words = f"{what}, no number given" if number == "no number given" else f"{number} {what}"
+    return f"{claim.attributed_to}: {words}" if claim.attributed_to else words
+
+
+def _event_datetime(incident) -> str:
+    """The machine-readable date, no more precise than what is known ("2017-03" for a month)."""
+    if incident.date_precision == choices.DatePrecision.YEAR:
+        return f"{incident.date_start.year:04d}"
+    if incident.date_precision == choices.DatePrecision.MONTH:
+        return incident.date_start.strftime("%Y-%m")
+    return incident.date_start.isoformat()
+
+
+def _event(incident) -> Entry:
+    what = choices.EventType(incident.event_type).label if incident.event_type else "Incident"
+    text = f"{str(what)[:1].upper()}{str(what)[1:]}"
+    if incident.place or incident.country:
+        text += f" in {display.format_place(incident)}"
+    return Entry(
+        day=incident.date_start, when=display.format_date(incident.date_start, incident.date_precision, incident.date_end),
+        kind="event", text=text, datetime_attr=_event_datetime(incident),
+    )
+
+
+def _report(report) -> Entry:
+    source = report.source
+    if source.is_confidential:
+        text = f"A report from a {source.public_name}"
+    else:
+        text = f"{source.name} publishes “{report.title}”"
+    return Entry(day=report.published_on, when=_day(report.published_on), kind="report", text=text,
+                 datetime_attr=report.published_on.isoformat())
+
+
+def _claim_day(claim) -> datetime.date | None:
+    report = getattr(claim, "report", None) if claim.report_id else None
+    return claim.stated_on or (report.published_on if report else None)
+
+
+def _claims(figures) -> list[Entry]:
+    """One entry per date, basis and report (or conceding statement): the figures stated together."""
+    groups: dict[tuple, list] = {}
+    for claim in figures:
+        day = _claim_day(claim)
+        if day is None:
+            continue
+        groups.setdefault((day, claim.basis, claim.statement_id or 0, claim.report_id or 0), []).append(claim)
+    entries = []
+    for (day, basis, _statement, _report), claims in groups.items():
+        if basis == choices.Basis.CONCEDED:
+            statement = claims[0].statement if claims[0].statement_id else None
+            who = statement.issuer.name if statement else (claims[0].attributed_to or "A belligerent")
+            text, kind = f"by {who}", "concession"
+        elif basis == choices.Basis.ESTIMATE:
+            text, kind = "This tracker's own estimate", "claim"
+        else:
+            report = claims[0].report if claims[0].report_id else None
+            if report is None:
+                text = ""
+            elif report.source.is_confidential:
+                text = f"as reported by a {report.source.public_name}"
+            else:
+                text = f"as reported by {report.source.name}"
+            kind = "claim"
+        entries.append(Entry(day=day, when=_day(day), kind=kind, text=text,
+                             items=[describe_claim(claim) for claim in claims], datetime_attr=day.isoformat()))
+    return entries
+
+
+def _statement(statement) -> Entry:
+    return Entry(
+        day=statement.stated_on, when=_day(statement.stated_on), kind="statement",
+        text=f"{statement.issuer.name}: {statement.get_stance_display()}", quote=statement.quote,
+        datetime_attr=statement.stated_on.isoformat(),
+    )
+
+
+def tracker_events(history) -> list[Entry]:
+    """Publication and grade changes from the incident's history rows (oldest first).
+
+    Only what the public may know: nothing of a draft's content, only that the
+    record was published, with which grade, and how the grade changed after.
+    """
+    entries, published_before, shown_grade, previous_status = [], False, None, None
+    for row in history:
+        status, grade = row["status"], row["grade"]
+        day = timezone.localdate(row["history_date"])
+        grade_words = f", graded {choices.Grade(grade).label}" if grade else ""
+        if status == choices.Status.PUBLISHED:
+            if not published_before:
+                text = f"record published{grade_words}"
+            elif previous_status != choices.Status.PUBLISHED:
+                text = f"record published again{grade_words}"
+            elif grade != shown_grade:
+                old = choices.Grade(shown_grade).label if shown_grade else "no grade"
+                new = choices.Grade(grade).label if grade else "no grade"
+                text = f"grade changed from {old} to {new}"
+            else:
+                text = ""
+            if text:
+                entries.append(Entry(day=day, when=_day(day), kind="tracker", text=text, datetime_attr=day.isoformat()))
+            published_before, shown_grade = True, grade
+        previous_status = status
+    return entries
+
+
+def build_timeline(incident, *, reports, figures, statements, history) -> list[Entry]:
+    """Every dated fact of the incident, in date order; same-day facts in the order they follow one another."""
+    entries = [_event(incident)]
+    entries += [_report(report) for report in reports if report.published_on]
+    entries += _claims(figures)
+    entries += [_statement(statement) for statement in statements]
+    entries += tracker_events(history)
+    # sorted() is stable: facts of one kind on one day keep the order they were given in.
+    return sorted(entries, key=lambda entry: entry.sort_key)
