@@ -1,0 +1,286 @@
+"""What each public filter and sort means: the one FilterSet that pages, the API, exports and the map reuse.
+
+Always apply it to `Incident.objects.published()`; it never widens what the
+public may see. Invalid values become form errors (never a server error), and
+the views show those errors instead of a list that silently ignores them.
+"""
+
+import re
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from sources.models import Source
+
+from . import choices
+from .display import country_name
+from .models import Actor, BelligerentRoleLink, Conflict, ExternalIdentifier, Incident, IncidentAlias, IncidentReport, Victim
+
+# The text the search reads. On PostgreSQL the GIN index of migration 0002 indexes
+# exactly this expression; change both together.
+SEARCH_FIELDS = ("title", "summary", "locality", "neighbourhood", "admin1", "admin2", "place_name_ar")
+SEARCH_CONFIG = "simple"  # no stemming or stop words: place names in any script stay as written
+MAX_SEARCH_WORDS = 12
+MAX_COUNT = 2_147_483_647  # the largest figure the database stores
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search, lower-cased, letters and digits only (any script)."""
+    return [word.lower() for word in _WORD.findall(text or "")][:MAX_SEARCH_WORDS]
+
+
+def search_vector():
+    """The PostgreSQL text-search document of an incident (must match the GIN index expression)."""
+    from django.contrib.postgres.search import SearchVector
+
+    return SearchVector(*SEARCH_FIELDS, config=SEARCH_CONFIG)
+
+
+@dataclass(frozen=True)
+class Sort:
+    """One order of the list; every order ends with the id so that it is total and pages are stable."""
+
+    field: str
+    descending: bool
+    nullable: bool
+    label: str
+
+    def order_by(self) -> list:
+        """Unknown figures come last in both directions."""
+        key = F(self.field).desc(nulls_last=True) if self.descending else F(self.field).asc(nulls_last=True)
+        return [key, F("id").desc() if self.descending else F("id").asc()]
+
+
+SORTS = {
+    "-date": Sort("date_start", True, False, _("Date, newest first")),
+    "date": Sort("date_start", False, False, _("Date, oldest first")),
+    "-reported": Sort("reported_killed_max", True, True, _("Reported killed, most first")),
+    "reported": Sort("reported_killed_max", False, True, _("Reported killed, fewest first")),
+    "-conceded": Sort("conceded_killed_max", True, True, _("Conceded killed, most first")),
+    "conceded": Sort("conceded_killed_max", False, True, _("Conceded killed, fewest first")),
+    "-updated": Sort("updated_at", True, False, _("Last updated, most recent first")),
+    "updated": Sort("updated_at", False, False, _("Last updated, least recent first")),
+}
+DEFAULT_SORT = "-date"
+
+
+class YesNoWidget(forms.Select):
+    """A yes/no/any select whose values read well in a shared URL (?conceded=yes)."""
+
+    TRUE, FALSE = ("yes", "true", "1"), ("no", "false", "0")
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, choices=(("", _("Any")), ("yes", _("Yes")), ("no", _("No"))))
+
+    def format_value(self, value):
+        return {True: ["yes"], False: ["no"]}.get(value, [""])
+
+    def value_from_datadict(self, data, files, name):
+        value = str(data.get(name, "")).strip().lower()
+        return True if value in self.TRUE else False if value in self.FALSE else None
+
+
+class YesNoField(forms.NullBooleanField):
+    widget = YesNoWidget
+
+    def to_python(self, value):
+        return value if value in (True, False) else None
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    field_class = YesNoField
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def get_max_validator(self):
+        return None  # the field's own max_value says it in words
+
+
+def _published_countries() -> list[tuple[str, str]]:
+    """Countries that have published incidents, for the select (cached: a DISTINCT over every row)."""
+    key = "incident-filter-countries"
+    found = cache.get(key)
+    if found is None:
+        codes = Incident.objects.published().exclude(country="").order_by().values_list("country", flat=True).distinct()
+        found = sorted(((code, country_name(code)) for code in codes), key=lambda pair: pair[1])
+        cache.set(key, found, 300)
+    return found
+
+
+class CountryField(forms.MultipleChoiceField):
+    """Any ISO 3166-1 alpha-2 code is accepted, listed or not, so a shared link never breaks on a stale list."""
+
+    def to_python(self, value):
+        return [code.strip().upper() for code in super().to_python(value)]
+
+    def valid_value(self, value):
+        return bool(re.fullmatch(r"[A-Z]{2}", value))
+
+
+class CountryFilter(django_filters.MultipleChoiceFilter):
+    field_class = CountryField
+
+
+class IncidentFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(
+                _("The “from” date (%(start)s) is after the “to” date (%(end)s): swap them or correct one."),
+                code="date_order", params={"start": start.isoformat(), "end": end.isoformat()},
+            )
+        return cleaned
+
+
+def _date_widget():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+DATE_ERRORS = {"invalid": _("Enter a real date written YYYY-MM-DD, e.g. 2017-03-17.")}
+
+
+class IncidentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_text", max_length=200, label=_("Search"),
+        help_text=_("Words from titles, summaries or place names (Arabic script too), a code such as CT-000001, "
+                    "or another dataset's id such as UCDP 238475."),
+    )
+    date_from = django_filters.DateFilter(
+        method="filter_date_from", widget=_date_widget(), error_messages=DATE_ERRORS, label=_("From"),
+        help_text=_("Incidents that may have happened on or after this day."),
+    )
+    date_to = django_filters.DateFilter(
+        method="filter_date_to", widget=_date_widget(), error_messages=DATE_ERRORS, label=_("To"),
+        help_text=_("Incidents that may have happened on or before this day."),
+    )
+    country = CountryFilter(
+        field_name="country", choices=_published_countries, distinct=False, label=_("Country"),
+        help_text=_("Choose one or several (on a computer, hold Ctrl or ⌘)."),
+    )
+    admin1 = django_filters.CharFilter(
+        field_name="admin1", lookup_expr="iexact", max_length=120, label=_("Province or governorate"),
+        help_text=_("First-order administrative division, as the records spell it (e.g. Nīnawá)."),
+    )
+    conflict = django_filters.ModelChoiceFilter(
+        field_name="conflict", to_field_name="slug", queryset=Conflict.objects.all(), empty_label=_("Any conflict"),
+        label=_("Conflict"), help_text=_("The theatre or campaign."),
+    )
+    belligerent = django_filters.ModelChoiceFilter(
+        method="filter_belligerent", to_field_name="slug", queryset=Actor.objects.all(), empty_label=_("Any belligerent"),
+        label=_("Belligerent"), help_text=_("Incidents in which this force is named as responsible, alleged or acknowledged."),
+    )
+    event_type = django_filters.MultipleChoiceFilter(
+        field_name="event_type", choices=choices.EventType.choices, distinct=False,
+        widget=forms.CheckboxSelectMultiple, label=_("Event type"), help_text=_("How the harm was caused; tick one or more."),
+    )
+    grade = django_filters.MultipleChoiceFilter(
+        field_name="grade", choices=choices.Grade.choices, distinct=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Grade"), help_text=_("What the evidence says about civilian harm (see the methodology); tick one or more."),
+    )
+    stance = django_filters.MultipleChoiceFilter(
+        field_name="latest_stance", choices=choices.Stance.choices, distinct=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Current official position"), help_text=_("The stance of the latest official statement on the incident."),
+    )
+    conceded = YesNoFilter(
+        method="filter_conceded", label=_("Deaths conceded by a belligerent"),
+        help_text=_("Yes: a belligerent has conceded a number of civilian deaths. No: no conceded number."),
+    )
+    killed_min = WholeNumberFilter(
+        field_name="reported_killed_max", lookup_expr="gte", min_value=0, max_value=MAX_COUNT,
+        label=_("At least N reported killed"),
+        help_text=_("At least this many civilians reported killed, counting the upper end of the reported range "
+                    "(an incident reported as 83–137 matches 100)."),
+    )
+    source = django_filters.ModelChoiceFilter(
+        method="filter_source", to_field_name="slug", queryset=Source.objects.public(), empty_label=_("Any source"),
+        label=_("Source"), help_text=_("Incidents covered by a report from this source."),
+    )
+    has_victims = YesNoFilter(
+        method="filter_has_victims", label=_("Named victims"),
+        help_text=_("Yes: the record names at least one victim publicly."),
+    )
+    sort = django_filters.ChoiceFilter(
+        method="filter_sort", choices=[(key, sort.label) for key, sort in SORTS.items()], empty_label=None,
+        label=_("Sort by"), help_text=_("Ties are broken by record number."),
+    )
+
+    class Meta:
+        model = Incident
+        fields = []
+        form = IncidentFilterForm
+
+    @property
+    def sort_key(self) -> str:
+        """The order in force: the one asked for when valid, else the default."""
+        if self.is_bound and self.form.is_valid():
+            return self.form.cleaned_data.get("sort") or DEFAULT_SORT
+        return DEFAULT_SORT
+
+    @property
+    def sort_spec(self) -> Sort:
+        return SORTS[self.sort_key]
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset).order_by(*self.sort_spec.order_by())
+
+    def filter_sort(self, queryset, name, value):
+        return queryset  # applied last, in filter_queryset, so the default applies too
+
+    def filter_text(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        ids = list(
+            ExternalIdentifier.objects.filter(identifier=text).order_by().values_list("incident_id", flat=True)
+            .union(IncidentAlias.objects.filter(code=text.upper()).order_by().values_list("incident_id", flat=True))[:100]
+        )
+        exact = Q(code=text.upper()) | Q(pk__in=ids)
+        words = search_words(text)
+        if not words:
+            return queryset.filter(exact)
+        if settings.IS_POSTGRES:
+            from django.contrib.postgres.search import SearchQuery
+
+            # Each word may be the start of a longer one ("Jadid" finds "al-Jadida"); words are letters and digits only.
+            query = SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=SEARCH_CONFIG)
+            return queryset.alias(search_document=search_vector()).filter(Q(search_document=query) | exact)
+        every_word = Q()
+        for word in words:
+            any_field = Q()
+            for field in SEARCH_FIELDS:
+                any_field |= Q(**{f"{field}__icontains": word})
+            every_word &= any_field
+        return queryset.filter(every_word | exact)
+
+    def filter_date_from(self, queryset, name, value):
+        return queryset.filter(Q(date_end__gte=value) | Q(date_end__isnull=True, date_start__gte=value))
+
+    def filter_date_to(self, queryset, name, value):
+        return queryset.filter(date_start__lte=value)
+
+    def filter_belligerent(self, queryset, name, value):
+        return queryset.filter(Exists(BelligerentRoleLink.objects.filter(incident=OuterRef("pk"), actor=value)))
+
+    def filter_conceded(self, queryset, name, value):
+        conceded = Q(conceded_killed_min__isnull=False) | Q(conceded_killed_max__isnull=False)
+        return queryset.filter(conceded if value else ~conceded)
+
+    def filter_source(self, queryset, name, value):
+        if value.is_confidential:  # the choices never offer one; refuse it here too
+            return queryset.none()
+        return queryset.filter(Exists(IncidentReport.objects.filter(incident=OuterRef("pk"), report__source=value)))
+
+    def filter_has_victims(self, queryset, name, value):
+        public = Exists(Victim.objects.filter(incident=OuterRef("pk"), visibility=choices.Visibility.PUBLIC))
+        return queryset.filter(public if value else ~public)
+
