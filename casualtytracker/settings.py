@@ -45,6 +45,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 # Demo editor/reviewer accounts are only ever created with DEBUG on.
 DEMO_ACCOUNTS = DEBUG
+# Four-eyes: the reviewer who publishes an incident must not be the last person who edited it.
+CASUALTYTRACKER_FOUR_EYES = env_bool("DJANGO_FOUR_EYES", default=False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -57,6 +59,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "sources",
     "incidents",
 ]
@@ -154,3 +159,27 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# The read-only public API (incidents/api/): anonymous, JSON, published data only.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "incidents.api.views.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Casualty Tracker API",
+    "DESCRIPTION": "Read-only access to the published incidents, their claims, statements and sources. "
+                   "The incident list takes the same filters as /incidents/.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from our own static files: no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"StanceEnum": "incidents.choices.Stance"},
+}
+
+# Where `manage.py build_downloads` writes the dated full downloads listed on /data/.
+DOWNLOADS_DIR = Path(os.environ.get("DJANGO_DOWNLOADS_DIR", BASE_DIR / "downloads"))

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from incidents.views import data
+
 admin.site.site_header = "Casualty Tracker — editors"
 admin.site.site_title = "Casualty Tracker admin"
 admin.site.index_title = "Records"
@@ -9,4 +11,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("sources.urls")),
     path("", include("incidents.urls")),
+    path("api/v1/", include("incidents.api.urls")),
+    path("incidents/export.csv", data.export, {"fmt": "csv"}, name="export_csv"),
+    path("incidents/export-hxl.csv", data.export, {"fmt": "hxl"}, name="export_hxl"),
+    path("incidents/claims.csv", data.export, {"fmt": "claims"}, name="export_claims"),
+    path("incidents/export.json", data.export, {"fmt": "json"}, name="export_json"),
+    path("incidents/export.geojson", data.export, {"fmt": "geojson"}, name="export_geojson"),
 ]

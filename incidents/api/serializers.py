@@ -1,0 +1,177 @@
+"""Public serializers: every field listed explicitly, so a new private field can never leak by default."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from sources.models import Report, Source
+
+from ..exports import public_report_fields
+from ..models import (
+    Actor,
+    BelligerentRoleLink,
+    CasualtyFigure,
+    Conflict,
+    ExternalIdentifier,
+    Incident,
+    OfficialStatement,
+    Victim,
+)
+
+INCIDENT_FIELDS = [
+    "code", "url", "permalink", "title", "date_start", "date_end", "date_precision",
+    "country", "admin1", "admin2", "locality", "neighbourhood", "latitude", "longitude", "geo_precision",
+    "event_type", "conflict", "belligerents", "grade",
+    "reported_killed_min", "reported_killed_max", "conceded_killed_min", "conceded_killed_max",
+    "reported_injured_min", "reported_injured_max", "conceded_injured_min", "conceded_injured_max",
+    "children_killed_min", "children_killed_max", "women_killed_min", "women_killed_max",
+    "latest_stance", "sources_count", "published_at", "updated_at",
+]
+
+
+class ActorRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Actor
+        fields = ["slug", "name"]
+
+
+class BelligerentSerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(source="actor.slug", read_only=True)
+    name = serializers.CharField(source="actor.name", read_only=True)
+
+    class Meta:
+        model = BelligerentRoleLink
+        fields = ["slug", "name", "role"]
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    """An incident in a list: where, when, who, how graded, and its derived figures."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:incident-detail", lookup_field="code")
+    permalink = serializers.SerializerMethodField(help_text="The incident's public page.")
+    conflict = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The conflict's slug.")
+    belligerents = BelligerentSerializer(source="belligerent_roles", many=True, read_only=True)
+    latitude = serializers.FloatField(read_only=True, allow_null=True, help_text=Incident._meta.get_field("latitude").help_text)
+    longitude = serializers.FloatField(read_only=True, allow_null=True, help_text=Incident._meta.get_field("longitude").help_text)
+
+    class Meta:
+        model = Incident
+        fields = INCIDENT_FIELDS
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_permalink(self, incident) -> str:
+        request = self.context.get("request")
+        path = incident.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+
+class PublicReportSerializer(serializers.Serializer):
+    """A report as the public may see it: for a confidential source only its label, date, language and kind."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField()
+    archive_url = serializers.CharField()
+    published_on = serializers.DateField(allow_null=True)
+    language = serializers.CharField()
+    author = serializers.CharField()
+    kind = serializers.CharField()
+    source = serializers.CharField(help_text="The source's name, or its generic label when it is confidential.")
+    source_slug = serializers.CharField(allow_null=True, help_text="Empty for a confidential source.")
+    source_kind = serializers.CharField()
+
+    def to_representation(self, report):
+        return super().to_representation(public_report_fields(report))
+
+
+class FigureSerializer(serializers.ModelSerializer):
+    report = serializers.PrimaryKeyRelatedField(read_only=True, help_text="Number of the report that states the figure (see `reports`).")
+
+    class Meta:
+        model = CasualtyFigure
+        fields = ["id", "outcome", "group", "basis", "count_min", "count_max", "qualifier", "attributed_to", "stated_on", "quote",
+                  "report", "statement"]
+        read_only_fields = fields
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    issuer = ActorRefSerializer(read_only=True)
+    report = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = OfficialStatement
+        fields = ["id", "issuer", "stated_on", "stance", "quote", "summary", "report"]
+        read_only_fields = fields
+
+
+class VictimSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Victim
+        fields = ["name", "name_ar", "sex", "age", "age_band", "outcome", "family_group"]
+        read_only_fields = fields
+
+
+class ExternalIdentifierSerializer(serializers.ModelSerializer):
+    link = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ExternalIdentifier
+        fields = ["dataset", "identifier", "link"]
+        read_only_fields = fields
+
+
+class IncidentDetailSerializer(IncidentSerializer):
+    """An incident with its claims (non-excluded), statements, reports, public named victims and external ids."""
+
+    figures = FigureSerializer(source="public_figures", many=True, read_only=True)
+    statements = StatementSerializer(source="public_statements", many=True, read_only=True)
+    reports = PublicReportSerializer(source="public_reports", many=True, read_only=True)
+    victims = VictimSerializer(source="public_victims", many=True, read_only=True)
+    external_ids = ExternalIdentifierSerializer(many=True, read_only=True)
+
+    class Meta(IncidentSerializer.Meta):
+        fields = [*INCIDENT_FIELDS[:4], "summary", "place_name_ar", *INCIDENT_FIELDS[4:],
+                  "figures", "statements", "reports", "victims", "external_ids"]
+        read_only_fields = fields
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    incidents = serializers.SerializerMethodField(help_text="Codes of the published incidents the report covers.")
+
+    class Meta:
+        model = Report
+        fields = ["id", "title", "url", "archive_url", "published_on", "language", "author", "kind", "source", "incidents"]
+        read_only_fields = fields
+
+    def get_incidents(self, report) -> list[str]:
+        return [link.incident.code for link in report.published_links]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    published_incidents = serializers.IntegerField(read_only=True)
+    published_reports = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Source
+        fields = ["slug", "name", "kind", "country", "language", "homepage", "description", "published_incidents", "published_reports"]
+        read_only_fields = fields
+
+
+class ActorSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Actor
+        fields = ["slug", "name", "kind", "parent", "country", "description"]
+        read_only_fields = fields
+
+
+class ConflictSerializer(serializers.ModelSerializer):
+    published_incidents = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Conflict
+        fields = ["slug", "name", "description", "ucdp_conflict_id", "published_incidents"]
+        read_only_fields = fields

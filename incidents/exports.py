@@ -1,0 +1,275 @@
+"""CSV (plain and HXL), claims CSV, JSON and GeoJSON writers: each takes a queryset and streams.
+
+The columns are declared once, in `INCIDENT_COLUMNS` and `CLAIM_COLUMNS`: the
+exports, the full downloads, the import (an export re-imports) and the README's
+column table all read them. Every writer starts from a `published()` queryset
+and reads it with `iterator(chunk_size=…)`, so memory does not grow with the
+number of rows; confidential sources appear only by their public label.
+"""
+
+import csv
+import datetime
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
+from .models import BelligerentRoleLink, CasualtyFigure, Incident
+
+CHUNK_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class Column:
+    """One export column: its header, its HXL hashtag, what it means, and how to read it from a record."""
+
+    name: str
+    hxl: str
+    meaning: str
+    value: Callable
+
+
+def _field(name: str) -> Callable:
+    return lambda record, context: getattr(record, name)
+
+
+def _belligerents(incident, context) -> str:
+    return "; ".join(f"{link.actor.name} ({link.role})" for link in incident.belligerent_roles.all())
+
+
+def _permalink(incident, context) -> str:
+    return context["base_url"] + incident.get_absolute_url()
+
+
+def _help(model, name: str) -> str:
+    return str(model._meta.get_field(name).help_text)
+
+
+def _incident_column(name: str, hxl: str, meaning: str | None = None, value: Callable | None = None) -> Column:
+    return Column(name, hxl, meaning or _help(Incident, name), value or _field(name))
+
+
+INCIDENT_COLUMNS = [
+    _incident_column("code", "#event+code"),
+    _incident_column("title", "#event+name"),
+    _incident_column("date_start", "#date+start"),
+    _incident_column("date_end", "#date+end"),
+    _incident_column("date_precision", "#date+precision"),
+    _incident_column("country", "#country+code"),
+    _incident_column("admin1", "#adm1+name"),
+    _incident_column("admin2", "#adm2+name"),
+    _incident_column("locality", "#loc+name"),
+    _incident_column("neighbourhood", "#loc+name+neighbourhood"),
+    _incident_column("geo_precision", "#geo+precision"),
+    _incident_column("latitude", "#geo+lat"),
+    _incident_column("longitude", "#geo+lon"),
+    _incident_column("event_type", "#event+type"),
+    _incident_column("conflict", "#event+conflict", "The theatre or campaign (its name).",
+                     lambda incident, context: incident.conflict.name if incident.conflict_id else ""),
+    _incident_column("belligerents", "#org+belligerent",
+                     "The forces named as responsible, each with its role: “Name (alleged); Name (acknowledged)”.", _belligerents),
+    _incident_column("grade", "#status+grade"),
+    _incident_column("reported_killed_min", "#affected+killed+min"),
+    _incident_column("reported_killed_max", "#affected+killed+max"),
+    _incident_column("conceded_killed_min", "#affected+killed+conceded+min"),
+    _incident_column("conceded_killed_max", "#affected+killed+conceded+max"),
+    _incident_column("reported_injured_min", "#affected+injured+min"),
+    _incident_column("reported_injured_max", "#affected+injured+max"),
+    _incident_column("conceded_injured_min", "#affected+injured+conceded+min"),
+    _incident_column("conceded_injured_max", "#affected+injured+conceded+max"),
+    _incident_column("children_killed_min", "#affected+killed+children+min"),
+    _incident_column("children_killed_max", "#affected+killed+children+max"),
+    _incident_column("women_killed_min", "#affected+killed+women+min"),
+    _incident_column("women_killed_max", "#affected+killed+women+max"),
+    _incident_column("latest_stance", "#status+stance"),
+    _incident_column("sources_count", "#meta+sources+num"),
+    _incident_column("permalink", "#meta+url", "The incident's public page: the address to cite.", _permalink),
+    _incident_column("updated_at", "#date+updated"),
+]
+
+
+def public_report_fields(report) -> dict:
+    """A report as the public may see it: a confidential source's report shows only its label, date, language and kind."""
+    if report is None:
+        return {"id": None, "title": "", "url": "", "archive_url": "", "published_on": None, "language": "", "author": "",
+                "kind": "", "source": "", "source_slug": None, "source_kind": ""}
+    source = report.source
+    hidden = source.is_confidential
+    return {
+        "id": report.pk,
+        "title": "" if hidden else report.title,
+        "url": "" if hidden else report.url,
+        "archive_url": "" if hidden else report.archive_url,
+        "published_on": report.published_on,
+        "language": report.language,
+        "author": "" if hidden else report.author,
+        "kind": report.kind,
+        "source": source.public_name,
+        "source_slug": None if hidden else source.slug,
+        "source_kind": "" if hidden else source.kind,
+    }
+
+
+def _claim_column(name: str, hxl: str, meaning: str | None = None, value: Callable | None = None) -> Column:
+    return Column(name, hxl, meaning or _help(CasualtyFigure, name), value or _field(name))
+
+
+def _report_value(key: str) -> Callable:
+    return lambda figure, context: public_report_fields(figure.report)[key]
+
+
+CLAIM_COLUMNS = [
+    _claim_column("incident_code", "#event+code", "Code of the incident the claim is about.", lambda f, c: f.incident.code),
+    _claim_column("claim_id", "#meta+id", "Number of the claim in the tracker.", lambda f, c: f.pk),
+    _claim_column("outcome", "#affected+outcome"),
+    _claim_column("group", "#affected+group"),
+    _claim_column("basis", "#meta+basis"),
+    _claim_column("count_min", "#affected+min"),
+    _claim_column("count_max", "#affected+max"),
+    _claim_column("qualifier", "#affected+qualifier"),
+    _claim_column("attributed_to", "#org+attributed"),
+    _claim_column("stated_on", "#date+stated"),
+    _claim_column("quote", "#description+quote"),
+    _claim_column("statement_id", "#meta+statement", "For a conceded figure: the number of the official statement that concedes it.",
+                  lambda f, c: f.statement_id),
+    _claim_column("report_id", "#meta+report", "Number of the report that states the figure.", lambda f, c: f.report_id),
+    _claim_column("report_title", "#meta+report+title", "Title of the report (withheld for a confidential source).",
+                  _report_value("title")),
+    _claim_column("report_url", "#meta+report+url", "Where the report was published (withheld for a confidential source).",
+                  _report_value("url")),
+    _claim_column("report_published_on", "#date+report", "Date the report was published.", _report_value("published_on")),
+    _claim_column("source", "#org+source", "The source's name; a confidential source appears only as its generic label.",
+                  _report_value("source")),
+]
+
+
+def export_incidents(queryset):
+    """Published incidents with what a row shows, belligerents prefetched per chunk."""
+    return queryset.select_related("conflict").prefetch_related(
+        Prefetch("belligerent_roles", queryset=BelligerentRoleLink.objects.select_related("actor").order_by("role", "actor__name"))
+    )
+
+
+def export_claims(incidents):
+    """The non-excluded claims of the given incidents, in the incidents' order then the claims' own."""
+    return (
+        CasualtyFigure.objects.published().filter(incident__in=incidents.order_by().values("pk"))
+        .select_related("incident", "report__source")
+        .defer("notes", "excluded_reason", "report__text", "report__notes", "report__source__description")
+        .order_by("incident_id", "stated_on", "id")
+    )
+
+
+def cell(value) -> str:
+    """A value as CSV text: dates ISO 8601, datetimes in UTC, decimals without trailing zeros, nothing as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, float):
+        return format(Decimal(str(value)).normalize(), "f")
+    return str(value)
+
+
+def json_value(value):
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal | float):
+        return float(value)
+    return value
+
+
+def records(queryset, columns: list[Column], context: dict) -> Iterator[dict]:
+    """Each record of the queryset as {column name: value}, read in chunks."""
+    for record in queryset.iterator(chunk_size=CHUNK_SIZE):
+        yield {column.name: column.value(record, context) for column in columns}
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for csv.writer inside a generator."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(rows: Iterable[dict], columns: list[Column], *, hxl: bool = False) -> Iterator[str]:
+    """CSV text line by line: the header, the HXL hashtag row if asked, then the rows."""
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    yield writer.writerow([column.name for column in columns])
+    if hxl:
+        yield writer.writerow([column.hxl for column in columns])
+    for row in rows:
+        yield writer.writerow([cell(row[column.name]) for column in columns])
+
+
+def incident_csv(queryset, context: dict, *, hxl: bool = False) -> Iterator[str]:
+    return csv_lines(records(export_incidents(queryset), INCIDENT_COLUMNS, context), INCIDENT_COLUMNS, hxl=hxl)
+
+
+def claims_csv(incidents, context: dict) -> Iterator[str]:
+    return csv_lines(records(export_claims(incidents), CLAIM_COLUMNS, context), CLAIM_COLUMNS)
+
+
+def incident_json(queryset, context: dict) -> Iterator[str]:
+    """A JSON document {"incidents": [...], "count": n} written one incident at a time."""
+    yield '{"generated_at": ' + json.dumps(json_value(context["generated_at"])) + ', "incidents": ['
+    count = 0
+    for row in records(export_incidents(queryset), INCIDENT_COLUMNS, context):
+        yield ("," if count else "") + "\n" + json.dumps({key: json_value(value) for key, value in row.items()}, ensure_ascii=False)
+        count += 1
+    yield f'\n], "count": {count}}}\n'
+
+
+def incident_geojson(queryset, context: dict) -> Iterator[str]:
+    """An RFC 7946 FeatureCollection: [longitude, latitude] points, null geometry where the place has no coordinates."""
+    yield '{"type": "FeatureCollection", "features": ['
+    first = True
+    for row in records(export_incidents(queryset), INCIDENT_COLUMNS, context):
+        latitude, longitude = row["latitude"], row["longitude"]
+        geometry = None
+        if latitude is not None and longitude is not None:
+            geometry = {"type": "Point", "coordinates": [float(longitude), float(latitude)]}
+        properties = {key: json_value(value) for key, value in row.items() if key not in ("latitude", "longitude")}
+        feature = {"type": "Feature", "id": row["code"], "geometry": geometry, "properties": properties}
+        yield ("" if first else ",") + "\n" + json.dumps(feature, ensure_ascii=False)
+        first = False
+    yield "\n]}\n"
+
+
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", "csv", lambda qs, ctx: incident_csv(qs, ctx)),
+    "hxl": ("text/csv; charset=utf-8", "csv", lambda qs, ctx: incident_csv(qs, ctx, hxl=True)),
+    "claims": ("text/csv; charset=utf-8", "csv", claims_csv),
+    "json": ("application/json", "json", incident_json),
+    "geojson": ("application/geo+json", "geojson", incident_geojson),
+}
+FILE_STEMS = {"csv": "incidents", "hxl": "incidents-hxl", "claims": "claims", "json": "incidents", "geojson": "incidents"}
+
+
+def export_context(base_url: str) -> dict:
+    return {"base_url": base_url.rstrip("/"), "generated_at": timezone.now()}
+
+
+def streaming_export(queryset, fmt: str, *, base_url: str) -> StreamingHttpResponse:
+    """The export of a filtered queryset in one of FORMATS, streamed row by row."""
+    content_type, extension, writer = FORMATS[fmt]
+    context = export_context(base_url)
+    response = StreamingHttpResponse(writer(queryset, context), content_type=content_type)
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="casualty-tracker-{FILE_STEMS[fmt]}-{stamp}.{extension}"'
+    return response
+
+
+def all_published_incidents():
+    """Every published incident in the list's default order."""
+    return Incident.objects.published().order_by("-date_start", "-id")
