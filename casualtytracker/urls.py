@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from incidents import feeds
 from incidents.views import data
 
 admin.site.site_header = "Casualty Tracker — editors"
@@ -17,4 +18,8 @@ urlpatterns = [
     path("incidents/claims.csv", data.export, {"fmt": "claims"}, name="export_claims"),
     path("incidents/export.json", data.export, {"fmt": "json"}, name="export_json"),
     path("incidents/export.geojson", data.export, {"fmt": "geojson"}, name="export_geojson"),
+    path("feeds/incidents/new.atom", feeds.NewIncidentsAtom(), name="feed_new_atom"),
+    path("feeds/incidents/new.rss", feeds.NewIncidentsRss(), name="feed_new_rss"),
+    path("feeds/incidents/updated.atom", feeds.UpdatedIncidentsAtom(), name="feed_updated_atom"),
+    path("feeds/incidents/updated.rss", feeds.UpdatedIncidentsRss(), name="feed_updated_rss"),
 ]

@@ -1,0 +1,113 @@
+"""Atom and RSS feeds of newly published and of updated incidents, optionally for one conflict or belligerent.
+
+`?conflict=<slug>` or `?belligerent=<slug>` narrows a feed; only published incidents
+ever appear (`published()`), and an entry says only what the incident's public page says.
+"""
+
+from django.contrib.syndication.views import Feed
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from .display import format_date, format_place, format_range
+from .models import Actor, BelligerentRoleLink, Conflict, Incident
+
+FEED_LENGTH = 50
+
+
+class _IncidentFeed(Feed):
+    kind = "new"
+    feed_type = Rss201rev2Feed
+
+    def get_object(self, request, *args, **kwargs):
+        """The conflict or belligerent the feed is narrowed to, if asked; an unknown slug is a 404."""
+        self.request = request
+        for key, model in (("conflict", Conflict), ("belligerent", Actor)):
+            slug = request.GET.get(key)
+            if slug:
+                found = model.objects.filter(slug=slug).first()
+                if found is None:
+                    raise Http404(f"No {key} “{slug[:60]}”.")
+                return (key, found)
+        return None
+
+    def title(self, obj):
+        what = "Newly published incidents" if self.kind == "new" else "Updated incidents"
+        return f"Casualty Tracker: {what}" + (f" — {obj[1].name}" if obj else "")
+
+    def link(self, obj):
+        if obj is None:
+            return reverse("incident_list")
+        return f"{reverse('incident_list')}?{obj[0]}={obj[1].slug}"
+
+    def feed_url(self, obj):
+        url = reverse(f"feed_{self.kind}_{'atom' if self.feed_type is Atom1Feed else 'rss'}")
+        return f"{url}?{obj[0]}={obj[1].slug}" if obj else url
+
+    def description(self, obj):
+        if self.kind == "new":
+            return "Civilian-casualty incidents as they are published, with the range of deaths reported and conceded."
+        return "Published civilian-casualty incidents whose record changed, most recent change first."
+
+    subtitle = description
+
+    def items(self, obj):
+        incidents = Incident.objects.published().select_related("conflict")
+        if obj is not None:
+            key, found = obj
+            if key == "conflict":
+                incidents = incidents.filter(conflict=found)
+            else:
+                incidents = incidents.filter(Exists(BelligerentRoleLink.objects.filter(incident=OuterRef("pk"), actor=found)))
+        order = ["-published_at", "-id"] if self.kind == "new" else ["-updated_at", "-id"]
+        return incidents.order_by(*order)[:FEED_LENGTH]
+
+    def item_title(self, incident):
+        return f"{incident.code}: {incident.title}"
+
+    def item_description(self, incident):
+        parts = [
+            f"When: {format_date(incident.date_start, incident.date_precision, incident.date_end)}.",
+            f"Where: {format_place(incident)}.",
+            f"Civilians reported killed: {format_range(incident.reported_killed_min, incident.reported_killed_max)}.",
+            f"Conceded by a belligerent: {format_range(incident.conceded_killed_min, incident.conceded_killed_max)}.",
+        ]
+        if incident.grade:
+            parts.append(f"Grade: {incident.get_grade_display()}.")
+        if incident.conflict_id:
+            parts.append(f"Conflict: {incident.conflict.name}.")
+        return " ".join(parts)
+
+    def item_link(self, incident):
+        return incident.get_absolute_url()
+
+    def item_guid(self, incident):
+        # An update is a new entry of the updated feed: its id carries the record's version.
+        link = self.request.build_absolute_uri(incident.get_absolute_url())
+        return link if self.kind == "new" else f"{link}#version-{incident.version}"
+
+    def item_guid_is_permalink(self, incident):
+        return self.kind == "new"
+
+    def item_pubdate(self, incident):
+        return incident.published_at if self.kind == "new" else incident.updated_at
+
+    def item_updateddate(self, incident):
+        return incident.updated_at
+
+
+class NewIncidentsRss(_IncidentFeed):
+    kind, feed_type = "new", Rss201rev2Feed
+
+
+class NewIncidentsAtom(_IncidentFeed):
+    kind, feed_type = "new", Atom1Feed
+
+
+class UpdatedIncidentsRss(_IncidentFeed):
+    kind, feed_type = "updated", Rss201rev2Feed
+
+
+class UpdatedIncidentsAtom(_IncidentFeed):
+    kind, feed_type = "updated", Atom1Feed
