@@ -183,3 +183,5 @@ SPECTACULAR_SETTINGS = {
 
 # Where `manage.py build_downloads` writes the dated full downloads listed on /data/.
 DOWNLOADS_DIR = Path(os.environ.get("DJANGO_DOWNLOADS_DIR", BASE_DIR / "downloads"))
+# The public address of the site, for permalinks in files built outside a request (full downloads).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")

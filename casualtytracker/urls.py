@@ -22,4 +22,6 @@ urlpatterns = [
     path("feeds/incidents/new.rss", feeds.NewIncidentsRss(), name="feed_new_rss"),
     path("feeds/incidents/updated.atom", feeds.UpdatedIncidentsAtom(), name="feed_updated_atom"),
     path("feeds/incidents/updated.rss", feeds.UpdatedIncidentsRss(), name="feed_updated_rss"),
+    path("data/", data.data_page, name="data"),
+    path("data/<str:name>", data.data_file, name="data_file"),
 ]

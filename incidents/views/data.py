@@ -1,8 +1,12 @@
 """Exports of any filtered list (/incidents/export.csv …) and the full downloads page (/data/)."""
 
-from django.http import JsonResponse
+from pathlib import Path
 
-from .. import exports
+from django.conf import settings
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import render
+
+from .. import citations, downloads, exports
 from ..filters import IncidentFilter
 from ..models import Incident
 
@@ -21,3 +25,23 @@ def export(request, fmt: str):
     if queryset is None:
         return JsonResponse({"errors": errors.get_json_data()}, status=400)
     return exports.streaming_export(queryset, fmt, base_url=request.build_absolute_uri("/"))
+
+
+def data_page(request):
+    """/data/: the dated full downloads, their checksums, and what every column means."""
+    return render(request, "incidents/data.html", {
+        "snapshots": downloads.list_downloads(),
+        "files": downloads.dictionary_rows(),
+        "citations": citations.DATASET_CITATIONS.values(),
+    })
+
+
+def data_file(request, name: str):
+    """One download file, by its exact dated name."""
+    if not downloads.FILE_NAME.match(name) and not (name.endswith(".sha256") and downloads.FILE_NAME.match(name[: -len(".sha256")])):
+        raise Http404("No such download.")
+    path = Path(settings.DOWNLOADS_DIR) / name
+    if not path.is_file():
+        raise Http404("No such download.")
+    content_type = {"zip": "application/zip", "sqlite": "application/vnd.sqlite3"}.get(name.rsplit(".", 1)[-1], "text/plain")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=content_type)
