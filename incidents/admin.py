@@ -8,14 +8,18 @@ transaction as the edit, and shown read-only with the rule that derives them.
 import inspect
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.urls import NoReverseMatch, reverse
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import choices
+from . import choices, workflow
 from .models import (
     Actor,
     AggregateClaim,
@@ -364,6 +368,34 @@ DERIVED_FIELDS = [
 ]
 
 
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}), required=False,
+        help_text="Why: kept in the incident's history. A retraction's reason is public: it is shown on the incident's page.",
+    )
+
+    def __init__(self, *args, required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required
+
+
+# Fields the incident form never writes: the workflow (incidents.workflow) sets them, step by step.
+WORKFLOW_FIELDS = ["status", "retraction_reason", "published_at"]
+
+
+def _workflow_action(step: workflow.Transition):
+    """An action of the incident list taking one workflow step for each selected incident."""
+
+    def action(modeladmin, request, queryset):
+        if step.needs_reason:
+            return modeladmin.reason_page(request, queryset, step)
+        modeladmin.run_step(request, queryset, step)
+        return None
+
+    action.__name__ = step.action_name
+    return admin.action(description=f"{step.label} (selected incidents)", permissions=[step.action_name])(action)
+
+
 @admin.register(Incident)
 class IncidentAdmin(SimpleHistoryAdmin):
     list_display = ["code", "title", "date_start", "place_display", "status", "grade", "reported_display", "conceded_display"]
@@ -391,6 +423,74 @@ class IncidentAdmin(SimpleHistoryAdmin):
         AliasInline,
     ]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
+    actions = [_workflow_action(step) for step in workflow.TRANSITIONS]
+
+    # Workflow: the status is never a form field; each step is a button (or an action) that calls the service.
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*self.readonly_fields, "status", "retraction_reason"]
+        if not request.user.has_perm("incidents.grade_incident"):
+            fields.append("grade")
+        return fields
+
+    def get_urls(self):
+        return [
+            path("<path:object_id>/workflow/<str:step>/", self.admin_site.admin_view(self.workflow_view), name="incidents_incident_workflow"),
+            *super().get_urls(),
+        ]
+
+    def run_step(self, request, queryset, step: workflow.Transition, reason: str = "") -> None:
+        """Take the step for each incident; say which were moved and why the others were not."""
+        done = []
+        for incident in queryset.order_by("pk"):
+            try:
+                done.append(workflow.transition_incident(incident=incident, name=step.name, user=request.user, reason=reason).code)
+            except workflow.TransitionRefused as refusal:
+                self.message_user(request, refusal.message, messages.ERROR)
+        if done:
+            self.message_user(request, f"{step.done.capitalize()}: {', '.join(done)}.", messages.SUCCESS)
+
+    def reason_page(self, request, queryset, step: workflow.Transition):
+        """The intermediate page of an action that needs a reason (a retraction's is public)."""
+        form = ReasonForm(request.POST if "confirm" in request.POST else None, required=step.needs_reason)
+        if form.is_bound and form.is_valid():
+            self.run_step(request, queryset, step, form.cleaned_data["reason"])
+            return None
+        return TemplateResponse(request, "admin/incidents/incident/workflow_confirm.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.opts, "title": f"{step.label}: give a reason", "step": step, "form": form,
+            "incidents": queryset, "action": step.action_name,
+            "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+        })
+
+    def workflow_view(self, request, object_id, step):
+        """One step for one incident: a confirmation page (with a reason), then the service. Refused on the server."""
+        incident = self.get_object(request, unquote(object_id))
+        chosen = workflow.TRANSITIONS_BY_NAME.get(step)
+        if incident is None or chosen is None:
+            raise Http404("No such incident or workflow step.")
+        if not request.user.has_perms(chosen.permissions):
+            raise PermissionDenied(f"You may not {chosen.label.lower()} incidents.")
+        change_url = reverse("admin:incidents_incident_change", args=[incident.pk])
+        form = ReasonForm(request.POST if request.method == "POST" else None, required=chosen.needs_reason)
+        if request.method == "POST" and form.is_valid():
+            try:
+                workflow.transition_incident(incident=incident, name=chosen.name, user=request.user, reason=form.cleaned_data["reason"])
+            except workflow.TransitionRefused as refusal:
+                self.message_user(request, refusal.message, messages.ERROR)
+            else:
+                self.message_user(request, f"{incident.code} {chosen.done}.", messages.SUCCESS)
+            return HttpResponseRedirect(change_url)
+        return TemplateResponse(request, "admin/incidents/incident/workflow_confirm.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.opts, "title": f"{chosen.label}: {incident}", "step": chosen, "form": form,
+            "incidents": [incident], "original": incident, "change_url": change_url,
+        })
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        incident = self.get_object(request, unquote(object_id))
+        steps = workflow.allowed_transitions(user=request.user, incident=incident) if incident is not None else []
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "workflow_steps": steps})
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
@@ -429,11 +529,20 @@ class IncidentAdmin(SimpleHistoryAdmin):
         return describe_range(obj.conceded_killed_min, obj.conceded_killed_max)
 
     def save_model(self, request, obj, form, change):
+        # The form never changes the workflow fields, nor the grade without the right to grade; neither does a
+        # revert from the history page (which saves every column of an old version): they are kept as stored.
+        protected = [*WORKFLOW_FIELDS] + ([] if request.user.has_perm("incidents.grade_incident") else ["grade"])
         if not change:
             obj.created_by = request.user
+            defaults = Incident()
+            for name in protected:
+                setattr(obj, name, getattr(defaults, name))
         else:
+            stored = Incident.objects.filter(pk=obj.pk).values("version", *protected).get()
             # A revert from the history page brings no version (it is not kept in the history): keep counting.
-            obj.version = Incident.objects.filter(pk=obj.pk).values_list("version", flat=True).first() or obj.version
+            obj.version = stored.pop("version")
+            for name, value in stored.items():
+                setattr(obj, name, value)
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
         # The form saves every column, derived ones included; re-derive them at once (a revert saves nothing else).
@@ -446,6 +555,22 @@ class IncidentAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         # Nothing published is ever hard-deleted: it is retracted, with a public reason.
         return not was_public(obj) and super().has_delete_permission(request, obj)
+
+    # Who may take each workflow step from the list (the service checks again, per incident).
+    def has_workflow_submit_permission(self, request):
+        return request.user.has_perms(workflow.TRANSITIONS_BY_NAME["submit"].permissions)
+
+    def has_workflow_return_to_draft_permission(self, request):
+        return request.user.has_perms(workflow.TRANSITIONS_BY_NAME["return_to_draft"].permissions)
+
+    def has_workflow_publish_permission(self, request):
+        return request.user.has_perms(workflow.TRANSITIONS_BY_NAME["publish"].permissions)
+
+    def has_workflow_retract_permission(self, request):
+        return request.user.has_perms(workflow.TRANSITIONS_BY_NAME["retract"].permissions)
+
+    def has_workflow_restore_permission(self, request):
+        return request.user.has_perms(workflow.TRANSITIONS_BY_NAME["restore"].permissions)
 
 
 # Everything else.

@@ -226,6 +226,13 @@ class Incident(models.Model):
 
     class Meta:
         ordering = ["-date_start", "-id"]
+        # Workflow permissions, held by the Reviewer group (incidents.workflow checks them on the server).
+        permissions = [
+            ("publish_incident", "Can publish an incident (and restore a retracted one)"),
+            ("retract_incident", "Can retract a published incident"),
+            ("grade_incident", "Can grade an incident"),
+            ("merge_incident", "Can merge two incidents"),
+        ]
         indexes = [
             # Public lists always filter on status, then sort; the id breaks ties for keyset paging.
             models.Index(fields=["status", "-date_start", "-id"], name="incident_pub_date"),
@@ -277,12 +284,15 @@ class Incident(models.Model):
     def __str__(self):
         return f"{self.code or 'new'}: {self.title}"
 
-    def save(self, *args, **kwargs):
-        # A new incident gets its code from its id, which the database never hands out twice.
-        self.version = (self.version or 0) + 1 if self.pk else 1
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+    def save(self, *args, keep_version=False, **kwargs):
+        # The version counts edits of the record itself (optimistic locking); re-deriving the figures passes
+        # keep_version, so a claim added elsewhere does not make an open incident form stale.
+        if not keep_version:
+            self.version = (self.version or 0) + 1 if self.pk else 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
+        # A new incident gets its code from its id, which the database never hands out twice.
         if not self.code:
             self.code = f"{CODE_PREFIX}-{self.pk:06d}"
             type(self).objects.filter(pk=self.pk).update(code=self.code)

@@ -108,7 +108,8 @@ def recompute_figures(*, incident: Incident) -> Incident:
     if any(getattr(incident, field) != value for field, value in derived.items()):
         for field, value in derived.items():
             setattr(incident, field, value)
-        incident.save(update_fields=DERIVED_FIELDS)
+        # Derived figures are not an edit of the record: the version (optimistic locking) stays.
+        incident.save(update_fields=DERIVED_FIELDS, keep_version=True)
     return incident
 
 

@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from incidents.demo import load_reference_article
 
 DEMO_USERS = {"editor": "editor-demo-2017", "reviewer": "reviewer-demo-2017"}
+# Each demo account is a member of the group of its name (groups: migration incidents 0004_editorial_groups).
+DEMO_GROUPS = {"editor": "Editor", "reviewer": "Reviewer"}
 
 
 class Command(BaseCommand):
@@ -29,7 +31,6 @@ class Command(BaseCommand):
 
     def _demo_accounts(self):
         """Demo accounts for local development only (DEBUG on): never created in production."""
-        permissions = Permission.objects.filter(content_type__app_label__in=["incidents", "sources"])
         for username, password in DEMO_USERS.items():
             user, created = get_user_model().objects.get_or_create(
                 username=username, defaults={"is_staff": True, "email": f"{username}@example.org"},
@@ -37,7 +38,9 @@ class Command(BaseCommand):
             if created:
                 user.set_password(password)
                 user.save()
-                user.user_permissions.set(permissions)
+            # Rights come from the role's group only (accounts made before the groups existed lose their direct ones).
+            user.user_permissions.clear()
+            user.groups.add(Group.objects.get(name=DEMO_GROUPS[username]))
         self.stdout.write(self.style.SUCCESS(
             "Demo accounts (development only): log in at http://127.0.0.1:8000/admin/ as "
             + ", ".join(f"{u} / {p}" for u, p in DEMO_USERS.items())

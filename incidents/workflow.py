@@ -1,0 +1,153 @@
+"""The editorial workflow: draft → in review → published → retracted, every step authorised on the server.
+
+Every status change goes through `transition`: the admin's buttons and actions, tests and scripts call it,
+and the incident form never writes the status itself. Each step is recorded in the incident's history with
+who, when and a change reason; the first publication sets `published_at`.
+
+| step | from → to | who (permission) |
+| --- | --- | --- |
+| submit | draft → in review | editors (change_incident) |
+| return_to_draft | in review → draft | editors (change_incident) |
+| publish | in review → published | reviewers (publish_incident); with four-eyes on, not the last editor |
+| retract | published → retracted, with a public reason | reviewers (retract_incident) |
+| restore | retracted → published | reviewers (publish_incident and retract_incident) |
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from .choices import Status
+from .models import (
+    BelligerentRoleLink,
+    CasualtyFigure,
+    ExternalIdentifier,
+    Incident,
+    IncidentReport,
+    OfficialStatement,
+    Victim,
+)
+
+# History rows written by a step of the workflow start with this; they are not edits of the content.
+WORKFLOW_REASON = "Workflow: "
+# simple-history keeps change reasons in a column of 100 characters.
+REASON_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    source: str
+    target: str
+    permissions: tuple[str, ...]
+    needs_reason: bool = False
+    done: str = ""
+
+    @property
+    def action_name(self) -> str:
+        return f"workflow_{self.name}"
+
+
+TRANSITIONS = [
+    Transition("submit", "Submit for review", Status.DRAFT, Status.IN_REVIEW, ("incidents.change_incident",),
+               done="submitted for review"),
+    Transition("return_to_draft", "Return to draft", Status.IN_REVIEW, Status.DRAFT, ("incidents.change_incident",),
+               done="returned to draft"),
+    Transition("publish", "Publish", Status.IN_REVIEW, Status.PUBLISHED, ("incidents.publish_incident",), done="published"),
+    Transition("retract", "Retract", Status.PUBLISHED, Status.RETRACTED, ("incidents.retract_incident",), needs_reason=True,
+               done="retracted"),
+    Transition("restore", "Restore publication", Status.RETRACTED, Status.PUBLISHED,
+               ("incidents.publish_incident", "incidents.retract_incident"), done="restored to publication"),
+]
+TRANSITIONS_BY_NAME = {t.name: t for t in TRANSITIONS}
+
+
+class TransitionRefused(PermissionDenied):
+    """A status change the user may not make, or that does not apply to the incident as it stands."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def four_eyes() -> bool:
+    """Whether the reviewer who publishes must not be the last person who edited the incident."""
+    return getattr(settings, "CASUALTYTRACKER_FOUR_EYES", False)
+
+
+def last_editor_id(incident: Incident) -> int | None:
+    """Who last changed the incident's content (itself, its claims, statements, reports, belligerents, victims, ids).
+
+    Workflow steps are not edits; rows saved without a user (imports, scripts) are ignored.
+    """
+    latest = []
+    own = (
+        incident.history.exclude(history_user__isnull=True).exclude(history_change_reason__startswith=WORKFLOW_REASON)
+        .order_by("-history_date").values_list("history_date", "history_user_id").first()
+    )
+    latest.append(own)
+    for model in (CasualtyFigure, OfficialStatement, IncidentReport, BelligerentRoleLink, Victim, ExternalIdentifier):
+        latest.append(
+            model.history.filter(incident_id=incident.pk).exclude(history_user__isnull=True)
+            .order_by("-history_date").values_list("history_date", "history_user_id").first()
+        )
+    latest = [row for row in latest if row is not None]
+    return max(latest)[1] if latest else None
+
+
+def _refusal(user, incident: Incident, step: Transition, reason: str) -> str | None:
+    if incident.status != step.source:
+        return (f"{incident.code} is {Status(incident.status).label}: “{step.label}” applies only to "
+                f"{Status(step.source).label} incidents.")
+    if not user.is_active or not user.has_perms(step.permissions):
+        return f"You may not {step.label.lower()} incidents: ask a reviewer."
+    if step.needs_reason and not reason.strip():
+        return "A retraction needs a public reason: it is shown on the incident's page."
+    if step.target == Status.PUBLISHED and four_eyes() and last_editor_id(incident) == user.pk:
+        return (f"Four-eyes rule: you were the last to edit {incident.code}, so another reviewer must "
+                f"{step.label.lower()} it.")
+    return None
+
+
+def allowed_transitions(*, user, incident: Incident) -> list[Transition]:
+    """The steps the user may take from the incident's status now (permissions only; reasons are asked for later)."""
+    return [step for step in TRANSITIONS if step.source == incident.status and user.has_perms(step.permissions)]
+
+
+def check_transition(*, user, incident: Incident, name: str, reason: str = "") -> Transition:
+    """The step, if the user may take it now; else TransitionRefused saying why."""
+    step = TRANSITIONS_BY_NAME.get(name)
+    if step is None:
+        raise TransitionRefused(f"There is no workflow step “{name}”.")
+    refusal = _refusal(user, incident, step, reason)
+    if refusal:
+        raise TransitionRefused(refusal)
+    return step
+
+
+@transaction.atomic
+def transition_incident(*, incident: Incident, name: str, user, reason: str = "") -> Incident:
+    """Move the incident one step along the workflow, checked and recorded (who, when, why) in its history."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    step = check_transition(user=user, incident=incident, name=name, reason=reason)
+    fields = ["status", "updated_at"]
+    incident.status = step.target
+    if step.target == Status.PUBLISHED and incident.published_at is None:
+        incident.published_at = timezone.now()
+        fields.append("published_at")
+    if step.target == Status.RETRACTED:
+        incident.retraction_reason = reason.strip()
+        fields.append("retraction_reason")
+    elif step.source == Status.RETRACTED:
+        # The reason stays in the history (and the public change log); a restored record shows none.
+        incident.retraction_reason = ""
+        fields.append("retraction_reason")
+    note = f"{WORKFLOW_REASON}{step.done}" + (f": {reason.strip()}" if reason.strip() else "")
+    incident._history_user = user
+    incident._change_reason = note[:REASON_LENGTH]
+    incident.save(update_fields=fields)
+    return incident
