@@ -185,3 +185,5 @@ SPECTACULAR_SETTINGS = {
 DOWNLOADS_DIR = Path(os.environ.get("DJANGO_DOWNLOADS_DIR", BASE_DIR / "downloads"))
 # The public address of the site, for permalinks in files built outside a request (full downloads).
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+# Uploaded files kept between an import's preview and its confirmation (never served).
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
