@@ -69,13 +69,33 @@ GEO_PRECISION_WORDS = {
 COUNTRY_NAMES = {
     "IQ": "Iraq", "SY": "Syria", "YE": "Yemen", "AF": "Afghanistan", "SO": "Somalia", "LY": "Libya",
     "PK": "Pakistan", "PS": "Palestine", "LB": "Lebanon", "UA": "Ukraine", "SD": "Sudan", "US": "United States",
-    "GB": "United Kingdom", "TR": "Türkiye", "IR": "Iran", "IL": "Israel",
+    "GB": "United Kingdom", "TR": "Türkiye", "IR": "Iran", "IL": "Israel", "SE": "Sweden", "FR": "France",
+    "DE": "Germany", "RU": "Russia", "QA": "Qatar", "AE": "United Arab Emirates", "SA": "Saudi Arabia", "JO": "Jordan",
+    "EG": "Egypt", "KW": "Kuwait", "BH": "Bahrain", "OM": "Oman", "CH": "Switzerland", "NL": "Netherlands", "BE": "Belgium",
+    "DK": "Denmark", "NO": "Norway", "CA": "Canada", "AU": "Australia", "IN": "India", "CN": "China", "ML": "Mali",
+    "NE": "Niger", "NG": "Nigeria", "BF": "Burkina Faso", "ET": "Ethiopia", "SS": "South Sudan", "MM": "Myanmar",
 }
 
 
 def country_name(code: str) -> str:
     """The country's English name from its ISO 3166-1 alpha-2 code (the code itself when not listed)."""
     return COUNTRY_NAMES.get((code or "").upper(), code or "")
+
+
+def format_place(incident) -> str:
+    """The place in words, most precise part first, with its country: "Mosul al-Jadida, Mosul, Nīnawá, Iraq"."""
+    parts = [incident.place, country_name(incident.country)]
+    return ", ".join(part for part in parts if part) or UNKNOWN
+
+
+def language_name(code: str) -> str:
+    """A language's English name from its code ("ar" → "Arabic"); the code itself when unknown."""
+    from django.utils.translation import get_language_info
+
+    try:
+        return get_language_info((code or "").lower())["name"]
+    except KeyError:
+        return code or ""
 
 
 def format_period(start: datetime.date, end: datetime.date) -> str:
@@ -96,19 +116,3 @@ def format_period(start: datetime.date, end: datetime.date) -> str:
     if start.year == end.year:
         return f"{date_format(start, 'j F')} – {date_format(end, 'j F Y')}"
     return f"{date_format(start, 'j F Y')} – {date_format(end, 'j F Y')}"
-
-
-def format_place(incident) -> str:
-    """The place in words, most precise part first, with its country: "Mosul al-Jadida, Mosul, Nīnawá, Iraq"."""
-    parts = [incident.place, country_name(incident.country)]
-    return ", ".join(part for part in parts if part) or UNKNOWN
-
-
-def language_name(code: str) -> str:
-    """A language's English name from its code ("ar" → "Arabic"); the code itself when unknown."""
-    from django.utils.translation import get_language_info
-
-    try:
-        return get_language_info((code or "").lower())["name"]
-    except KeyError:
-        return code or ""

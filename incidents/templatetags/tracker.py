@@ -39,12 +39,6 @@ def country_name(code):
     return display.country_name(code)
 
 
-@register.simple_tag
-def period(start, end):
-    """{% period claim.period_start claim.period_end %}: "March 2017", "1–15 March 2017"."""
-    return display.format_period(start, end)
-
-
 @register.filter
 def place(incident):
     """The incident's place in words, with its country."""
@@ -54,3 +48,9 @@ def place(incident):
 @register.filter
 def language_name(code):
     return display.language_name(code)
+
+
+@register.simple_tag
+def period(start, end):
+    """{% period claim.period_start claim.period_end %}: "March 2017", "1–15 March 2017"."""
+    return display.format_period(start, end)
