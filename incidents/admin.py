@@ -5,6 +5,7 @@ never typed: they are recomputed by `services.recompute_figures` in the same
 transaction as the edit, and shown read-only with the rule that derives them.
 """
 
+import datetime
 import inspect
 
 from django import forms
@@ -13,9 +14,11 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -69,16 +72,91 @@ def methodology_link() -> str:
     return format_html(' See the <a href="{}#figure-rules" target="_blank">methodology page</a>.', url)
 
 
-class QuoteCheckedForm(forms.ModelForm):
+CONFLICT_FOOTER = (
+    "Nothing was saved: what you typed is still in the form. Compare it with the changes above, adjust it if "
+    "needed, then save again: the next save keeps what the form shows."
+)
+
+
+class LockedFormMixin:
+    """Optimistic locking: hidden fields carry the state the form was opened at; they are never a change."""
+
+    lock_fields: tuple[str, ...] = ()
+
+    def change_reference(self) -> dict | None:
+        """The values the user started from, when they are not the stored ones (the record changed meanwhile)."""
+        return None
+
+    @cached_property
+    def changed_data(self):
+        reference = self.change_reference()
+        if reference is None:
+            return [name for name, field in self._bound_items() if name not in self.lock_fields and field._has_changed()]
+        # Changed by this user: different from what the page showed them, not from what is stored now.
+        return [
+            name for name, field in self._bound_items()
+            if name not in self.lock_fields and field.field.has_changed(reference.get(name), field.data)
+        ]
+
+    def refresh_lock(self, **values):
+        """After a conflict, the form shown again carries the current state: saving it again is a decision."""
+        self.data = self.data.copy()
+        for name, value in values.items():
+            self.data[self.add_prefix(name)] = "" if value is None else str(value)
+
+
+class QuoteCheckedForm(LockedFormMixin, forms.ModelForm):
     """A claim or statement form that also checks its quote against a report added in the same page.
 
     The model's clean() checks quotes against a saved report; on the report's add
     page the report is not saved yet when its inline rows are validated, so the
     same check (`check_quote`) is run here against the report being added.
+
+    A saved row carries the time it was last changed (`base_updated`): a change to a row that someone else
+    changed after the page was opened is refused, with what they changed.
     """
+
+    base_updated = forms.CharField(widget=forms.HiddenInput, required=False)
+    lock_fields = ("base_updated",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and self.instance.updated_at is not None:
+            self.initial["base_updated"] = self.instance.updated_at.isoformat()
+
+    @cached_property
+    def _stale_since(self) -> tuple[datetime.datetime | None, str] | None:
+        """(when the page showed the row, its stamp now) if someone changed the row after the page was opened."""
+        posted = self.data.get(self.add_prefix("base_updated"), "") if self.is_bound else ""
+        current = self.instance.updated_at.isoformat() if self.instance.pk is not None and self.instance.updated_at else ""
+        if not posted or not current or posted == current:
+            return None
+        try:
+            return datetime.datetime.fromisoformat(posted), current
+        except ValueError:
+            return None, current
+
+    def change_reference(self):
+        if self._stale_since is None or self._stale_since[0] is None:
+            return None
+        base = self.instance.history.filter(updated_at=self._stale_since[0]).order_by("-history_id").first()
+        if base is None:
+            return None
+        reference = model_to_dict(base.instance, fields=[name for name in self.fields if name not in self.lock_fields])
+        return {**reference, "DELETE": False}
+
+    def _check_not_stale(self):
+        # A row the user left as the page showed it is not saved (the other change stays); a row they changed is refused.
+        if self._stale_since is None or not self.has_changed():
+            return
+        base, current = self._stale_since
+        lines = workflow.row_changes_since(self.instance, base)
+        self.refresh_lock(base_updated=current)
+        raise ValidationError([f"“{self.instance}” was changed by someone else after you opened this page.", *lines, CONFLICT_FOOTER])
 
     def clean(self):
         cleaned_data = super().clean()
+        self._check_not_stale()
         report = cleaned_data.get("report")
         if isinstance(report, models.Model) and report.pk is None:
             try:
@@ -175,6 +253,7 @@ class IncidentFigureInline(LimitedStatementsMixin, ChooserMixin, admin.StackedIn
         "statement",
         ("excluded", "excluded_reason"),
         "notes",
+        "base_updated",
     ]
     autocomplete_fields = ["report"]
     formfield_overrides = COMPACT_TEXT
@@ -195,7 +274,7 @@ class IncidentFigureInline(LimitedStatementsMixin, ChooserMixin, admin.StackedIn
 class IncidentStatementInline(ChooserMixin, admin.StackedInline):
     model = OfficialStatement
     form = QuoteCheckedForm
-    fields = ["issuer", ("stated_on", "stance"), "report", "quote", "summary"]
+    fields = ["issuer", ("stated_on", "stance"), "report", "quote", "summary", "base_updated"]
     autocomplete_fields = ["issuer", "report"]
     formfield_overrides = COMPACT_TEXT
     extra = 0
@@ -279,6 +358,7 @@ class ReportFigureInline(LimitedStatementsMixin, ChooserMixin, admin.StackedInli
         "statement",
         ("excluded", "excluded_reason"),
         "notes",
+        "base_updated",
     ]
     autocomplete_fields = ["incident"]
     formfield_overrides = COMPACT_TEXT
@@ -296,7 +376,7 @@ class ReportStatementInline(ChooserMixin, admin.StackedInline):
     model = OfficialStatement
     form = QuoteCheckedForm
     formset = KeepPublicEvidenceFormSet
-    fields = ["incident", "issuer", ("stated_on", "stance"), "quote", "summary"]
+    fields = ["incident", "issuer", ("stated_on", "stance"), "quote", "summary", "base_updated"]
     autocomplete_fields = ["incident", "issuer"]
     formfield_overrides = COMPACT_TEXT
     extra = 0
@@ -318,6 +398,7 @@ class ReportAggregateClaimInline(admin.StackedInline):
         ("attributed_to", "stated_on"),
         "quote",
         ("status", "excluded", "excluded_reason"),
+        "base_updated",
     ]
     autocomplete_fields = ["actor", "conflict"]
     formfield_overrides = COMPACT_TEXT
@@ -379,6 +460,42 @@ class ReasonForm(forms.Form):
         self.fields["reason"].required = required
 
 
+class IncidentForm(LockedFormMixin, forms.ModelForm):
+    """The incident form. It carries the version it was opened at: a save over a newer version is refused.
+
+    The version counts saves of the incident itself (this form, workflow steps, merges), not the re-derived
+    figures: a claim added on a report's page does not make an open incident page stale. Claims and
+    statements shown on the page carry their own stamp (QuoteCheckedForm).
+    """
+
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    base_history = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    lock_fields = ("base_version", "base_history")
+    # Off for a revert from the history page, which is an explicit choice of an old version.
+    check_version = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["base_version"] = self.instance.version
+            self.initial["base_history"] = _latest_history_id(self.instance)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is not None and self.check_version:
+            # Locked until this save commits: of two saves at once, the second reads the first's version.
+            stored = Incident.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if stored is not None and cleaned_data.get("base_version") != stored:
+                lines = workflow.incident_changes_since(self.instance, cleaned_data.get("base_history"))
+                self.refresh_lock(base_version=stored, base_history=_latest_history_id(self.instance))
+                raise ValidationError(["Someone else saved this incident after you opened it.", *lines, CONFLICT_FOOTER])
+        return cleaned_data
+
+
+def _latest_history_id(incident: Incident) -> int | None:
+    return incident.history.order_by("-history_id").values_list("history_id", flat=True).first()
+
+
 # Fields the incident form never writes: the workflow (incidents.workflow) sets them, step by step.
 WORKFLOW_FIELDS = ["status", "retraction_reason", "published_at"]
 
@@ -424,6 +541,13 @@ class IncidentAdmin(SimpleHistoryAdmin):
     ]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
     actions = [_workflow_action(step) for step in workflow.TRANSITIONS]
+    form = IncidentForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if getattr(request, "reverting_incident", False):
+            form = type(form.__name__, (form,), {"check_version": False})
+        return form
 
     # Workflow: the status is never a form field; each step is a button (or an action) that calls the service.
 
@@ -494,7 +618,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
-            ("What", {"fields": ["title", "summary", ("event_type", "event_type_inferred")]}),
+            ("What", {"fields": ["title", "summary", ("event_type", "event_type_inferred"), ("base_version", "base_history")]}),
             ("When", {"fields": [("date_start", "date_end"), "date_precision"]}),
             ("Where", {"fields": [
                 "country", ("admin1", "admin2"), ("locality", "neighbourhood"), "place_name_ar",
@@ -550,6 +674,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
 
     @transaction.atomic
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request.reverting_incident = True
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_delete_permission(self, request, obj=None):
@@ -604,7 +729,7 @@ class CasualtyFigureAdmin(ChooserMixin, SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["incident", "report", "statement", "attributed_to"]}),
         ("The figure", {"fields": [("basis", "outcome", "group"), ("qualifier", "count_min", "count_max"), "stated_on", "quote"]}),
-        ("Editors", {"fields": [("excluded", "excluded_reason"), "notes", ("created_at", "updated_at")]}),
+        ("Editors", {"fields": [("excluded", "excluded_reason"), "notes", ("created_at", "updated_at"), "base_updated"]}),
     ]
     readonly_fields = ["created_at", "updated_at"]
     formfield_overrides = COMPACT_TEXT
@@ -625,7 +750,7 @@ class OfficialStatementAdmin(ChooserMixin, SimpleHistoryAdmin):
     list_select_related = ["incident", "issuer", "report__source"]
     search_fields = ["incident__code", "incident__title", "issuer__name", "quote", "summary"]
     autocomplete_fields = ["incident", "issuer", "report"]
-    fields = ["incident", "issuer", ("stated_on", "stance"), "report", "quote", "summary", ("created_at", "updated_at")]
+    fields = ["incident", "issuer", ("stated_on", "stance"), "report", "quote", "summary", ("created_at", "updated_at"), "base_updated"]
     readonly_fields = ["created_at", "updated_at"]
     formfield_overrides = COMPACT_TEXT
 
@@ -646,7 +771,7 @@ class AggregateClaimAdmin(ChooserMixin, SimpleHistoryAdmin):
         ("The figure", {"fields": [
             ("basis", "outcome", "group"), ("qualifier", "count_min", "count_max"), ("attributed_to", "stated_on"), "quote",
         ]}),
-        ("Editors", {"fields": [("excluded", "excluded_reason"), ("created_at", "updated_at")]}),
+        ("Editors", {"fields": [("excluded", "excluded_reason"), ("created_at", "updated_at"), "base_updated"]}),
     ]
     readonly_fields = ["created_at", "updated_at"]
     formfield_overrides = COMPACT_TEXT

@@ -151,3 +151,64 @@ def transition_incident(*, incident: Incident, name: str, user, reason: str = ""
     incident._change_reason = note[:REASON_LENGTH]
     incident.save(update_fields=fields)
     return incident
+
+
+# No lost edits. The incident form carries the version it was opened at (and the latest history row then);
+# a claim or statement row carries its `updated_at`. A save made from an older state is refused with what
+# changed meanwhile, read from the history; the user's input is shown again, nothing is written.
+
+# Columns that say nothing to an editor comparing two versions.
+_UNCOMPARED = {"updated_at", "created_at", "updated_by", "created_by", "published_at"}
+_LONG = 120
+
+
+def _shown(field, value) -> str:
+    if value in (None, ""):
+        return "(empty)"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        related = field.related_model.objects.filter(pk=value).first()
+        return str(related) if related is not None else f"#{value}"
+    text = str(value)
+    return text if len(text) <= _LONG else text[: _LONG - 1] + "…"
+
+
+def describe_history_changes(base, rows) -> list[str]:
+    """What changed between the history row `base` and the last of `rows` (later rows of the same record), in words."""
+    rows = list(rows)
+    if not rows:
+        return []
+    latest = rows[-1]
+    model = latest.instance_type
+    who = sorted({row.history_user.get_username() if row.history_user else "an import or script" for row in rows})
+    when = timezone.localtime(latest.history_date).strftime("%d %b %Y %H:%M:%S")
+    lines = [f"Saved meanwhile by {', '.join(who)} (last at {when} UTC)."]
+    if base is None:
+        return lines
+    known = {f.attname for f in base._meta.concrete_fields}
+    for field in model._meta.concrete_fields:
+        if field.name in _UNCOMPARED or field.primary_key or field.attname not in known:
+            continue
+        old, new = getattr(base, field.attname), getattr(latest, field.attname)
+        if old != new:
+            lines.append(f"{str(field.verbose_name).capitalize()}: {_shown(field, old)} → {_shown(field, new)}")
+    return lines
+
+
+def incident_changes_since(incident: Incident, base_history_id: int | None) -> list[str]:
+    """What other people changed on the incident after the history row the form was opened at."""
+    rows = incident.history.select_related("history_user").order_by("history_date", "history_id")
+    if base_history_id:
+        rows = rows.filter(history_id__gt=base_history_id)
+    base = incident.history.filter(history_id=base_history_id).first() if base_history_id else None
+    return describe_history_changes(base, rows)
+
+
+def row_changes_since(obj, base_updated_at) -> list[str]:
+    """What other people changed on a claim or statement since it read `base_updated_at`."""
+    base = obj.history.filter(updated_at=base_updated_at).order_by("-history_id").first()
+    rows = obj.history.select_related("history_user").order_by("history_date", "history_id")
+    if base is not None:
+        rows = rows.filter(history_id__gt=base.history_id)
+    return describe_history_changes(base, rows)
