@@ -189,3 +189,20 @@ def test_docs_and_browsable_api_load_no_cdn(client):
     assert "swagger-ui" in html and "cdn" not in html.lower()
     browsable = client.get(LIST, HTTP_ACCEPT="text/html")
     assert browsable.status_code == 200 and b"cdn" not in browsable.content.lower()
+
+
+def test_list_and_detail_queries_do_not_grow_with_rows(api, world, django_assert_max_num_queries):
+    from tests import factories
+
+    for _ in range(30):
+        incident = factories.IncidentFactory(status="published")
+        factories.BelligerentRoleFactory(incident=incident, actor=world["coalition"])
+        factories.FigureFactory(incident=incident)
+    with django_assert_max_num_queries(6):
+        assert len(api.get(LIST, {"page_size": 100}).json()["results"]) == 33
+    with django_assert_max_num_queries(10):
+        assert api.get(f"{LIST}{world['mosul'].code}/").status_code == 200
+
+
+def test_footer_links_to_the_data_page(client):
+    assert 'href="/data/"' in client.get("/methodology/").content.decode()
