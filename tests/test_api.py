@@ -8,6 +8,7 @@ from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
 from incidents.models import IncidentAlias
+from tests import factories
 from tests.dataworld import build_world, hidden_strings, published_codes
 
 pytestmark = pytest.mark.django_db
@@ -192,8 +193,6 @@ def test_docs_and_browsable_api_load_no_cdn(client):
 
 
 def test_list_and_detail_queries_do_not_grow_with_rows(api, world, django_assert_max_num_queries):
-    from tests import factories
-
     for _ in range(30):
         incident = factories.IncidentFactory(status="published")
         factories.BelligerentRoleFactory(incident=incident, actor=world["coalition"])

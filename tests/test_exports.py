@@ -1,6 +1,7 @@
 """Exports of a filtered list: the list's incidents in its order, documented columns, HXL, RFC 7946, streamed, nothing hidden."""
 
 import csv
+import datetime
 import io
 import json
 
@@ -160,3 +161,20 @@ def test_list_page_offers_the_download_menu_for_its_filter(client, world):
     html = response.content.decode()
     for name in FORMAT_URLS:
         assert f'{reverse(name)}?country=IQ&amp;sort=-reported"' in html
+
+
+@pytest.mark.parametrize("sort", ["-date", "-reported", "conceded"])
+def test_export_equals_every_page_of_the_list(client, sort):
+    for number in range(120):
+        incident = factories.IncidentFactory(status="published", date_start=datetime.date(2017, 1, 1) + datetime.timedelta(days=number % 7))
+        if number % 3:
+            factories.FigureFactory(incident=incident, count_min=number % 11, count_max=number % 11)
+    walked, query = [], {"sort": sort}
+    while True:
+        page = client.get(reverse("incident_list"), query).context["page"]
+        walked += [incident.code for incident in page.rows]
+        if page.next is None:
+            break
+        query = {"sort": sort, "after": page.next.encode()}
+    assert len(walked) == 120
+    assert [row["code"] for row in csv_rows(body(client.get(reverse("export_csv"), {"sort": sort})))] == walked
