@@ -86,6 +86,24 @@ def test_list_shows_published_incidents_only_with_stable_fields(api, world):
     assert row["permalink"].endswith(f"/incidents/{world['mosul'].code}/")
 
 
+@pytest.mark.parametrize("sort", ["-date", "-reported", "conceded", "updated"])
+def test_cursor_pages_walk_the_whole_list_both_ways(api, world, sort):
+    for number in range(25):
+        incident = factories.IncidentFactory(status="published")
+        if number % 2:
+            factories.FigureFactory(incident=incident, count_min=number, count_max=number)
+    first = api.get(LIST, {"sort": sort, "page_size": 7}).json()
+    pages, response = [first], first
+    while response["next"]:
+        response = api.get(response["next"]).json()
+        pages.append(response)
+    codes = [row["code"] for page in pages for row in page["results"]]
+    assert len(codes) == len(set(codes)) == first["count"] == 28
+    assert codes == list_codes(api.get(LIST, {"sort": sort, "page_size": 200}))
+    back = api.get(pages[-1]["previous"]).json()
+    assert [row["code"] for row in back["results"]] == [row["code"] for row in pages[-2]["results"]]
+
+
 def test_page_size_is_capped_and_pages_follow(api, world):
     first = api.get(LIST, {"page_size": 2}).json()
     assert len(first["results"]) == 2 and first["next"]
@@ -99,6 +117,9 @@ def test_page_size_is_capped_and_pages_follow(api, world):
     ({"page": "abc"}, "page"),
     ({"page": "0"}, "page"),
     ({"page_size": "-3"}, "page_size"),
+    ({"after": "garbage"}, "after"),
+    ({"before": "2017-13-01~5"}, "before"),
+    ({"sort": "-reported", "after": "2017-03-17~5"}, "after"),
     ({"date_from": "2017-13-45"}, "date_from"),
     ({"country": "Iraq"}, "country"),
     ({"grade": "excellent"}, "grade"),
@@ -179,7 +200,7 @@ def test_schema_validates_with_drf_spectacular(api):
     validate_schema(schema)
     assert schema["openapi"].startswith("3.")
     parameters = {p["name"] for p in schema["paths"]["/api/v1/incidents/"]["get"]["parameters"]}
-    assert {"q", "date_from", "date_to", "country", "conflict", "belligerent", "grade", "sort", "page", "page_size"} <= parameters
+    assert {"q", "date_from", "date_to", "country", "conflict", "belligerent", "grade", "sort", "after", "before", "page_size"} <= parameters
     assert "400" in schema["paths"]["/api/v1/incidents/"]["get"]["responses"]
 
 

@@ -10,13 +10,15 @@ from rest_framework import serializers as drf_serializers
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from sources.models import Report
 from sources.views import public_sources
 
 from .. import choices
-from ..filters import IncidentFilter
+from ..filters import DEFAULT_SORT, SORTS, IncidentFilter
 from ..models import (
     Actor,
     BelligerentRoleLink,
@@ -28,6 +30,7 @@ from ..models import (
     OfficialStatement,
     Victim,
 )
+from ..views.list import BadCursor, Cursor, keyset_page
 from . import serializers
 
 PAGE_SIZE = 50
@@ -76,6 +79,58 @@ class Pagination(PageNumberPagination):
             raise ValidationError({self.page_query_param: [f"There is no page {raw}: the last page is {last}."]}) from error
 
 
+class IncidentPagination(Pagination):
+    """Keyset pages, as on /incidents/: `after`/`before` cursors from `next`/`previous`, so a deep page costs what the first does."""
+
+    cursor_params = ("after", "before")
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if self.page_query_param in request.query_params:
+            raise ValidationError({self.page_query_param: [
+                "Incidents are paged by cursor, not by number: follow the `next` and `previous` links (parameters `after` and `before`)."
+            ]})
+        self.request = request
+        self.size = self.get_page_size(request)
+        sort = SORTS.get(request.query_params.get("sort") or DEFAULT_SORT, SORTS[DEFAULT_SORT])
+        cursors = {}
+        for name in self.cursor_params:
+            raw = request.query_params.get(name)
+            if raw:
+                try:
+                    cursors[name] = Cursor.decode(raw, sort)
+                except BadCursor as error:
+                    raise ValidationError({name: [
+                        f"“{raw[:40]}” is not a position in this list (it may be cut short or made for another sort order)."
+                    ]}) from error
+        self.count = queryset.order_by().count()
+        self.page = keyset_page(queryset, sort, after=cursors.get("after"), before=cursors.get("before"), size=self.size)
+        return self.page.rows
+
+    def _link(self, name: str, cursor) -> str | None:
+        if cursor is None:
+            return None
+        url = remove_query_param(self.request.build_absolute_uri(), "before" if name == "after" else "after")
+        return replace_query_param(url, name, cursor.encode())
+
+    def get_paginated_response(self, data):
+        return Response({
+            "count": self.count,
+            "next": self._link("after", self.page.next),
+            "previous": self._link("before", self.page.previous),
+            "results": data,
+        })
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {"name": "after", "required": False, "in": "query", "schema": {"type": "string"},
+             "description": "The position to continue after, as given in a `next` link."},
+            {"name": "before", "required": False, "in": "query", "schema": {"type": "string"},
+             "description": "The position to go back before, as given in a `previous` link."},
+            {"name": self.page_size_query_param, "required": False, "in": "query", "schema": {"type": "integer"},
+             "description": f"Rows per page (default {self.page_size}, at most {self.max_page_size})."},
+        ]
+
+
 BELLIGERENTS = Prefetch("belligerent_roles", queryset=BelligerentRoleLink.objects.select_related("actor").order_by("role", "actor__name"))
 
 
@@ -83,7 +138,7 @@ BELLIGERENTS = Prefetch("belligerent_roles", queryset=BelligerentRoleLink.object
     list=extend_schema(
         summary="Published incidents, filtered like /incidents/",
         description="Takes the same filters and sorts as the /incidents/ page (one FilterSet). Pages of 50 rows by default, "
-                    f"`page_size` up to {MAX_PAGE_SIZE}.",
+                    f"`page_size` up to {MAX_PAGE_SIZE}; follow `next` and `previous` (keyset cursors, stable under any sort).",
         responses={200: serializers.IncidentSerializer(many=True), 400: BAD_REQUEST},
     ),
     retrieve=extend_schema(
@@ -98,7 +153,7 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
     filter_backends = [DjangoFilterBackend]
     filterset_class = IncidentFilter
-    pagination_class = Pagination
+    pagination_class = IncidentPagination
 
     def get_queryset(self):
         queryset = Incident.objects.published().select_related("conflict").prefetch_related(BELLIGERENTS)
