@@ -4,6 +4,8 @@
 ever appear (`published()`), and an entry says only what the incident's public page says.
 """
 
+import re
+
 from django.contrib.syndication.views import Feed
 from django.db.models import Exists, OuterRef
 from django.http import Http404
@@ -14,6 +16,7 @@ from .display import format_date, format_place, format_range
 from .models import Actor, BelligerentRoleLink, Conflict, Incident
 
 FEED_LENGTH = 50
+SLUG = re.compile(r"[-\w]{1,200}")
 
 
 class _IncidentFeed(Feed):
@@ -26,7 +29,7 @@ class _IncidentFeed(Feed):
         for key, model in (("conflict", Conflict), ("belligerent", Actor)):
             slug = request.GET.get(key)
             if slug:
-                found = model.objects.filter(slug=slug).first()
+                found = model.objects.filter(slug=slug).first() if SLUG.fullmatch(slug) else None
                 if found is None:
                     raise Http404(f"No {key} “{slug[:60]}”.")
                 return (key, found)

@@ -88,3 +88,8 @@ def test_pages_advertise_their_feeds(client, world, url, expected):
     response = client.get(url)
     assert response.status_code == 200
     assert expected in response.content.decode()
+
+
+@pytest.mark.parametrize("slug", ["nowhere", "\x00", "a" * 300, "../x"])
+def test_unknown_or_malformed_slug_is_a_404(client, world, slug):
+    assert client.get(reverse("feed_updated_rss"), {"belligerent": slug}).status_code == 404

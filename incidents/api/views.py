@@ -12,7 +12,6 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from sources.models import Report
 from sources.views import public_sources
@@ -46,11 +45,6 @@ BAD_REQUEST = OpenApiResponse(
     description="A filter, page or page size is not valid: each parameter in error with what is wrong, in words.",
 )
 NOT_FOUND = OpenApiResponse(response=ErrorSerializer, description="No published record has this identifier.")
-
-
-def exception_handler(exc, context):
-    """DRF's handler, answering JSON for every error it knows (never an HTML page)."""
-    return drf_exception_handler(exc, context)
 
 
 class Pagination(PageNumberPagination):
