@@ -226,3 +226,19 @@ def test_list_and_detail_queries_do_not_grow_with_rows(api, world, django_assert
 
 def test_footer_links_to_the_data_page(client):
     assert 'href="/data/"' in client.get("/methodology/").content.decode()
+
+
+NASTY = ["", " ", "-1", "99999999999999999999999", "abc", "\x00", "2017-02-30", "none~1", "~", "1~99999999999999999999999",
+         "2017-02-30T00:00:00Z~1", "'; drop table", "ünï", "a" * 500]
+PARAMS = ["q", "date_from", "date_to", "country", "admin1", "conflict", "belligerent", "event_type", "grade", "stance", "conceded",
+          "killed_min", "source", "has_victims", "sort", "page", "page_size", "after", "before"]
+
+
+@pytest.mark.parametrize("path", [LIST, "/api/v1/reports/", "/incidents/export.csv"])
+def test_no_parameter_value_makes_a_server_error(api, world, path):
+    for param in PARAMS:
+        for value in NASTY:
+            response = api.get(path, {param: value})
+            assert response.status_code in (200, 400), (param, value, response.status_code)
+            if response.status_code == 200 and response.streaming:
+                b"".join(response.streaming_content)
