@@ -7,7 +7,7 @@ ever appear (`published()`), and an entry says only what the incident's public p
 import re
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -63,8 +63,8 @@ class _IncidentFeed(Feed):
                 incidents = incidents.filter(conflict=found)
             else:
                 incidents = incidents.filter(Exists(BelligerentRoleLink.objects.filter(incident=OuterRef("pk"), actor=found)))
-        order = ["-published_at", "-id"] if self.kind == "new" else ["-updated_at", "-id"]
-        return incidents.order_by(*order)[:FEED_LENGTH]
+        newest = F("published_at" if self.kind == "new" else "updated_at").desc(nulls_last=True)
+        return incidents.order_by(newest, "-id")[:FEED_LENGTH]
 
     def item_title(self, incident):
         return f"{incident.code}: {incident.title}"

@@ -93,3 +93,8 @@ def test_pages_advertise_their_feeds(client, world, url, expected):
 @pytest.mark.parametrize("slug", ["nowhere", "\x00", "a" * 300, "../x"])
 def test_unknown_or_malformed_slug_is_a_404(client, world, slug):
     assert client.get(reverse("feed_updated_rss"), {"belligerent": slug}).status_code == 404
+
+
+def test_incident_without_a_publication_time_comes_last(client, world):
+    Incident.objects.filter(pk=world["mosul"].pk).update(published_at=None)
+    assert atom_titles(client.get(reverse("feed_new_atom")))[-1].startswith(world["mosul"].code)
