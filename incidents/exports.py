@@ -18,7 +18,7 @@ from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from .models import BelligerentRoleLink, CasualtyFigure, Incident
+from .models import BelligerentRoleLink, CasualtyFigure, ExternalIdentifier, Incident
 
 CHUNK_SIZE = 2000
 
@@ -39,6 +39,10 @@ def _field(name: str) -> Callable:
 
 def _belligerents(incident, context) -> str:
     return "; ".join(f"{link.actor.name} ({link.role})" for link in incident.belligerent_roles.all())
+
+
+def _external_ids(incident, context) -> str:
+    return "; ".join(f"{identifier.dataset}:{identifier.identifier}" for identifier in incident.external_ids.all())
 
 
 def _permalink(incident, context) -> str:
@@ -87,6 +91,9 @@ INCIDENT_COLUMNS = [
     _incident_column("women_killed_max", "#affected+killed+women+max"),
     _incident_column("latest_stance", "#status+stance"),
     _incident_column("sources_count", "#meta+sources+num"),
+    _incident_column("external_ids", "#meta+id+external",
+                     "The incident's ids in other datasets that also track it, as dataset:id (ucdp_ged:238475; airwars:CI550).",
+                     _external_ids),
     _incident_column("permalink", "#meta+url", "The incident's public page: the address to cite.", _permalink),
     _incident_column("updated_at", "#date+updated"),
 ]
@@ -150,7 +157,8 @@ CLAIM_COLUMNS = [
 def export_incidents(queryset):
     """Published incidents with what a row shows, belligerents prefetched per chunk."""
     return queryset.select_related("conflict").prefetch_related(
-        Prefetch("belligerent_roles", queryset=BelligerentRoleLink.objects.select_related("actor").order_by("role", "actor__name"))
+        Prefetch("belligerent_roles", queryset=BelligerentRoleLink.objects.select_related("actor").order_by("role", "actor__name")),
+        Prefetch("external_ids", queryset=ExternalIdentifier.objects.order_by("dataset", "identifier")),
     )
 
 

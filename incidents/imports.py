@@ -309,6 +309,18 @@ def check_row(line: int, raw: dict) -> RowResult:
     data["report_published_on"] = _date(row, raw, "report_published_on")
     data["attributed_to"] = raw.get("attributed_to", "")
     data["external_id"] = raw.get("external_id", "")
+    data["external_ids"] = []
+    for part in (p.strip() for p in raw.get("external_ids", "").split(";")):
+        if not part:
+            continue
+        dataset, _, identifier = part.partition(":")
+        if dataset.strip() not in choices.Dataset.values or not identifier.strip():
+            row.error("external_ids", f"“{part}” is not dataset:id with a dataset among {', '.join(choices.Dataset.values)}.")
+            continue
+        data["external_ids"].append((dataset.strip(), identifier.strip()))
+    if data["external_id"] and raw.get("external_dataset"):
+        data["external_ids"].append((data["external_dataset"], data["external_id"]))
+    data["external_ids"] = list(dict.fromkeys(data["external_ids"]))
     data["permalink"] = raw.get("permalink", "")
     if data["external_id"] and not raw.get("external_dataset"):
         row.error("external_dataset", f"say which dataset the id “{data['external_id']}” belongs to ({', '.join(choices.Dataset.values)}).")
@@ -327,11 +339,10 @@ def find_existing(row: RowResult) -> None:
         if match:
             row.existing, row.matched_by = match, f"code {row.code}"
             return
-    if data.get("external_id"):
-        match = ExternalIdentifier.objects.filter(dataset=data["external_dataset"], identifier=data["external_id"]).values_list(
-            "incident__code", flat=True).first()
+    for dataset, identifier in data.get("external_ids", []):
+        match = ExternalIdentifier.objects.filter(dataset=dataset, identifier=identifier).values_list("incident__code", flat=True).first()
         if match:
-            row.existing, row.matched_by = match, f"{data['external_dataset']} id {data['external_id']}"
+            row.existing, row.matched_by = match, f"{dataset} id {identifier}"
             return
     if not data.get("date_start"):
         return
@@ -423,8 +434,8 @@ class _Writer:
         if row.code:
             # The code it had where it came from: found again on a second import, never reused as our own code.
             ExternalIdentifier.objects.create(incident=incident, dataset=choices.Dataset.OTHER, identifier=row.code, url=data["permalink"])
-        if data["external_id"]:
-            ExternalIdentifier.objects.create(incident=incident, dataset=data["external_dataset"], identifier=data["external_id"])
+        for dataset, identifier in data["external_ids"]:
+            ExternalIdentifier.objects.create(incident=incident, dataset=dataset, identifier=identifier)
         for name, role in dict((name, role) for name, role in data["belligerents"]).items():
             BelligerentRoleLink.objects.create(incident=incident, actor=self.actor(name), role=role)
         report = self.report(data) if data["figures"] else None
@@ -476,10 +487,10 @@ def import_rows(header: list[str], rows: list[tuple[int, dict]], *, user=None, f
     seen: dict[str, int] = {}
     for line, raw in rows:
         row = check_row(line, raw)
-        external = f"{row.data.get('external_dataset')}:{row.data['external_id']}" if row.data.get("external_id") else ""
-        for key in filter(None, [row.code, external]):
+        for key in filter(None, [row.code, *(f"{dataset}:{identifier}" for dataset, identifier in row.data.get("external_ids", []))]):
             if key in seen:
-                row.error("code" if key == row.code else "external_id", f"the same record appears again (first on row {seen[key]}).")
+                column = "code" if key == row.code else "external_ids"
+                row.error(column, f"the same record ({key}) appears again; it was first on row {seen[key]}.")
             seen.setdefault(key, line)
         if not row.errors:
             find_existing(row)

@@ -112,6 +112,21 @@ def test_same_file_twice_creates_nothing_twice(editor_client):
     assert counts() == before
 
 
+def test_external_ids_column_matches_and_is_checked(editor_client):
+    existing = factories.ExternalIdentifierFactory(dataset="ucdp_ged", identifier="238475").incident
+    content = (b"title,date_start,external_ids\r\n"
+               b"Known,2017-03-17,ucdp_ged:238475; airwars:CI1\r\n"
+               b"Bad,2017-03-18,nowhere:5\r\n"
+               b"Twice,2017-03-19,airwars:CI1\r\n")
+    report = upload(editor_client, content, "ids.csv").context["report"]
+    assert report.errors == [
+        "row 3, column “external_ids”: “nowhere:5” is not dataset:id with a dataset among ucdp_ged, airwars, acled, other.",
+        "row 4, column “external_ids”: the same record (airwars:CI1) appears again; it was first on row 2.",
+    ]
+    ok = upload(editor_client, b"title,date_start,external_ids\r\nKnown,2017-03-17,ucdp_ged:238475\r\n", "ids.csv").context["report"]
+    assert ok.rows[0].existing == existing.code and ok.rows[0].matched_by == "ucdp_ged id 238475"
+
+
 def test_possible_duplicates_are_shown(editor_client):
     existing = factories.IncidentFactory(status="published", date_start="2017-03-17", country="IQ", locality="Mosul", title="Another strike")
     preview = upload(editor_client, EXAMPLE.read_bytes(), "example.csv")
@@ -163,7 +178,8 @@ def test_ucdp_file_through_the_admin_upload(editor_client):
 
 def test_round_trip_export_import_gives_the_same_public_totals(client):
     editor = get_user_model().objects.create_superuser("chief", "chief@example.org", "pw-chief-123")
-    build_world()
+    world = build_world()
+    factories.ExternalIdentifierFactory(incident=world["mosul"], identifier="238475")
     published = Incident.objects.published()
     before = totals_of(published)
     exported = b"".join(client.get(reverse("export_csv")).streaming_content)
@@ -177,11 +193,14 @@ def test_round_trip_export_import_gives_the_same_public_totals(client):
     assert totals_of(Incident.objects.published()) == before
     again = b"".join(client.get(reverse("export_csv")).streaming_content)
     same = [name for name in imports.KNOWN_COLUMNS if name in INCIDENT_COLUMN_NAMES and name not in
-            {"code", "permalink", "updated_at", "sources_count", "latest_stance"}]
+            {"code", "permalink", "updated_at", "sources_count", "latest_stance", "external_ids"}]
 
     def rows(content):
         return {row["title"]: {name: row[name] for name in same} for row in csv.DictReader(io.StringIO(content.decode()))}
 
     assert rows(again) == rows(exported)
+    mosul = ExternalIdentifier.objects.get(dataset="ucdp_ged", identifier="238475").incident
+    assert mosul.title == world["mosul"].title
+    assert mosul.external_ids.get(dataset="other").identifier == world["mosul"].code  # the code it had, to find it again
     # The same export again creates nothing: each incident is found by the code it had.
     assert imports.import_file(exported, "export.csv", user=editor, dry_run=False).created == 0
