@@ -22,7 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import choices, workflow
+from . import choices, duplicates, merge, workflow
 from .models import (
     Actor,
     AggregateClaim,
@@ -496,6 +496,18 @@ def _latest_history_id(incident: Incident) -> int | None:
     return incident.history.order_by("-history_id").values_list("history_id", flat=True).first()
 
 
+class MergeForm(forms.Form):
+    keep = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect, label="Keep")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}), required=False,
+        help_text="Why they are the same incident; kept in both histories (and public if the merged record was published).",
+    )
+
+    def __init__(self, *args, incidents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].choices = [(incident.pk, str(incident)) for incident in incidents]
+
+
 # Fields the incident form never writes: the workflow (incidents.workflow) sets them, step by step.
 WORKFLOW_FIELDS = ["status", "retraction_reason", "published_at"]
 
@@ -540,7 +552,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
         AliasInline,
     ]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
-    actions = [_workflow_action(step) for step in workflow.TRANSITIONS]
+    actions = [*(_workflow_action(step) for step in workflow.TRANSITIONS), "merge_selected"]
     form = IncidentForm
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -586,6 +598,58 @@ class IncidentAdmin(SimpleHistoryAdmin):
             "incidents": queryset, "action": step.action_name,
             "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
         })
+
+    @admin.action(description="Merge two selected incidents…", permissions=["merge"])
+    def merge_selected(self, request, queryset):
+        """Merge exactly two incidents: a confirmation page chooses the one to keep and shows what moves."""
+        incidents = list(queryset.order_by("pk")[:3])
+        if len(incidents) != 2:
+            self.message_user(request, "Select exactly two incidents to merge.", messages.ERROR)
+            return None
+        published = [incident for incident in incidents if merge.was_public(incident)]
+        # By default the record the public has seen, else the older one, is kept.
+        default_keep = (published or incidents)[0]
+        form = MergeForm(request.POST if "confirm" in request.POST else None, incidents=incidents, initial={"keep": default_keep.pk})
+        if form.is_bound and form.is_valid():
+            keep = next(incident for incident in incidents if incident.pk == int(form.cleaned_data["keep"]))
+            other = next(incident for incident in incidents if incident.pk != keep.pk)
+            old_code = other.code
+            try:
+                kept = merge.merge_incidents(keep=keep, merge=other, user=request.user, reason=form.cleaned_data["reason"])
+            except merge.MergeRefused as refusal:
+                self.message_user(request, refusal.message, messages.ERROR)
+                return None
+            self.message_user(request, f"{old_code} was merged into {kept.code}; {old_code} now redirects to it.", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:incidents_incident_change", args=[kept.pk]))
+        return TemplateResponse(request, "admin/incidents/incident/merge_confirm.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.opts, "title": "Merge two incidents", "form": form,
+            "incidents": [(incident, merge.merge_summary(incident)) for incident in incidents],
+            "selected": [incident.pk for incident in incidents], "action": "merge_selected",
+        })
+
+    def has_merge_permission(self, request):
+        return request.user.has_perm("incidents.merge_incident")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.warn_duplicates(request, form.instance)
+
+    def warn_duplicates(self, request, incident):
+        """Possible duplicates of the incident just saved, with links (rule: incidents.duplicates)."""
+        candidates = duplicates.possible_duplicates(incident)
+        if not candidates:
+            return
+        links = format_html_join(
+            "; ", '<a href="{}">{}</a> “{}” ({}: {})',
+            ((reverse("admin:incidents_incident_change", args=[c.incident.pk]), c.incident.code, c.incident.title,
+              c.incident.get_status_display(), ", ".join(c.reasons)) for c in candidates),
+        )
+        self.message_user(request, format_html(
+            "Possible duplicates of {}: {}. If one records the same event, merge them (select both in the list, "
+            "action “Merge two selected incidents”), or link them under “related” if they are distinct records of one strike.",
+            incident.code, links,
+        ), messages.WARNING)
 
     def workflow_view(self, request, object_id, step):
         """One step for one incident: a confirmation page (with a reason), then the service. Refused on the server."""

@@ -241,6 +241,8 @@ class Incident(models.Model):
             models.Index(fields=["status", "-updated_at", "-id"], name="incident_pub_updated"),
             models.Index(fields=["status", "-published_at"], name="incident_pub_published"),
             models.Index(fields=["country", "admin1"], name="incident_place"),
+            # The duplicate check looks for incidents a few days either side, whatever their status.
+            models.Index(fields=["date_start"], name="incident_date_start"),
             models.Index(fields=["grade"], name="incident_grade"),
             models.Index(fields=["event_type"], name="incident_event_type"),
             models.Index(fields=["latest_stance"], name="incident_stance"),
