@@ -179,6 +179,13 @@ class KeepPublicEvidenceFormSet(forms.BaseInlineFormSet):
                 )
 
 
+def publish_protected(request, readonly_fields) -> list:
+    """An aggregate claim's status is a publication: only reviewers (publish_incident) change it."""
+    if request.user.has_perm("incidents.publish_incident"):
+        return list(readonly_fields)
+    return [*readonly_fields, "status"]
+
+
 class LimitedStatementsMixin:
     """A figure may point to the statement that concedes it: offer only the statements that fit the page."""
 
@@ -404,6 +411,9 @@ class ReportAggregateClaimInline(admin.StackedInline):
     formfield_overrides = COMPACT_TEXT
     extra = 0
     verbose_name_plural = "aggregate claims this report states (a period and area, never added to incidents)"
+
+    def get_readonly_fields(self, request, obj=None):
+        return publish_protected(request, super().get_readonly_fields(request, obj))
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor", "conflict")
@@ -839,6 +849,9 @@ class AggregateClaimAdmin(ChooserMixin, SimpleHistoryAdmin):
     ]
     readonly_fields = ["created_at", "updated_at"]
     formfield_overrides = COMPACT_TEXT
+
+    def get_readonly_fields(self, request, obj=None):
+        return publish_protected(request, super().get_readonly_fields(request, obj))
 
 
 @admin.register(Victim)

@@ -383,3 +383,28 @@ def test_nobody_deletes_a_retracted_incident(reviewer_client):
 
     assert response.status_code == 403
     assert Incident.objects.filter(pk=incident.pk).exists()
+
+
+def test_editor_cannot_publish_an_aggregate_claim(editor_client):
+    claim = factories.AggregateClaimFactory()
+    url = reverse("admin:incidents_aggregateclaim_change", args=[claim.pk])
+    data = form_data(editor_client.get(url))
+    assert "status" not in data
+    data["status"] = "published"
+
+    assert editor_client.post(url, data).status_code == 302
+
+    claim.refresh_from_db()
+    assert claim.status == DRAFT
+
+
+def test_reviewer_publishes_an_aggregate_claim(reviewer_client):
+    claim = factories.AggregateClaimFactory()
+    url = reverse("admin:incidents_aggregateclaim_change", args=[claim.pk])
+    data = form_data(reviewer_client.get(url))
+    data["status"] = "published"
+
+    assert reviewer_client.post(url, data).status_code == 302
+
+    claim.refresh_from_db()
+    assert claim.status == PUBLISHED
