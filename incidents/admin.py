@@ -22,7 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import choices, duplicates, merge, workflow
+from . import choices, dashboard, duplicates, merge, workflow
 from .models import (
     Actor,
     AggregateClaim,
@@ -506,6 +506,23 @@ def _latest_history_id(incident: Incident) -> int | None:
     return incident.history.order_by("-history_id").values_list("history_id", flat=True).first()
 
 
+class AttentionFilter(admin.SimpleListFilter):
+    """The dashboard's queues, as a filter of the incident list."""
+
+    title = "needs attention"
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [("stale_drafts", f"drafts untouched for {dashboard.STALE_DAYS} days"), ("ungraded", "claims but no grade")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "stale_drafts":
+            return dashboard.stale_drafts(queryset)
+        if self.value() == "ungraded":
+            return dashboard.ungraded_with_claims(queryset)
+        return queryset
+
+
 class MergeForm(forms.Form):
     keep = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect, label="Keep")
     reason = forms.CharField(
@@ -539,7 +556,7 @@ def _workflow_action(step: workflow.Transition):
 class IncidentAdmin(SimpleHistoryAdmin):
     list_display = ["code", "title", "date_start", "place_display", "status", "grade", "reported_display", "conceded_display"]
     list_display_links = ["code", "title"]
-    list_filter = ["status", "grade", "country", "conflict", "belligerents", "event_type"]
+    list_filter = ["status", AttentionFilter, "grade", "country", "conflict", "belligerents", "event_type"]
     search_fields = [
         "code", "title",
         "locality", "admin1", "admin2", "neighbourhood", "place_name_ar",

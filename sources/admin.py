@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.db.models import Exists, OuterRef
 from simple_history.admin import SimpleHistoryAdmin
 
 # The claims a report states are incident records; their inlines live with the other incident forms.
@@ -13,10 +14,29 @@ from incidents.admin import (
     ReportIncidentInline,
     ReportStatementInline,
 )
+from incidents.dashboard import unlinked_reports
+from incidents.models import IncidentReport
 
 from .models import Report, Source
 
 RECORD = ("Record", {"fields": [("created_at", "updated_at")]})
+
+
+class LinkedFilter(admin.SimpleListFilter):
+    """Reports that no incident links to yet (a queue of the editors' dashboard)."""
+
+    title = "linked to incidents"
+    parameter_name = "linked"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "yes"), ("no", "not yet")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return unlinked_reports(queryset)
+        if self.value() == "yes":
+            return queryset.filter(Exists(IncidentReport.objects.filter(report=OuterRef("pk"))))
+        return queryset
 
 
 @admin.register(Source)
@@ -39,7 +59,7 @@ class SourceAdmin(SimpleHistoryAdmin):
 @admin.register(Report)
 class ReportAdmin(SimpleHistoryAdmin):
     list_display = ["title", "source", "published_on", "kind", "language"]
-    list_filter = ["kind", "source__kind", "language"]
+    list_filter = [LinkedFilter, "kind", "source__kind", "language"]
     list_select_related = ["source"]
     show_full_result_count = False
     search_fields = ["title", "url", "source__name"]

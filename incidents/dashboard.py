@@ -1,0 +1,78 @@
+"""The editors' dashboard on the admin's home page: what needs doing, counted by the database, a few of each listed."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+
+from sources.models import Report
+
+from .choices import Status
+from .models import CasualtyFigure, Incident
+
+STALE_DAYS = 30
+LISTED = 10
+
+
+@dataclass
+class Queue:
+    title: str
+    description: str
+    count: int
+    more_url: str
+    items: list[tuple[str, str, str]] = field(default_factory=list)  # (url, label, note)
+
+
+def stale_drafts(queryset=None):
+    """Drafts nobody has changed for `STALE_DAYS` days."""
+    queryset = Incident.objects.all() if queryset is None else queryset
+    return queryset.filter(status=Status.DRAFT, updated_at__lt=timezone.now() - datetime.timedelta(days=STALE_DAYS))
+
+
+def ungraded_with_claims(queryset=None):
+    """Incidents with at least one casualty claim and no grade yet."""
+    queryset = Incident.objects.all() if queryset is None else queryset
+    return queryset.filter(grade="").filter(Exists(CasualtyFigure.objects.filter(incident=OuterRef("pk"))))
+
+
+def unlinked_reports(queryset=None):
+    """Reports that no incident is linked to yet."""
+    queryset = Report.objects.all() if queryset is None else queryset
+    return queryset.filter(incident_links__isnull=True)
+
+
+def _incident_queue(title, description, queryset, more_query, order, note) -> Queue:
+    listed = list(queryset.order_by(*order).only("code", "title", "updated_at", "date_start")[:LISTED])
+    return Queue(
+        title, description, queryset.count(), f"{reverse('admin:incidents_incident_changelist')}?{more_query}",
+        [(reverse("admin:incidents_incident_change", args=[i.pk]), f"{i.code}: {i.title}", note(i)) for i in listed],
+    )
+
+
+def editors_dashboard(user) -> list[Queue]:
+    """The queues the user may see (a fixed number of queries)."""
+    queues = []
+    if user.has_perm("incidents.view_incident"):
+        def touched(incident):
+            return f"last changed {timezone.localdate(incident.updated_at):%d %b %Y}"
+
+        queues += [
+            _incident_queue("Waiting for review", "Submitted by an editor; a reviewer publishes or returns them.",
+                            Incident.objects.filter(status=Status.IN_REVIEW), "status__exact=in_review", ["updated_at", "pk"], touched),
+            _incident_queue(f"Drafts untouched for {STALE_DAYS} days", "Finish and submit them, or delete them.",
+                            stale_drafts(), "attention=stale_drafts", ["updated_at", "pk"], touched),
+            _incident_queue("Claims but no grade", "Incidents with casualty claims that no reviewer has graded yet.",
+                            ungraded_with_claims(), "attention=ungraded", ["-date_start", "-pk"],
+                            lambda i: f"{i.date_start:%d %b %Y}"),
+        ]
+    if user.has_perm("sources.view_report"):
+        reports = unlinked_reports().select_related("source")
+        listed = list(reports.order_by("-created_at", "-pk")[:LISTED])
+        queues.append(Queue(
+            "Reports without incidents", "Entered, but no incident links to them: record what they state.",
+            reports.count(), f"{reverse('admin:sources_report_changelist')}?linked=no",
+            [(reverse("admin:sources_report_change", args=[r.pk]), r.title, r.source.public_name) for r in listed],
+        ))
+    return queues
