@@ -15,7 +15,7 @@ shows exactly what confirming will do. Rows are checked before anything is writt
 one error and nothing is written. Imported incidents are drafts. A row is skipped as
 already imported when its code (an incident's code, old code, or the code it was
 imported under), its external id, or its source URL + start date + place matches an
-existing incident; incidents on the same day and place are shown as possible duplicates.
+existing incident; `duplicates.possible_duplicates` (near in time and place, or a similar title) lists the others.
 """
 
 import csv
@@ -42,6 +42,7 @@ from sources.models import Report, Source
 from sources.text import normalise_url
 
 from . import choices, ucdp
+from .duplicates import possible_duplicates
 from .exports import INCIDENT_COLUMNS
 from .models import (
     Actor,
@@ -357,12 +358,13 @@ def find_existing(row: RowResult) -> None:
     if match:
         row.existing, row.matched_by = match, "title, start date and place"
         return
-    nearby = Q(date_start=data["date_start"], country=data["country"])
-    if data["locality"]:
-        nearby &= Q(locality__iexact=data["locality"])
-    elif data["admin1"]:
-        nearby &= Q(admin1__iexact=data["admin1"])
-    row.possible_duplicates = list(Incident.objects.filter(nearby).order_by("id").values_list("code", flat=True)[:5])
+    names = [name for name, _ in data["belligerents"]]
+    belligerent_ids = list(Actor.objects.filter(name__in=names).values_list("pk", flat=True)) if names else []
+    candidate = Incident(title=data["title"], date_start=data["date_start"], date_end=data["date_end"], locality=data["locality"],
+                         latitude=data["latitude"], longitude=data["longitude"])
+    row.possible_duplicates = [
+        f"{found.incident.code} ({'; '.join(found.reasons)})" for found in possible_duplicates(candidate, belligerent_ids=belligerent_ids, limit=5)
+    ]
 
 
 # Writing ---------------------------------------------------------------------------------------------------------

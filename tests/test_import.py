@@ -128,9 +128,10 @@ def test_external_ids_column_matches_and_is_checked(editor_client):
 
 
 def test_possible_duplicates_are_shown(editor_client):
-    existing = factories.IncidentFactory(status="published", date_start="2017-03-17", country="IQ", locality="Mosul", title="Another strike")
+    existing = factories.IncidentFactory(status="published", date_start="2017-03-18", country="IQ", locality="Mosul", title="Another strike",
+                                         latitude=36.345, longitude=43.13)
     preview = upload(editor_client, EXAMPLE.read_bytes(), "example.csv")
-    assert preview.context["report"].rows[0].possible_duplicates == [existing.code]
+    assert preview.context["report"].rows[0].possible_duplicates == [f"{existing.code} (0.6 km away)"]
     assert existing.code in preview.content.decode()
 
 
