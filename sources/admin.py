@@ -1,9 +1,16 @@
 """Sources and reports. A report's page is where an editor records what it states, incident by incident."""
 
+from urllib.parse import urlencode
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Exists, OuterRef
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 # The claims a report states are incident records; their inlines live with the other incident forms.
@@ -18,6 +25,7 @@ from incidents.dashboard import unlinked_reports
 from incidents.models import IncidentReport
 
 from .models import Report, Source
+from .text import normalise_url
 
 RECORD = ("Record", {"fields": [("created_at", "updated_at")]})
 
@@ -37,6 +45,15 @@ class LinkedFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.filter(Exists(IncidentReport.objects.filter(report=OuterRef("pk"))))
         return queryset
+
+
+class ReportURLForm(forms.Form):
+    url = forms.URLField(
+        max_length=2000, assume_scheme="https", label="URL",
+        widget=forms.URLInput(attrs={"size": 100, "autofocus": True}),
+        help_text="Paste the address of the article, press release or post. Tracking parameters, “www.”, a trailing "
+                  "slash or http/https do not make it a different report.",
+    )
 
 
 @admin.register(Source)
@@ -69,6 +86,30 @@ class ReportAdmin(SimpleHistoryAdmin):
     formfield_overrides = {**HTTPS_URLS, models.TextField: {"widget": forms.Textarea(attrs={"rows": 6, "cols": 100})}}
     # Incidents covered first: saving a figure links its incident, so an explicit link must be saved before it.
     inlines = [ReportIncidentInline, ReportFigureInline, ReportStatementInline, ReportAggregateClaimInline]
+
+    # Report first: the editor pastes the URL; a known report opens, an unknown one opens the add page with it.
+
+    def get_urls(self):
+        return [path("enter/", self.admin_site.admin_view(self.enter_view), name="sources_report_enter"), *super().get_urls()]
+
+    def enter_view(self, request):
+        """Paste a URL: the report already recorded under it (after normalisation), or a new one pre-filled with it."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ReportURLForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            url = form.cleaned_data["url"]
+            existing = Report.objects.filter(url_normalised=normalise_url(url)).first()
+            if existing is not None:
+                self.message_user(request, format_html(
+                    "This report is already recorded (its URL, normalised, is {}): record its figures and statements here.",
+                    existing.url_normalised,
+                ), messages.INFO)
+                return HttpResponseRedirect(reverse("admin:sources_report_change", args=[existing.pk]))
+            return HttpResponseRedirect(f"{reverse('admin:sources_report_add')}?{urlencode({'url': url})}")
+        return TemplateResponse(request, "admin/sources/report/enter.html", {
+            **self.admin_site.each_context(request), "opts": self.opts, "title": "Enter a report from its URL", "form": form,
+        })
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
