@@ -35,6 +35,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 
 from sources.choices import ReportKind, SourceKind
@@ -565,6 +566,24 @@ def import_file(content: bytes, filename: str, *, user=None, dry_run: bool = Tru
 # Admin page ------------------------------------------------------------------------------------------------------
 
 SESSION_KEY = "incident_import"
+UPLOADS = "imports"
+KEEP_UPLOADS = datetime.timedelta(days=1)
+
+
+def _forget_upload(request) -> None:
+    """Delete the file of this editor's previous preview, and any preview file left for more than a day."""
+    stored = request.session.pop(SESSION_KEY, None)
+    if stored:
+        default_storage.delete(stored["path"])
+    try:
+        _, names = default_storage.listdir(UPLOADS)
+    except FileNotFoundError:
+        return
+    limit = timezone.now() - KEEP_UPLOADS
+    for name in names:
+        path = f"{UPLOADS}/{name}"
+        if default_storage.get_modified_time(path) < limit:
+            default_storage.delete(path)
 
 
 @staff_member_required
@@ -603,9 +622,10 @@ def import_view(request):
         content = upload.read()
         report = import_file(content, upload.name, user=request.user, dry_run=True)
         token = ""
+        _forget_upload(request)
         if report.ok:
             token = secrets.token_hex(16)
-            path = default_storage.save(f"imports/{token}.upload", ContentFile(content))
+            path = default_storage.save(f"{UPLOADS}/{token}.upload", ContentFile(content))
             request.session[SESSION_KEY] = {"token": token, "filename": upload.name, "path": path}
         context.update(report=report, filename=upload.name, token=token)
         return render(request, "admin/incidents/import_preview.html", context)

@@ -205,3 +205,15 @@ def test_round_trip_export_import_gives_the_same_public_totals(client):
     assert mosul.external_ids.get(dataset="other").identifier == world["mosul"].code  # the code it had, to find it again
     # The same export again creates nothing: each incident is found by the code it had.
     assert imports.import_file(exported, "export.csv", user=editor, dry_run=False).created == 0
+
+
+def test_a_new_preview_replaces_the_previous_file(editor_client, settings):
+    uploads = settings.MEDIA_ROOT / "imports"
+    upload(editor_client, EXAMPLE.read_bytes(), "example.csv")
+    first = sorted(uploads.iterdir())
+    upload(editor_client, EXAMPLE.read_bytes(), "example.csv")
+    second = sorted(uploads.iterdir())
+    assert len(first) == len(second) == 1 and first != second
+    preview = upload(editor_client, EXAMPLE.read_bytes(), "example.csv")
+    confirm(editor_client, preview)
+    assert list(uploads.iterdir()) == []
