@@ -49,7 +49,7 @@ def test_good_file_previews_then_imports_drafts(editor_client):
     report = preview.context["report"]
     assert report.ok and (report.created, report.skipped, report.figures_created) == (3, 0, 6)
     assert counts() == (0, 0, 0, 0)  # the preview wrote nothing
-    assert "Confirm the import" in preview.content.decode()
+    assert "Confirm the import" in preview.content.decode() and "will be created as a draft with 3 claims" in preview.content.decode()
 
     done = confirm(editor_client, preview)
     assert done.status_code == 302 and done["Location"] == reverse("admin:incidents_incident_changelist")
