@@ -242,3 +242,9 @@ def test_no_parameter_value_makes_a_server_error(api, world, path):
             assert response.status_code in (200, 400), (param, value, response.status_code)
             if response.status_code == 200 and response.streaming:
                 b"".join(response.streaming_content)
+
+
+def test_api_root_and_browsable_detail(client, world):
+    root = client.get("/api/v1/", HTTP_ACCEPT="application/json").json()
+    assert set(root) == {"incidents", "reports", "sources", "actors", "conflicts"}
+    assert client.get(f"{LIST}{world['mosul'].code}/", HTTP_ACCEPT="text/html").status_code == 200
