@@ -35,6 +35,8 @@ from .models import AggregateClaim, IncidentReport, OfficialStatement
 
 FILE_NAME = re.compile(r"^casualty-tracker-(?P<date>\d{4}-\d{2}-\d{2})\.(?P<kind>zip|sqlite)$")
 ZIP_MODE = 0o644 << 16
+# Lookups a reader of the SQLite file makes on a million rows: an incident by code, its claims and statements.
+SQLITE_INDEXES = [("incidents", "code"), ("claims", "incident_code"), ("statements", "incident_code"), ("claims", "report_id")]
 
 
 def _col(model, name: str, hxl: str = "", meaning: str | None = None, value=None) -> Column:
@@ -225,6 +227,8 @@ def _write_sqlite(path: Path, context: dict) -> None:
                 f'INSERT INTO "{table.name}" VALUES ({marks})',
                 ([_sqlite_value(row[column.name]) for column in table.columns] for row in table.rows(context)),
             )
+        for table, column in SQLITE_INDEXES:
+            connection.execute(f'CREATE INDEX "{table}_{column}" ON "{table}" ("{column}")')
         connection.execute('CREATE TABLE "data_dictionary" ("file", "column", "hxl", "meaning")')
         connection.executemany('INSERT INTO "data_dictionary" VALUES (?, ?, ?, ?)', (
             (table.name, column.name, column.hxl, column.meaning) for table in TABLES for column in table.columns
