@@ -64,7 +64,7 @@ def test_sqlite_opens_and_holds_published_rows_only(world, tmp_path):
     _, sqlite_path = build(tmp_path)
     connection = sqlite3.connect(sqlite_path)
     try:
-        codes = [row[0] for row in connection.execute("SELECT code FROM incidents")]
+        codes = [row[0] for row in connection.execute("SELECT code FROM incidents ORDER BY rowid")]
         assert codes == published_codes()
         assert connection.execute("SELECT reported_killed_min, reported_killed_max, latitude FROM incidents WHERE code = ?",
                                   (world["mosul"].code,)).fetchone() == (83, 137, 36.34)
