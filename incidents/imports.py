@@ -32,7 +32,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -293,6 +293,13 @@ def check_row(line: int, raw: dict) -> RowResult:
         row.error("latitude" if data["latitude"] is None else "longitude", "give both latitude and longitude, or neither.")
     data["conflict"] = raw.get("conflict", "")
     data["belligerents"] = _belligerents(row, raw)
+    for column, value, limit in [
+        ("conflict", data["conflict"], 200), ("source_name", raw.get("source_name", ""), 200), ("report_title", raw.get("report_title", ""), 500),
+        ("source_url", raw.get("source_url", ""), 2000), ("external_id", raw.get("external_id", ""), 64),
+        *[("belligerents", name, 200) for name, _ in data["belligerents"]],
+    ]:
+        if len(value) > limit:
+            row.error(column, f"“{value[:40]}…” is {len(value)} characters long; at most {limit} fit.")
 
     data["figures"] = []
     for prefix, outcome, group, basis in FIGURE_COLUMNS:
@@ -318,6 +325,9 @@ def check_row(line: int, raw: dict) -> RowResult:
         dataset, _, identifier = part.partition(":")
         if dataset.strip() not in choices.Dataset.values or not identifier.strip():
             row.error("external_ids", f"“{part}” is not dataset:id with a dataset among {', '.join(choices.Dataset.values)}.")
+            continue
+        if len(identifier.strip()) > 64:
+            row.error("external_ids", f"the id “{identifier.strip()[:40]}…” is longer than 64 characters.")
             continue
         data["external_ids"].append((dataset.strip(), identifier.strip()))
     if data["external_id"] and raw.get("external_dataset"):
@@ -408,7 +418,7 @@ class _Writer:
         if url not in self.reports:
             report = Report.objects.filter(url_normalised=url).first()
             if report is None:
-                name = data["source_name"] or _source_name_of(data["source_url"], data["permalink"])
+                name = (data["source_name"] or _source_name_of(data["source_url"], data["permalink"]))[:200]
                 source = Source.objects.filter(name=name).first() or Source.objects.create(
                     name=name, slug=self._slug(Source, name),
                     kind=SourceKind.MONITORING_GROUP if data["source_url"] == data["permalink"] else SourceKind.NEWS_OUTLET,
@@ -515,7 +525,7 @@ def import_rows(header: list[str], rows: list[tuple[int, dict]], *, user=None, f
                 raise _Rollback
     except _Rollback:
         pass
-    except IntegrityError as error:
+    except DatabaseError as error:
         report.file_errors.append(f"The database refused the import, so nothing was written: {error}.")
         report.created = report.figures_created = 0
         return report

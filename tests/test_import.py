@@ -217,3 +217,13 @@ def test_a_new_preview_replaces_the_previous_file(editor_client, settings):
     preview = upload(editor_client, EXAMPLE.read_bytes(), "example.csv")
     confirm(editor_client, preview)
     assert list(uploads.iterdir()) == []
+
+
+def test_values_too_long_for_the_database_are_row_errors(editor_client):
+    long_name = "x" * 250
+    content = f"title,date_start,belligerents,conflict,locality\r\nT,2017-01-01,{long_name} (alleged),{long_name},{long_name}\r\n".encode()
+    report = upload(editor_client, content, "long.csv").context["report"]
+    assert [error.split(":")[0] for error in report.errors] == [
+        "row 2, column “locality”", "row 2, column “conflict”", "row 2, column “belligerents”",
+    ]
+    assert Incident.objects.count() == 0
