@@ -263,6 +263,10 @@ def check_row(line: int, raw: dict) -> RowResult:
     """Read and check one row of the tracker's layout; nothing is written."""
     row = RowResult(line=line, code=raw.get("code", "").upper(), title=raw.get("title", ""))
     data = row.data
+    for column, value in raw.items():
+        if "\x00" in value:
+            row.error(column, "contains a NUL character (a damaged file?); remove it.")
+            raw[column] = value.replace("\x00", "")
     if not row.title:
         row.error("title", "is empty; every incident needs a title.")
     data["title"] = _text(row, raw, "title")
@@ -545,6 +549,9 @@ def import_ged(content: bytes, *, dry_run: bool = True) -> ImportReport:
         result = rollback.args[0]
     except ucdp.GedFormatError as error:
         report.file_errors.append(str(error))
+        return report
+    except (DatabaseError, ValueError) as error:
+        report.file_errors.append(f"The file could not be imported, so nothing was written: {error}.")
         return report
     report.created, report.skipped, report.figures_created = result.created, result.skipped + result.unchanged, result.figures_created
     report.warnings = [str(warning) for warning in result.warnings]

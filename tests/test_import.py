@@ -227,3 +227,21 @@ def test_values_too_long_for_the_database_are_row_errors(editor_client):
         "row 2, column “locality”", "row 2, column “conflict”", "row 2, column “belligerents”",
     ]
     assert Incident.objects.count() == 0
+
+
+NASTY = ["\x00", "-1", "99999999999999999999999", "2017-02-30", "abc", "1e5", "   ", "'; drop table", "ü" * 400, "(", "a (b) (c)", ";;", ":"]
+
+
+def test_no_cell_value_makes_a_server_error():
+    header = ["code", "title", "date_start", *[name for name in imports.KNOWN_COLUMNS if name not in ("code", "title", "date_start")]]
+    for column in header:
+        for value in NASTY:
+            row = {name: "" for name in header}
+            row.update({"title": "T", "date_start": "2017-01-01", column: value})
+            buffer = io.StringIO()
+            writer = csv.DictWriter(buffer, fieldnames=header)
+            writer.writeheader()
+            writer.writerow(row)
+            report = imports.import_file(buffer.getvalue().encode(), "fuzz.csv", dry_run=True)
+            assert report.ok or report.errors, (column, value)
+    assert Incident.objects.count() == 0
