@@ -245,3 +245,14 @@ def test_no_cell_value_makes_a_server_error():
             report = imports.import_file(buffer.getvalue().encode(), "fuzz.csv", dry_run=True)
             assert report.ok or report.errors, (column, value)
     assert Incident.objects.count() == 0
+
+
+def test_ucdp_rows_in_an_xlsx_file_go_through_the_same_mapping(editor_client):
+    lines = BUNDLED_GED.read_text(encoding="utf-8").splitlines(keepends=True)
+    sample = "".join(lines[:2] + lines[2:40])
+    rows = list(csv.DictReader(io.StringIO(sample, newline="")))[1:]  # the HXL row is not an event
+    civilian = sum(int(row["deaths_civilians"]) > 0 for row in rows)
+    dataset = tablib.Dataset().load(sample, format="csv")
+    report = upload(editor_client, dataset.export("xlsx"), "ged.xlsx").context["report"]
+    assert report.layout == "ucdp" and report.ok, report.errors
+    assert report.created == civilian > 0
