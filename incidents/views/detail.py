@@ -7,7 +7,7 @@ from django.utils import timezone
 from sources.models import Report
 from sources.text import quote_context
 
-from .. import changelog, choices, citations
+from .. import asof, changelog, choices, citations
 from ..models import (
     CasualtyFigure,
     ExternalIdentifier,
@@ -42,7 +42,29 @@ def incident_detail(request, code):
     incident = Incident.objects.published().select_related("conflict").filter(code=code).first()
     if incident is None:
         return _not_current(request, code)
+    if request.GET.get("as_of"):
+        return _as_of(request, incident, request.GET["as_of"])
     return render(request, "incidents/incident_detail.html", incident_page(request, incident))
+
+
+def _as_of(request, incident, value):
+    """`?as_of=YYYY-MM-DD`: the record as published at the end of that day (incidents.asof), with a banner."""
+    try:
+        day = asof.parse_day(value)
+    except asof.BadDate as error:
+        # The current record, with the reason the date was not used: a query string never breaks the page.
+        return render(request, "incidents/incident_detail.html", {**incident_page(request, incident), "as_of_notice": str(error)})
+    found = asof.snapshot(incident, day, history_fields=changelog.INCIDENT_FIELDS)
+    if isinstance(found, str):
+        return render(request, "incidents/incident_detail.html", {**incident_page(request, incident), "as_of_notice": found})
+    context = incident_page(request, found.incident, snapshot=found)
+    context["changes"] = [change for change in context["changes"] if change.day <= day]
+    context["citation"].update({
+        "permalink": f"{context['citation']['permalink']}?as_of={day.isoformat()}",
+        "version": f"as it stood at the end of {asof.in_words(day)}",
+        "updated": timezone.localdate(found.history[-1]["history_date"]),
+    })
+    return render(request, "incidents/incident_detail.html", {**context, "as_of": day, "as_of_words": asof.in_words(day)})
 
 
 def _not_current(request, code):
@@ -116,15 +138,24 @@ def _statement_groups(statements) -> list[dict]:
     return groups
 
 
-def incident_page(request, incident: Incident) -> dict:
-    """Everything the page shows, in a fixed number of queries whatever the number of claims."""
-    links = list(
-        IncidentReport.objects.filter(incident=incident).select_related("report__source")
-        .order_by("report__published_on", "report_id")
-    )
+def incident_page(request, incident: Incident, snapshot: "asof.Snapshot | None" = None) -> dict:
+    """Everything the page shows, in a fixed number of queries whatever the number of claims.
+
+    With a `snapshot` (incidents.asof), the rows are those of the record as it stood on a past day.
+    """
+    if snapshot is None:
+        links = list(
+            IncidentReport.objects.filter(incident=incident).select_related("report__source")
+            .order_by("report__published_on", "report_id")
+        )
+        figures = list(CasualtyFigure.objects.published().filter(incident=incident).defer("notes", "excluded_reason"))
+        statements = list(OfficialStatement.objects.published().filter(incident=incident).select_related("issuer"))
+        roles = list(incident.belligerent_roles.select_related("actor").order_by("role", "actor__name"))
+        history = changelog.history_rows(incident)
+    else:
+        links, figures, statements = snapshot.links, snapshot.figures, snapshot.statements
+        roles, history = snapshot.roles, snapshot.history
     reports = {link.report_id: link.report for link in links}
-    figures = list(CasualtyFigure.objects.published().filter(incident=incident).defer("notes", "excluded_reason"))
-    statements = list(OfficialStatement.objects.published().filter(incident=incident).select_related("issuer"))
     # Every cited report is linked to the incident (services.link_cited_reports); this only guards a gap.
     missing = {item.report_id for item in [*figures, *statements] if item.report_id and item.report_id not in reports}
     if missing:
@@ -142,7 +173,6 @@ def incident_page(request, incident: Incident) -> dict:
             figure.statement.conceded.append(figure)
 
     victims = list(Victim.objects.published().filter(incident=incident).defer("notes"))
-    history = changelog.history_rows(incident)
     external_ids = list(ExternalIdentifier.objects.filter(incident=incident))
     for identifier in external_ids:
         identifier.citation = citations.dataset_citation(identifier.dataset)
@@ -156,7 +186,7 @@ def incident_page(request, incident: Incident) -> dict:
     groups = _statement_groups(statements)
     return {
         "incident": incident,
-        "roles": list(incident.belligerent_roles.select_related("actor").order_by("role", "actor__name")),
+        "roles": roles,
         "ranges": ranges,
         "reported": [f for f in figures if f.basis == choices.Basis.REPORTED],
         "conceded": [f for f in figures if f.basis == choices.Basis.CONCEDED],

@@ -1,0 +1,103 @@
+"""“As of” views: a published incident as it stood at the end of a past day, read from the history.
+
+`/incidents/<code>/?as_of=YYYY-MM-DD` shows the record (its fields, derived figures and grade), its claims,
+official statements, linked reports and belligerent roles as they were at the end of that day (UTC, the
+site's time zone), so a reader can reproduce a figure they cited. Each row is taken at its last history
+entry before the end of the day; rows deleted or moved away by then are left out, and so are claims the
+editors had excluded. Named victims and external identifiers are shown as they are now (public ones only).
+A day on which the record was not published gives a message instead, with the current record.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from sources.models import Report
+
+from . import choices
+from .models import Actor, BelligerentRoleLink, CasualtyFigure, Incident, IncidentReport, OfficialStatement
+
+
+class BadDate(ValueError):
+    """The as_of parameter is not a date."""
+
+
+@dataclass
+class Snapshot:
+    day: datetime.date
+    moment: datetime.datetime
+    incident: Incident
+    figures: list
+    statements: list
+    links: list
+    roles: list
+    history: list[dict]
+
+
+def parse_day(value: str) -> datetime.date:
+    """`YYYY-MM-DD`, or BadDate."""
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError as error:
+        raise BadDate(f"“{value}” is not a date: give it as YYYY-MM-DD, e.g. 2017-03-25.") from error
+
+
+def in_words(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def end_of(day: datetime.date) -> datetime.datetime:
+    """The first moment after the day, in the site's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+
+
+def _rows_as_of(model, incident_id: int, moment: datetime.datetime) -> list:
+    """The model's rows that belonged to the incident at `moment`, as model instances with their values then."""
+    ids = set(model.history.filter(incident_id=incident_id, history_date__lt=moment).values_list("id", flat=True))
+    latest: dict[int, object] = {}
+    for row in model.history.filter(id__in=ids, history_date__lt=moment).order_by("history_date", "history_id"):
+        latest[row.id] = row
+    return [row.instance for row in latest.values() if row.history_type != "-" and row.incident_id == incident_id]
+
+
+def first_published(incident: Incident) -> datetime.datetime | None:
+    return incident.history.filter(status=choices.Status.PUBLISHED).order_by("history_date").values_list("history_date", flat=True).first()
+
+
+def snapshot(incident: Incident, day: datetime.date, *, history_fields: list[str]) -> Snapshot | str:
+    """The published record at the end of `day`, or a message saying why there is none."""
+    moment = end_of(day)
+    row = incident.history.filter(history_date__lt=moment).order_by("-history_date", "-history_id").first()
+    if row is None or row.status != choices.Status.PUBLISHED:
+        published = first_published(incident)
+        if published is None or published >= moment:
+            first = f"on {in_words(timezone.localdate(published))}" if published else "later"
+            return (f"This record was first published {first}: there is no public version of it as of "
+                    f"{in_words(day)}. The current record is shown.")
+        return f"This record was not published at the end of {in_words(day)}. The current record is shown."
+
+    then = row.instance
+    figures = [f for f in _rows_as_of(CasualtyFigure, incident.pk, moment) if not f.excluded]
+    figures.sort(key=lambda f: (f.stated_on is None, f.stated_on or datetime.date.min, f.pk))
+    statements = sorted(_rows_as_of(OfficialStatement, incident.pk, moment), key=lambda s: (s.stated_on, s.pk))
+    links = _rows_as_of(IncidentReport, incident.pk, moment)
+    roles = _rows_as_of(BelligerentRoleLink, incident.pk, moment)
+
+    # The reports and actors named, read once (their current names; the rows are as they were).
+    report_ids = {link.report_id for link in links} | {item.report_id for item in [*figures, *statements] if item.report_id}
+    reports = Report.objects.select_related("source").in_bulk(report_ids)
+    actors = Actor.objects.in_bulk({s.issuer_id for s in statements} | {r.actor_id for r in roles})
+    links = [link for link in links if link.report_id in reports]
+    for link in links:
+        link.report = reports[link.report_id]
+    links.sort(key=lambda link: (link.report.published_on is None, link.report.published_on or datetime.date.min, link.report_id))
+    for statement in statements:
+        statement.issuer = actors[statement.issuer_id]
+    for role in roles:
+        role.actor = actors[role.actor_id]
+    roles.sort(key=lambda role: (role.role, role.actor.name))
+    history = list(
+        incident.history.filter(history_date__lt=moment).order_by("history_date", "history_id").values(*history_fields)
+    )
+    return Snapshot(day, moment, then, figures, statements, links, roles, history)
