@@ -408,3 +408,17 @@ def test_reviewer_publishes_an_aggregate_claim(reviewer_client):
 
     claim.refresh_from_db()
     assert claim.status == PUBLISHED
+
+
+def test_demo_accounts_are_members_of_their_role(db, settings):
+    from django.core.management import call_command
+
+    settings.DEMO_ACCOUNTS = True
+    call_command("load_demo", skip_ucdp=True)
+
+    users = {user.username: user for user in get_user_model().objects.filter(username__in=["editor", "reviewer"])}
+    assert list(users["editor"].groups.values_list("name", flat=True)) == ["Editor"]
+    assert list(users["reviewer"].groups.values_list("name", flat=True)) == ["Reviewer"]
+    assert not users["editor"].user_permissions.exists()
+    assert not users["editor"].has_perm("incidents.publish_incident")
+    assert users["reviewer"].has_perm("incidents.publish_incident")
