@@ -1,5 +1,8 @@
 """No lost edits: two people with the same incident open in the admin at once."""
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from incidents import workflow
@@ -130,3 +133,16 @@ def test_recompute_keeps_the_version(db):
     incident.refresh_from_db()
     assert (incident.reported_killed_min, incident.reported_killed_max) == (83, 137)
     assert incident.version == version
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers itself; it has no row locks")
+def test_the_version_is_read_under_a_row_lock(editor_client):
+    incident = factories.IncidentFactory(title="Strike in Mosul")
+    data = form_data(editor_client.get(incident_change_url(incident)))
+    data["title"] = "Airstrike on Mosul al-Jadida"
+
+    with CaptureQueriesContext(connection) as queries:
+        assert editor_client.post(incident_change_url(incident), data).status_code == 302
+
+    # Of two saves at once, the second waits here until the first commits, then reads its version.
+    assert any('"version"' in query["sql"] and "FOR UPDATE" in query["sql"] for query in queries.captured_queries)
