@@ -20,6 +20,7 @@ migrate: setup
 
 demo: migrate
 	$(DEV) $(PY) manage.py load_demo
+	$(DEV) $(PY) manage.py build_downloads
 
 run: demo
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
