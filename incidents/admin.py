@@ -599,6 +599,8 @@ class IncidentAdmin(SimpleHistoryAdmin):
     def get_urls(self):
         return [
             path("<path:object_id>/workflow/<str:step>/", self.admin_site.admin_view(self.workflow_view), name="incidents_incident_workflow"),
+            path("<path:object_id>/relate/<path:other_id>/", self.admin_site.admin_view(self.link_related_view),
+                 name="incidents_incident_relate"),
             *super().get_urls(),
         ]
 
@@ -705,7 +707,22 @@ class IncidentAdmin(SimpleHistoryAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         incident = self.get_object(request, unquote(object_id))
         steps = workflow.allowed_transitions(user=request.user, incident=incident) if incident is not None else []
-        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "workflow_steps": steps})
+        candidates = duplicates.possible_duplicates(incident) if incident is not None and request.method == "GET" else []
+        return super().change_view(request, object_id, form_url, {
+            **(extra_context or {}), "workflow_steps": steps, "possible_duplicates": candidates,
+            "may_link": incident is not None and self.has_change_permission(request, incident),
+        })
+
+    def link_related_view(self, request, object_id, other_id):
+        """Link a possible duplicate as a related record of the same event, without merging (POST only)."""
+        incident, other = self.get_object(request, unquote(object_id)), self.get_object(request, unquote(other_id))
+        if incident is None or other is None or incident.pk == other.pk:
+            raise Http404("No such incidents.")
+        if request.method != "POST" or not self.has_change_permission(request, incident):
+            raise PermissionDenied
+        incident.related.add(other)
+        self.message_user(request, f"{other.code} is now linked to {incident.code} as a related record.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:incidents_incident_change", args=[incident.pk]))
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [

@@ -219,3 +219,21 @@ def test_related_incidents_are_editable_in_the_admin(editor_client):
     assert editor_client.post(incident_change_url(incident), data).status_code == 302
 
     assert list(other.related.all()) == [incident]
+
+
+def test_change_page_lists_possible_duplicates_and_links_one_as_related(editor_client):
+    incident = at(title="Airstrike on Mosul al-Jadida")
+    near = at(latitude=36.34, locality="")
+
+    page = editor_client.get(incident_change_url(incident)).content.decode()
+    assert "Possible duplicates" in page
+    relate = reverse("admin:incidents_incident_relate", args=[incident.pk, near.pk])
+    assert f'action="{relate}"' in page
+    assert editor_client.get(relate).status_code == 403  # a change is a POST
+
+    response = editor_client.post(relate)
+
+    assert response.status_code == 302
+    assert list(incident.related.all()) == [near]
+    # Linked records are no longer flagged.
+    assert "Possible duplicates" not in editor_client.get(incident_change_url(incident)).content.decode()
