@@ -711,6 +711,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
         return super().change_view(request, object_id, form_url, {
             **(extra_context or {}), "workflow_steps": steps, "possible_duplicates": candidates,
             "may_link": incident is not None and self.has_change_permission(request, incident),
+            "may_merge": self.has_merge_permission(request),
         })
 
     def link_related_view(self, request, object_id, other_id):

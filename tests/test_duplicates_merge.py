@@ -237,3 +237,18 @@ def test_change_page_lists_possible_duplicates_and_links_one_as_related(editor_c
     assert list(incident.related.all()) == [near]
     # Linked records are no longer flagged.
     assert "Possible duplicates" not in editor_client.get(incident_change_url(incident)).content.decode()
+
+
+def test_reviewer_opens_the_merge_of_a_possible_duplicate_from_the_change_page(reviewer_client, editor_client):
+    incident = at(title="Airstrike on Mosul al-Jadida")
+    near = at(latitude=36.34, locality="")
+
+    page = reviewer_client.get(incident_change_url(incident)).content.decode()
+    assert 'form="merge-' in page
+    assert 'form="merge-' not in editor_client.get(incident_change_url(incident)).content.decode()
+
+    confirmation = reviewer_client.post(reverse("admin:incidents_incident_changelist"), {
+        "action": "merge_selected", "index": 0, "_selected_action": [incident.pk, near.pk],
+    })
+    assert confirmation.status_code == 200
+    assert "Merge two incidents" in confirmation.content.decode()
