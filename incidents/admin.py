@@ -248,20 +248,23 @@ class LinkedReportInline(ChooserMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("report__source")
 
 
+# What a claim records, in the order an editor reads it off a report (after its incident or report).
+FIGURE_FIELDS = [
+    ("attributed_to", "stated_on"),
+    "quote",
+    ("basis", "outcome", "group"),
+    ("qualifier", "count_min", "count_max"),
+    "statement",
+    ("excluded", "excluded_reason"),
+    "notes",
+    "base_updated",
+]
+
+
 class IncidentFigureInline(LimitedStatementsMixin, ChooserMixin, admin.StackedInline):
     model = CasualtyFigure
     form = QuoteCheckedForm
-    fields = [
-        "report",
-        ("attributed_to", "stated_on"),
-        "quote",
-        ("basis", "outcome", "group"),
-        ("qualifier", "count_min", "count_max"),
-        "statement",
-        ("excluded", "excluded_reason"),
-        "notes",
-        "base_updated",
-    ]
+    fields = ["report", *FIGURE_FIELDS]
     autocomplete_fields = ["report"]
     formfield_overrides = COMPACT_TEXT
     extra = 1
@@ -356,17 +359,7 @@ class ReportFigureInline(LimitedStatementsMixin, ChooserMixin, admin.StackedInli
     model = CasualtyFigure
     form = QuoteCheckedForm
     formset = KeepPublicEvidenceFormSet
-    fields = [
-        "incident",
-        ("attributed_to", "stated_on"),
-        "quote",
-        ("basis", "outcome", "group"),
-        ("qualifier", "count_min", "count_max"),
-        "statement",
-        ("excluded", "excluded_reason"),
-        "notes",
-        "base_updated",
-    ]
+    fields = ["incident", *FIGURE_FIELDS]
     autocomplete_fields = ["incident"]
     formfield_overrides = COMPACT_TEXT
     extra = 1
