@@ -108,8 +108,9 @@ def recompute_figures(*, incident: Incident) -> Incident:
     if any(getattr(incident, field) != value for field, value in derived.items()):
         for field, value in derived.items():
             setattr(incident, field, value)
-        # Derived figures are not an edit of the record: the version (optimistic locking) stays.
-        incident.save(update_fields=DERIVED_FIELDS, keep_version=True)
+        # Derived figures are not an edit of the record: the version (optimistic locking) stays,
+        # but the record was updated (lists sorted by last update and the "updated" feed see it).
+        incident.save(update_fields=[*DERIVED_FIELDS, "updated_at"], keep_version=True)
     return incident
 
 

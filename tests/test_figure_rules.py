@@ -132,3 +132,11 @@ def test_deleting_a_draft_incident_with_claims(db):
     factories.StatementFactory(incident=incident)
     incident.delete()
     assert not Incident.objects.exists() and not CasualtyFigure.objects.exists()
+
+
+def test_a_new_claim_updates_the_incident_but_not_its_version(mosul):
+    before_updated, before_version = mosul.updated_at, mosul.version
+    _coalition_concedes(mosul)
+    mosul.refresh_from_db()
+    assert mosul.updated_at > before_updated
+    assert mosul.version == before_version
