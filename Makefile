@@ -4,16 +4,23 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: run test setup migrate demo lint bench clean
+.PHONY: run test setup setup-dev migrate demo lint bench clean
 
+# The site's own requirements (`make run`); the development ones (tests, lint) only for `make test`.
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
-	$(PYTHON) -m venv $(VENV)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -r requirements.txt
 	touch $@
 
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
 setup: $(VENV)/.installed
+
+setup-dev: $(VENV)/.installed-dev
 
 migrate: setup
 	$(DEV) $(PY) manage.py migrate --noinput
@@ -25,7 +32,7 @@ demo: migrate
 run: demo
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
 
-lint: setup
+lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 

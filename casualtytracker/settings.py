@@ -110,6 +110,11 @@ DATABASES = {
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 if IS_POSTGRES:
     INSTALLED_APPS.append("django.contrib.postgres")
+else:
+    # SQLite has no row locks: a transaction takes the write lock when it begins, so writers queue at BEGIN
+    # instead of failing halfway ("database is locked") or reading a version another writer is about to change.
+    # The timeout is how long a writer waits in that queue (seconds). See incidents/locking.py.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

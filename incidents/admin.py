@@ -22,7 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import choices, dashboard, duplicates, merge, workflow
+from . import choices, dashboard, duplicates, locking, merge, workflow
 from .models import (
     Actor,
     AggregateClaim,
@@ -147,12 +147,24 @@ class QuoteCheckedForm(LockedFormMixin, forms.ModelForm):
 
     def _check_not_stale(self):
         # A row the user left as the page showed it is not saved (the other change stays); a row they changed is refused.
-        if self._stale_since is None or not self.has_changed():
+        # The stamp is compared under the row's lock, inside the save transaction (locking.check_stamp).
+        posted = self.data.get(self.add_prefix("base_updated"), "") if self.is_bound else ""
+        if self.instance.pk is None or not posted or not self.has_changed():
             return
-        base, current = self._stale_since
-        lines = workflow.row_changes_since(self.instance, base)
-        self.refresh_lock(base_updated=current)
-        raise ValidationError([f"“{self.instance}” was changed by someone else after you opened this page.", *lines, CONFLICT_FOOTER])
+        try:
+            locking.check_stamp(type(self.instance), self.instance.pk, posted)
+        except locking.StaleEdit as stale:
+            try:
+                base = datetime.datetime.fromisoformat(posted)
+            except ValueError:
+                base = None
+            lines = workflow.row_changes_since(self.instance, base)
+            self.refresh_lock(base_updated=stale.current)
+            raise ValidationError(
+                [f"“{self.instance}” was changed by someone else after you opened this page.", *lines, CONFLICT_FOOTER]
+            ) from None
+        except type(self.instance).DoesNotExist:
+            pass
 
     def clean(self):
         cleaned_data = super().clean()
@@ -486,12 +498,16 @@ class IncidentForm(LockedFormMixin, forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         if self.instance.pk is not None and self.check_version:
-            # Locked until this save commits: of two saves at once, the second reads the first's version.
-            stored = Incident.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True).first()
-            if stored is not None and cleaned_data.get("base_version") != stored:
+            # The admin validates and saves in one transaction: the row stays locked until this save commits,
+            # so of two saves at once the second waits, then reads the first's version.
+            try:
+                locking.check_version(Incident, self.instance.pk, cleaned_data.get("base_version"))
+            except locking.StaleEdit as stale:
                 lines = workflow.incident_changes_since(self.instance, cleaned_data.get("base_history"))
-                self.refresh_lock(base_version=stored, base_history=_latest_history_id(self.instance))
-                raise ValidationError(["Someone else saved this incident after you opened it.", *lines, CONFLICT_FOOTER])
+                self.refresh_lock(base_version=stale.current, base_history=_latest_history_id(self.instance))
+                raise ValidationError(["Someone else saved this incident after you opened it.", *lines, CONFLICT_FOOTER]) from None
+            except Incident.DoesNotExist:
+                pass
         return cleaned_data
 
 

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,7 @@ from sources.models import Report
 from sources.text import quote_in_text
 
 from . import choices
+from .codes import format_code, reserve_ids
 from .querysets import (
     AggregateClaimQuerySet,
     FigureQuerySet,
@@ -17,8 +18,6 @@ from .querysets import (
     StatementQuerySet,
     VictimQuerySet,
 )
-
-CODE_PREFIX = "CT"
 
 
 def _range_constraint(prefix: str, name: str) -> models.CheckConstraint:
@@ -293,11 +292,15 @@ class Incident(models.Model):
             self.version = (self.version or 0) + 1 if self.pk else 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
-        super().save(*args, **kwargs)
-        # A new incident gets its code from its id, which the database never hands out twice.
-        if not self.code:
-            self.code = f"{CODE_PREFIX}-{self.pk:06d}"
-            type(self).objects.filter(pk=self.pk).update(code=self.code)
+        if self.pk is not None or self.code:
+            super().save(*args, **kwargs)
+            return
+        # A new incident gets its code from its id, which the database never hands out twice: the id is
+        # reserved first, so the row goes in with its code (no blank code for a moment, no second write).
+        with transaction.atomic(using=kwargs.get("using")):
+            self.pk = reserve_ids(type(self))[0]
+            self.code = format_code(self.pk)
+            super().save(*args, **{**kwargs, "force_insert": True})
 
     def get_absolute_url(self):
         return reverse("incident_detail", args=[self.code])

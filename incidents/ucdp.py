@@ -46,8 +46,8 @@ from sources.models import Report, Source
 from sources.text import normalise_url
 
 from . import choices
+from .codes import format_code, reserve_ids
 from .models import (
-    CODE_PREFIX,
     Actor,
     BelligerentRoleLink,
     CasualtyFigure,
@@ -876,11 +876,11 @@ class _Import:
         conflicts, actors = self._conflicts(events), self._actors(events)
         published = self.status == choices.Status.PUBLISHED
         incidents = []
-        for event in events:
+        # Ids reserved before the insert, so each row goes in with its final code (as Incident.save() does).
+        for event, pk in zip(events, reserve_ids(Incident, len(events)), strict=True):
             event_type = infer_event_type(event)
             incidents.append(Incident(
-                # A unique stand-in until the id is known: the code is made from the id, as Incident.save() does.
-                code=f"UCDP-{event.id}",
+                pk=pk, code=format_code(pk),
                 title=incident_title(event), summary=incident_summary(event),
                 date_start=event.date_start, date_end=event.date_end if event.date_end != event.date_start else None,
                 date_precision=DATE_PRECISION.get(event.date_prec, choices.DatePrecision.YEAR),
@@ -891,11 +891,7 @@ class _Import:
                 conflict=conflicts.get(event.conflict_id), status=self.status,
                 published_at=self.now if published else None,
             ))
-        self._bulk(Incident, incidents, history=False)
-        for incident in incidents:
-            incident.code = f"{CODE_PREFIX}-{incident.pk:06d}"
-        Incident.objects.bulk_update(incidents, ["code"], batch_size=CHUNK)
-        Incident.history.bulk_history_create(incidents, default_change_reason=IMPORT_REASON, default_date=self.now)
+        self._bulk(Incident, incidents)
         self.result.created += len(incidents)
 
         ids = {event.id: incident.pk for event, incident in zip(events, incidents, strict=True)}
