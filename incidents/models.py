@@ -11,7 +11,9 @@ from sources.text import quote_in_text
 
 from . import choices
 from .querysets import (
+    ActorQuerySet,
     AggregateClaimQuerySet,
+    ConflictQuerySet,
     FigureQuerySet,
     IncidentQuerySet,
     StatementQuerySet,
@@ -50,6 +52,7 @@ class Conflict(models.Model):
     ucdp_conflict_id = models.PositiveIntegerField(
         null=True, blank=True, unique=True, help_text=_("UCDP's conflict id (conflict_new_id), when imported from UCDP."),
     )
+    objects = ConflictQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -75,6 +78,7 @@ class Actor(models.Model):
     )
     country = models.CharField(max_length=2, blank=True, help_text=_("Country of the actor (ISO 3166-1 alpha-2), if a state."))
     description = models.TextField(blank=True, help_text=_("Who the actor is."))
+    objects = ActorQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
