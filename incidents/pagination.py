@@ -17,6 +17,7 @@ from .filters import MAX_COUNT
 
 PAGE_SIZE = 50
 MAX_ID = 2**63 - 1
+MAX_TEXT = 500  # longer than any name the lists are ordered by
 NONE = "none"
 
 
@@ -88,6 +89,8 @@ class Cursor:
                 if timezone.is_naive(value):
                     value = timezone.make_aware(value, datetime.UTC)
             elif kind == "text":
+                if "\x00" in value_text or len(value_text) > MAX_TEXT:
+                    raise BadCursor(text)
                 value = value_text
             else:
                 if not value_text.isdigit() or int(value_text) > MAX_COUNT:

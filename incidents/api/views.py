@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers as drf_serializers
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -17,6 +18,7 @@ from sources.models import Report, Source
 from ..filters import DEFAULT_SORT, SORTS, IncidentFilter
 from ..models import Actor, CasualtyFigure, Conflict, Incident, IncidentReport, OfficialStatement, Victim
 from ..pagination import BadCursor, Cursor, Order, keyset_page
+from ..totals import totals_of
 from . import serializers
 
 PAGE_SIZE = 50
@@ -153,6 +155,17 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return serializers.IncidentDetailSerializer if self.action == "retrieve" else serializers.IncidentSerializer
+
+    @extend_schema(
+        summary="Totals of the published incidents that match the filters",
+        description="The same totals as the /incidents/ page (incidents.totals): counts, and sums of the incidents' reported and "
+                    "conceded killed ranges, for every grade (`all`) and confirmed + fair only (`graded`). A sum is null when no "
+                    "incident of the set has a number. Takes the same filters as the list.",
+        responses={200: serializers.TotalsSerializer, 400: BAD_REQUEST},
+    )
+    @action(detail=False, pagination_class=None)
+    def totals(self, request):
+        return Response(totals_of(self.filter_queryset(Incident.objects.published())))
 
     def retrieve(self, request, *args, **kwargs):
         code = kwargs["code"]
