@@ -3,7 +3,7 @@
 Everything is computed by the database, one grouped query per table. The unit is the
 published incident, counted in the year of its earliest possible date (`date_start`):
 
-- reported killed: the sum of the incidents' derived reported ranges (lower bounds, upper bounds);
+- reported killed: the sum of the incidents' derived reported ranges (lower bounds, upper bounds; `incidents.totals`);
 - conceded killed: the sum of the incidents' derived conceded figures (the latest concession
   by any belligerent, see `incidents.services.derive_figures`);
 - alleged / responsibility acknowledged: the belligerent's role on the incident
@@ -37,13 +37,13 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Window,
 )
 from django.db.models.functions import ExtractYear, RowNumber
 
 from . import choices
 from .models import Actor, BelligerentRoleLink, Conflict, Incident, OfficialStatement
+from .totals import killed_sums
 
 ACKNOWLEDGING_STANCES = (choices.Stance.ACKNOWLEDGES_STRIKE, choices.Stance.CREDIBLE)
 
@@ -108,10 +108,7 @@ def _aggregates() -> dict:
         "assessed": Count("pk", filter=Q(first_statement_on__isnull=False)),
         "acknowledged": Count("pk", filter=Q(first_ack_on__isnull=False)),
         "never_answered": Count("pk", filter=Q(first_statement_on__isnull=True)),
-        "reported_min": Sum("reported_killed_min"),
-        "reported_max": Sum("reported_killed_max"),
-        "conceded_min": Sum("conceded_killed_min"),
-        "conceded_max": Sum("conceded_killed_max"),
+        **killed_sums(),
     }
     if connection.vendor == "postgresql":
         aggregates["median_days_to_statement"] = Median("days_to_statement")
@@ -156,7 +153,7 @@ def _gap(incidents: QuerySet, statements: QuerySet, alleged, acknowledged, state
 
 def actor_incidents(actor: Actor) -> QuerySet:
     """Published incidents in which this belligerent itself is named (alleged or acknowledged)."""
-    return Incident.objects.published().filter(Exists(BelligerentRoleLink.objects.filter(incident=OuterRef("pk"), actor=actor)))
+    return Incident.objects.published().naming(actor)
 
 
 def conflict_incidents(conflict: Conflict) -> QuerySet:

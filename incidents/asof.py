@@ -17,6 +17,7 @@ from sources.models import Report
 
 from . import choices
 from .models import Actor, BelligerentRoleLink, CasualtyFigure, Incident, IncidentReport, OfficialStatement
+from .querysets import published_versions
 
 
 class BadDate(ValueError):
@@ -62,7 +63,7 @@ def _rows_as_of(model, incident_id: int, moment: datetime.datetime) -> list:
 
 
 def first_published(incident: Incident) -> datetime.datetime | None:
-    return incident.history.filter(status=choices.Status.PUBLISHED).order_by("history_date").values_list("history_date", flat=True).first()
+    return published_versions(incident.history).order_by("history_date").values_list("history_date", flat=True).first()
 
 
 def snapshot(incident: Incident, day: datetime.date, *, history_fields: list[str]) -> Snapshot | str:

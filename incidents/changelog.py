@@ -85,7 +85,7 @@ class _Row:
 
     @property
     def place(self):
-        return ", ".join(dict.fromkeys(part for part in (self.neighbourhood, self.locality, self.admin2, self.admin1) if part))
+        return display.place_words(self)
 
 
 def incident_changes(before: dict, after: dict, conflicts: dict) -> list[str]:

@@ -1,16 +1,13 @@
 """The editors' dashboard on the admin's home page: what needs doing, counted by the database, a few of each listed."""
 
-import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
 from sources.models import Report
 
-from .choices import Status
-from .models import CasualtyFigure, Incident
+from .models import Incident
 
 STALE_DAYS = 30
 LISTED = 10
@@ -26,21 +23,18 @@ class Queue:
 
 
 def stale_drafts(queryset=None):
-    """Drafts nobody has changed for `STALE_DAYS` days."""
-    queryset = Incident.objects.all() if queryset is None else queryset
-    return queryset.filter(status=Status.DRAFT, updated_at__lt=timezone.now() - datetime.timedelta(days=STALE_DAYS))
+    """Drafts nobody has changed for `STALE_DAYS` days (the admin's list filter passes its own queryset)."""
+    return (Incident.objects.all() if queryset is None else queryset).stale_drafts(STALE_DAYS)
 
 
 def ungraded_with_claims(queryset=None):
     """Incidents with at least one casualty claim and no grade yet."""
-    queryset = Incident.objects.all() if queryset is None else queryset
-    return queryset.filter(grade="").filter(Exists(CasualtyFigure.objects.filter(incident=OuterRef("pk"))))
+    return (Incident.objects.all() if queryset is None else queryset).ungraded_with_claims()
 
 
 def unlinked_reports(queryset=None):
     """Reports that no incident is linked to yet."""
-    queryset = Report.objects.all() if queryset is None else queryset
-    return queryset.filter(incident_links__isnull=True)
+    return (Report.objects.all() if queryset is None else queryset).unlinked()
 
 
 def _incident_queue(title, description, queryset, more_query, order, note) -> Queue:
@@ -60,7 +54,7 @@ def editors_dashboard(user) -> list[Queue]:
 
         queues += [
             _incident_queue("Waiting for review", "Submitted by an editor; a reviewer publishes or returns them.",
-                            Incident.objects.filter(status=Status.IN_REVIEW), "status__exact=in_review", ["updated_at", "pk"], touched),
+                            Incident.objects.in_review(), "status__exact=in_review", ["updated_at", "pk"], touched),
             _incident_queue(f"Drafts untouched for {STALE_DAYS} days", "Finish and submit them, or delete them.",
                             stale_drafts(), "attention=stale_drafts", ["updated_at", "pk"], touched),
             _incident_queue("Claims but no grade", "Incidents with casualty claims that no reviewer has graded yet.",

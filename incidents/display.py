@@ -1,23 +1,34 @@
 """How numbers, dates and places read on every public surface: written once, here."""
 
 import datetime
+from functools import lru_cache
 
+import pycountry
 from django.utils.formats import date_format
 
 from . import choices
 
 UNKNOWN = "Unknown"
+NO_TOTAL = "—"  # a total of a set in which no incident has a number: not 0, which would say nobody was killed
 
 
-def format_range(low: int | None, high: int | None) -> str:
-    """A figure range for readers: nothing known → "Unknown"; min = max → one number; open max → "101+"."""
+def format_range(low: int | None, high: int | None, *, unknown: str = UNKNOWN) -> str:
+    """A figure range for readers: nothing known → `unknown`; min = max → one number; open max → "101+"; no min → "up to 200".
+
+    The one wording of a range: pages, feeds, the admin ("—" for nothing known) and claims' names all call it.
+    """
     if low is None and high is None:
-        return UNKNOWN
+        return unknown
     if high is None:
         return f"{low:,}+"
     if low is None:
         return f"up to {high:,}"
     return f"{low:,}" if low == high else f"{low:,}–{high:,}"
+
+
+def format_total(low: int | None, high: int | None) -> str:
+    """A sum of incidents' ranges (incidents.totals): "—" when no incident of the set has a number."""
+    return format_range(low, high, unknown=NO_TOTAL)
 
 
 def format_claim(claim) -> str:
@@ -66,25 +77,45 @@ GEO_PRECISION_WORDS = {
 }
 
 
-COUNTRY_NAMES = {
-    "IQ": "Iraq", "SY": "Syria", "YE": "Yemen", "AF": "Afghanistan", "SO": "Somalia", "LY": "Libya",
-    "PK": "Pakistan", "PS": "Palestine", "LB": "Lebanon", "UA": "Ukraine", "SD": "Sudan", "US": "United States",
-    "GB": "United Kingdom", "TR": "Türkiye", "IR": "Iran", "IL": "Israel", "SE": "Sweden", "FR": "France",
-    "DE": "Germany", "RU": "Russia", "QA": "Qatar", "AE": "United Arab Emirates", "SA": "Saudi Arabia", "JO": "Jordan",
-    "EG": "Egypt", "KW": "Kuwait", "BH": "Bahrain", "OM": "Oman", "CH": "Switzerland", "NL": "Netherlands", "BE": "Belgium",
-    "DK": "Denmark", "NO": "Norway", "CA": "Canada", "AU": "Australia", "IN": "India", "CN": "China", "ML": "Mali",
-    "NE": "Niger", "NG": "Nigeria", "BF": "Burkina Faso", "ET": "Ethiopia", "SS": "South Sudan", "MM": "Myanmar",
-}
+# Codes outside ISO 3166-1 that conflict datasets use.
+USER_ASSIGNED_COUNTRIES = {"XK": "Kosovo"}
 
 
+@lru_cache(maxsize=512)
 def country_name(code: str) -> str:
-    """The country's English name from its ISO 3166-1 alpha-2 code (the code itself when not listed)."""
-    return COUNTRY_NAMES.get((code or "").upper(), code or "")
+    """The country's short English name from its ISO 3166-1 alpha-2 code ("SY" → "Syria"); the code itself when unknown.
+
+    Names come from ISO 3166 through pycountry, in their common form where ISO gives one ("Syria", "Iran", "Bolivia").
+    """
+    code = (code or "").strip().upper()
+    if code in USER_ASSIGNED_COUNTRIES:
+        return USER_ASSIGNED_COUNTRIES[code]
+    country = pycountry.countries.get(alpha_2=code) if len(code) == 2 else None
+    if country is None:
+        return code
+    name = getattr(country, "common_name", None) or country.name
+    head, comma, tail = name.partition(", ")
+    # ISO's inverted names read in natural order: "Palestine, State of" → "State of Palestine", "Virgin Islands, U.S." → "U.S. Virgin Islands".
+    if comma and (tail.endswith((" of", " of the")) or " " not in tail):
+        return f"{tail.removeprefix('The ')} {head}"
+    return name
 
 
-def format_place(incident) -> str:
-    """The place in words, most precise part first, with its country: "Mosul al-Jadida, Mosul, Nīnawá, Iraq"."""
-    parts = [incident.place, country_name(incident.country)]
+PLACE_PARTS = ("neighbourhood", "locality", "admin2", "admin1")
+
+
+def place_words(record) -> str:
+    """The place below the country, most precise part first, repeats dropped: "Zanjili, Mosul, Mosul district, Nineveh".
+
+    `record` is anything with the place fields (an incident, a past version of one).
+    """
+    parts = (getattr(record, name, "") for name in PLACE_PARTS)
+    return ", ".join(dict.fromkeys(part for part in parts if part))
+
+
+def format_place(record) -> str:
+    """The place in words with its country: "Mosul al-Jadida, Mosul, Nīnawá, Iraq"; "Unknown" when nothing is known."""
+    parts = [place_words(record), country_name(getattr(record, "country", ""))]
     return ", ".join(part for part in parts if part) or UNKNOWN
 
 

@@ -25,13 +25,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
 
 from sources.models import Report, Source
 
-from . import choices, citations, exports
+from . import citations, exports
 from .exports import CLAIM_COLUMNS, INCIDENT_COLUMNS, Column, public_report_fields
-from .models import AggregateClaim, IncidentReport, OfficialStatement
+from .models import AggregateClaim, OfficialStatement
 
 FILE_NAME = re.compile(r"^casualty-tracker-(?P<date>\d{4}-\d{2}-\d{2})\.(?P<kind>zip|sqlite)$")
 ZIP_MODE = 0o644 << 16
@@ -104,15 +103,11 @@ class Table:
 
 
 def _public_reports():
-    linked = IncidentReport.objects.filter(report=OuterRef("pk"), incident__status=choices.Status.PUBLISHED)
-    aggregate = AggregateClaim.objects.published().filter(report=OuterRef("pk"))
-    return Report.objects.filter(Exists(linked) | Exists(aggregate)).select_related("source").defer("text", "notes").order_by("id")
+    return Report.objects.public().select_related("source").defer("text", "notes").order_by("id")
 
 
 def _public_sources():
-    linked = IncidentReport.objects.filter(report__source=OuterRef("pk"), incident__status=choices.Status.PUBLISHED)
-    aggregate = AggregateClaim.objects.published().filter(report__source=OuterRef("pk"))
-    return Source.objects.public().filter(Exists(linked) | Exists(aggregate)).order_by("slug")
+    return Source.objects.public().order_by("slug")
 
 
 TABLE_QUERIES = {

@@ -7,13 +7,13 @@ ever appear (`published()`), and an entry says only what the incident's public p
 import re
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from .display import format_date, format_place, format_range
-from .models import Actor, BelligerentRoleLink, Conflict, Incident
+from .models import Actor, Conflict, Incident
 
 FEED_LENGTH = 50
 SLUG = re.compile(r"[-\w]{1,200}")
@@ -29,7 +29,8 @@ class _IncidentFeed(Feed):
         for key, model in (("conflict", Conflict), ("belligerent", Actor)):
             slug = request.GET.get(key)
             if slug:
-                found = model.objects.filter(slug=slug).first() if SLUG.fullmatch(slug) else None
+                # Only a public conflict or belligerent, as on its page: a draft-only name is not confirmed by a feed.
+                found = model.objects.public().filter(slug=slug).first() if SLUG.fullmatch(slug) else None
                 if found is None:
                     raise Http404(f"No {key} “{slug[:60]}”.")
                 return (key, found)
@@ -62,7 +63,7 @@ class _IncidentFeed(Feed):
             if key == "conflict":
                 incidents = incidents.filter(conflict=found)
             else:
-                incidents = incidents.filter(Exists(BelligerentRoleLink.objects.filter(incident=OuterRef("pk"), actor=found)))
+                incidents = incidents.naming(found)
         newest = F("published_at" if self.kind == "new" else "updated_at").desc(nulls_last=True)
         return incidents.order_by(newest, "-id")[:FEED_LENGTH]
 

@@ -19,7 +19,7 @@ from sources.models import Source
 
 from . import choices
 from .display import country_name
-from .models import Actor, BelligerentRoleLink, Conflict, ExternalIdentifier, Incident, IncidentAlias, IncidentReport, Victim
+from .models import Actor, Conflict, ExternalIdentifier, Incident, IncidentAlias, Victim
 
 # The text the search reads. On PostgreSQL the GIN index of migration 0002 indexes
 # exactly this expression; change both together.
@@ -172,11 +172,11 @@ class IncidentFilter(django_filters.FilterSet):
         help_text=_("First-order administrative division, as the records spell it (e.g. Nīnawá)."),
     )
     conflict = django_filters.ModelChoiceFilter(
-        field_name="conflict", to_field_name="slug", queryset=Conflict.objects.all(), empty_label=_("Any conflict"),
+        field_name="conflict", to_field_name="slug", queryset=Conflict.objects.public(), empty_label=_("Any conflict"),
         label=_("Conflict"), help_text=_("The theatre or campaign."),
     )
     belligerent = django_filters.ModelChoiceFilter(
-        method="filter_belligerent", to_field_name="slug", queryset=Actor.objects.all(), empty_label=_("Any belligerent"),
+        method="filter_belligerent", to_field_name="slug", queryset=Actor.objects.public(), empty_label=_("Any belligerent"),
         label=_("Belligerent"), help_text=_("Incidents in which this force is named as responsible, alleged or acknowledged."),
     )
     event_type = django_filters.MultipleChoiceFilter(
@@ -269,7 +269,7 @@ class IncidentFilter(django_filters.FilterSet):
         return queryset.filter(date_start__lte=value)
 
     def filter_belligerent(self, queryset, name, value):
-        return queryset.filter(Exists(BelligerentRoleLink.objects.filter(incident=OuterRef("pk"), actor=value)))
+        return queryset.naming(value)
 
     def filter_conceded(self, queryset, name, value):
         conceded = Q(conceded_killed_min__isnull=False) | Q(conceded_killed_max__isnull=False)
@@ -278,9 +278,9 @@ class IncidentFilter(django_filters.FilterSet):
     def filter_source(self, queryset, name, value):
         if value.is_confidential:  # the choices never offer one; refuse it here too
             return queryset.none()
-        return queryset.filter(Exists(IncidentReport.objects.filter(incident=OuterRef("pk"), report__source=value)))
+        return queryset.reported_by(value)
 
     def filter_has_victims(self, queryset, name, value):
-        public = Exists(Victim.objects.filter(incident=OuterRef("pk"), visibility=choices.Visibility.PUBLIC))
+        public = Exists(Victim.objects.published().filter(incident=OuterRef("pk")))
         return queryset.filter(public if value else ~public)
 

@@ -12,7 +12,9 @@ from sources.text import quote_in_text
 from . import choices
 from .codes import format_code, reserve_ids
 from .querysets import (
+    ActorQuerySet,
     AggregateClaimQuerySet,
+    ConflictQuerySet,
     FigureQuerySet,
     IncidentQuerySet,
     StatementQuerySet,
@@ -49,6 +51,7 @@ class Conflict(models.Model):
     ucdp_conflict_id = models.PositiveIntegerField(
         null=True, blank=True, unique=True, help_text=_("UCDP's conflict id (conflict_new_id), when imported from UCDP."),
     )
+    objects = ConflictQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -74,6 +77,7 @@ class Actor(models.Model):
     )
     country = models.CharField(max_length=2, blank=True, help_text=_("Country of the actor (ISO 3166-1 alpha-2), if a state."))
     description = models.TextField(blank=True, help_text=_("Who the actor is."))
+    objects = ActorQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

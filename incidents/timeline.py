@@ -65,7 +65,7 @@ def _event_datetime(incident) -> str:
 def _event(incident) -> Entry:
     what = choices.EventType(incident.event_type).label if incident.event_type else "Incident"
     text = f"{str(what)[:1].upper()}{str(what)[1:]}"
-    if incident.place or incident.country:
+    if display.place_words(incident) or incident.country:
         text += f" in {display.format_place(incident)}"
     return Entry(
         day=incident.date_start, when=display.format_date(incident.date_start, incident.date_precision, incident.date_end),

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from .views import accountability, detail, home, list, methodology, timeline
+from .views import accountability, detail, home, incident_list, methodology, timeline
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("incidents/", list.incident_list, name="incident_list"),
+    path("incidents/", incident_list.incident_list, name="incident_list"),
     path("incidents/<str:code>/", detail.incident_detail, name="incident_detail"),
     path("timeline/", timeline.timeline, name="timeline"),
     path("belligerents/<slug:slug>/", accountability.belligerent_detail, name="belligerent_detail"),

@@ -1,12 +1,10 @@
-"""Source pages: who reported what. Confidential sources have no page and are never named here."""
+"""Source pages: who reported what. Only public sources (`Source.objects.public()`) are listed or have a page."""
 
-from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import render
 
-from incidents.choices import Status
-from incidents.models import Incident, IncidentReport
+from incidents.models import Incident
+from incidents.pagination import Order, page_from_request
 
 from .models import Source
 
@@ -14,35 +12,18 @@ SOURCES_PER_PAGE = 50
 REPORTS_PER_PAGE = 25
 INCIDENTS_PER_PAGE = 25
 
+# Each order pages by keyset (value, id). By name: the unique index on name; by count: over the counted sources.
 SORTS = {
-    "name": (["name"], "name (A–Z)"),
-    "-incidents": (["-published_incidents", "name"], "most incidents first"),
-    "incidents": (["published_incidents", "name"], "fewest incidents first"),
-    "-name": (["-name"], "name (Z–A)"),
+    "name": (Order("name", descending=False, kind="text"), "name (A–Z)"),
+    "-incidents": (Order("published_incidents", descending=True, kind="int"), "most incidents first"),
+    "incidents": (Order("published_incidents", descending=False, kind="int"), "fewest incidents first"),
+    "-name": (Order("name", descending=True, kind="text"), "name (Z–A)"),
 }
 DEFAULT_SORT = "-incidents"
-
-
-def _page(request, queryset, per_page, param="page"):
-    """The requested page; a malformed or out-of-range number gives the nearest real page and says so."""
-    paginator = Paginator(queryset, per_page)
-    requested = request.GET.get(param, "1")
-    page = paginator.get_page(requested)
-    notice = "" if requested == str(page.number) else f"There is no page “{requested[:20]}”; showing page {page.number}."
-    return page, notice
-
-
-def public_sources():
-    """Non-confidential sources that reported at least one published incident, with their published counts."""
-    published = Q(reports__incident_links__incident__status=Status.PUBLISHED)
-    return (
-        Source.objects.public()
-        .annotate(
-            published_incidents=Count("reports__incident_links__incident", filter=published, distinct=True),
-            published_reports=Count("reports", filter=published, distinct=True),
-        )
-        .filter(published_incidents__gt=0)
-    )
+# Newest first, undated last; served by the report index on (source, published_on, id).
+REPORTS_NEWEST_FIRST = Order("published_on", descending=True, nullable=True)
+# Newest first; served by the incident index on (status, -date_start, -id).
+INCIDENTS_NEWEST_FIRST = Order("date_start", descending=True)
 
 
 def source_list(request):
@@ -51,11 +32,13 @@ def source_list(request):
     if sort not in SORTS:
         notices.append(f"Unknown sort “{sort[:40]}”; sorted by {SORTS[DEFAULT_SORT][1]}.")
         sort = DEFAULT_SORT
-    page, page_notice = _page(request, public_sources().order_by(*SORTS[sort][0]), SOURCES_PER_PAGE)
+    sources = Source.objects.public()
+    page, page_notice = page_from_request(request, sources.with_published_counts(), SORTS[sort][0], size=SOURCES_PER_PAGE, noun="sources")
     if page_notice:
         notices.append(page_notice)
     return render(request, "sources/source_list.html", {
         "page": page,
+        "count": sources.count(),
         "sort": sort,
         "sorts": [(key, label) for key, (_, label) in SORTS.items()],
         "notices": notices,
@@ -63,31 +46,16 @@ def source_list(request):
 
 
 def source_detail(request, slug):
-    source = public_sources().filter(slug=slug).first()
+    source = Source.objects.public().with_published_counts().filter(slug=slug).first()
     if source is None:
-        # Unknown, confidential, or nothing published yet: no page.
+        # Unknown, confidential, or nothing public yet: no page.
         raise Http404("No such source")
-    published_links = IncidentReport.objects.filter(incident__status=Status.PUBLISHED)
-    reports = (
-        source.reports.annotate(published_incidents=Count("incident_links", filter=Q(incident_links__incident__status=Status.PUBLISHED)))
-        .filter(published_incidents__gt=0)
-        .prefetch_related(
-            Prefetch(
-                "incident_links",
-                queryset=published_links.select_related("incident").order_by("-incident__date_start", "incident_id"),
-                to_attr="published_links",
-            )
-        )
-        .order_by(F("published_on").desc(nulls_last=True), "title", "id")
+    reports = source.reports.public().with_published_links()
+    incidents = Incident.objects.published().reported_by(source).select_related("conflict")
+    reports_page, reports_notice = page_from_request(
+        request, reports, REPORTS_NEWEST_FIRST, size=REPORTS_PER_PAGE, prefix="reports_", noun="reports",
     )
-    incidents = (
-        Incident.objects.published()
-        .filter(Exists(IncidentReport.objects.filter(incident=OuterRef("pk"), report__source=source)))
-        .select_related("conflict")
-        .order_by("-date_start", "-id")
-    )
-    reports_page, reports_notice = _page(request, reports, REPORTS_PER_PAGE, param="reports_page")
-    incidents_page, incidents_notice = _page(request, incidents, INCIDENTS_PER_PAGE, param="page")
+    incidents_page, incidents_notice = page_from_request(request, incidents, INCIDENTS_NEWEST_FIRST, size=INCIDENTS_PER_PAGE, noun="incidents")
     return render(request, "sources/source_detail.html", {
         "source": source,
         "reports_page": reports_page,

@@ -10,6 +10,12 @@ SECRET_NAME = "Secret Witness Network"
 SECRET_TITLE = "Testimony from the secret network"
 HIDDEN_QUOTE = "excluded words nobody may read"
 PRIVATE_NAME = "Private Person"
+# Named only on drafts: no public page, no API record, no filter option, no mention anywhere.
+DRAFT_ONLY_ACTOR = "Phantom Brigade"
+DRAFT_ONLY_CONFLICT = "Phantom Campaign"
+DRAFT_ONLY_SOURCE = "Phantom Gazette"
+DRAFT_ONLY_REPORT = "Phantom dispatch"  # by a public source, covering only a draft
+DRAFT_ONLY_SLUGS = {"actor": "phantom-brigade", "conflict": "phantom-campaign", "source": "phantom-gazette"}
 
 
 def concede(incident, number, stated_on=datetime.date(2017, 4, 1)):
@@ -69,16 +75,33 @@ def build_world() -> dict:
         factories.FigureFactory(incident=incident, report=factories.ReportFactory(source=outlet, title=f"Hidden report {status}"),
                                 count_min=50, count_max=50)
         hidden.append(incident)
-    for incident in (mosul, aleppo, yemen, *hidden):
+    phantom = _draft_only_world(outlet)
+    for incident in (mosul, aleppo, yemen, *hidden, phantom):
         incident.refresh_from_db()
-    return {"mosul": mosul, "aleppo": aleppo, "yemen": yemen, "hidden": hidden, "coalition": coalition, "russia": russia,
+    return {"mosul": mosul, "aleppo": aleppo, "yemen": yemen, "hidden": [*hidden, phantom], "coalition": coalition, "russia": russia,
             "secret": secret, "outlet": outlet, "iraq": iraq, "syria": syria}
+
+
+def _draft_only_world(outlet) -> Incident:
+    """A draft naming an actor, a conflict and a source that no public record names, with a draft aggregate claim beside it."""
+    actor = factories.ActorFactory(slug=DRAFT_ONLY_SLUGS["actor"], name=DRAFT_ONLY_ACTOR)
+    conflict = factories.ConflictFactory(slug=DRAFT_ONLY_SLUGS["conflict"], name=DRAFT_ONLY_CONFLICT)
+    source = factories.SourceFactory(slug=DRAFT_ONLY_SLUGS["source"], name=DRAFT_ONLY_SOURCE)
+    draft = factories.IncidentFactory(status="draft", title="Hidden draft phantom raid", date_start=datetime.date(2017, 5, 2), conflict=conflict)
+    factories.BelligerentRoleFactory(incident=draft, actor=actor, role="acknowledged")
+    own_report = factories.ReportFactory(source=source, title="Phantom Gazette exclusive", url="https://phantom.example.org/exclusive")
+    statement = factories.StatementFactory(incident=draft, issuer=actor, report=own_report, stance=choices.Stance.DENIES)
+    factories.FigureFactory(incident=draft, report=own_report, statement=statement, basis=choices.Basis.CONCEDED, count_min=4, count_max=4)
+    factories.FigureFactory(incident=draft, report=factories.ReportFactory(source=outlet, title=DRAFT_ONLY_REPORT), count_min=6, count_max=6)
+    factories.AggregateClaimFactory(report=own_report, actor=actor, conflict=conflict, status="draft", area="Phantom valley")
+    return draft
 
 
 def hidden_strings(world) -> list[str]:
     """Text that must never appear in any public output."""
     return [SECRET_NAME, SECRET_TITLE, "secret.example.org", "secret-source", HIDDEN_QUOTE, PRIVATE_NAME, "Hidden draft", "Hidden in_review",
-            "Hidden retracted", *[incident.code for incident in world["hidden"]]]
+            "Hidden retracted", "Hidden report", DRAFT_ONLY_ACTOR, DRAFT_ONLY_CONFLICT, DRAFT_ONLY_SOURCE, DRAFT_ONLY_REPORT, "Phantom",
+            "phantom", *DRAFT_ONLY_SLUGS.values(), *[incident.code for incident in world["hidden"]]]
 
 
 def published_codes() -> list[str]:

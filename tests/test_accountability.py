@@ -177,17 +177,23 @@ def test_unknown_slug_is_404(client, name):
     assert client.get(reverse(name, args=["no-such-thing"])).status_code == 404
 
 
-@pytest.mark.parametrize("query", ["?page=999999", "?page=abc", "?page=-1", "?unknown=1&page=", "?page=1e9"])
+@pytest.mark.parametrize("query", ["?page=2", "?after=abc", "?before=-1", "?unknown=1&after=", "?after=2999-01-01~1e9", "?before=2017-02-30~1"])
 def test_odd_query_strings_never_fail(client, world, query):
     response = client.get(reverse("belligerent_detail", args=["force-alpha"]) + query)
     assert response.status_code == 200
     assert client.get(reverse("conflict_detail", args=["campaign-zeta"]) + query).status_code == 200
 
 
-def test_empty_belligerent_page(client):
-    factories.ActorFactory(name="Quiet Force", slug="quiet-force")
-    html = client.get(reverse("belligerent_detail", args=["quiet-force"])).content.decode()
+def test_body_that_only_made_statements_has_a_page_without_incidents(client):
+    body = factories.ActorFactory(name="Quiet Ministry", slug="quiet-ministry")
+    factories.StatementFactory(incident=factories.IncidentFactory(status="published"), issuer=body)
+    html = client.get(reverse("belligerent_detail", args=["quiet-ministry"])).content.decode()
     assert "No published incidents" in html
+
+
+def test_actor_named_by_no_public_record_has_no_page(client):
+    factories.ActorFactory(name="Quiet Force", slug="quiet-force")
+    assert client.get(reverse("belligerent_detail", args=["quiet-force"])).status_code == 404
 
 
 def test_query_count_does_not_grow_with_incidents(client, django_assert_max_num_queries):

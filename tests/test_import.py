@@ -13,7 +13,7 @@ from django.urls import reverse
 from incidents import choices, imports
 from incidents.exports import INCIDENT_COLUMNS
 from incidents.models import CasualtyFigure, ExternalIdentifier, Incident
-from incidents.views.list import totals_of
+from incidents.totals import totals_of
 from sources.models import Report
 from tests import factories
 from tests.dataworld import build_world

@@ -8,11 +8,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 
-from incidents import choices
+from incidents import choices, pagination, totals
 from incidents.demo import load_reference_article
 from incidents.filters import IncidentFilter
 from incidents.models import Incident
-from incidents.views import list as list_views
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -183,7 +182,7 @@ def test_totals_of_a_filtered_set(client, world):
 
 def test_totals_are_one_query(world, django_assert_num_queries):
     with django_assert_num_queries(1):
-        list_views.totals_of(Incident.objects.published())
+        totals.totals_of(Incident.objects.published())
 
 
 def test_empty_filter_totals_are_zero(client, world):
@@ -262,7 +261,7 @@ def walk(client, query, direction="next"):
 
 @pytest.mark.parametrize("sort", ["-date", "date", "-reported", "reported", "-conceded", "conceded", "-updated", "updated"])
 def test_keyset_pages_cover_every_incident_once_in_order(client, monkeypatch, sort):
-    monkeypatch.setattr(list_views, "PAGE_SIZE", 4)
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 4)
     incidents = []
     for n in range(11):
         incident = factories.IncidentFactory(status="published", date_start=datetime.date(2017, 1, 1 + n % 3))
@@ -289,7 +288,7 @@ def test_keyset_pages_cover_every_incident_once_in_order(client, monkeypatch, so
 
 
 def test_page_links_keep_the_filters(client, monkeypatch):
-    monkeypatch.setattr(list_views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 2)
     for _ in range(5):
         factories.IncidentFactory(status="published", country="SY")
     factories.IncidentFactory(status="published", country="IQ")

@@ -120,7 +120,9 @@ def test_totals_both_ways_live(page):
 def test_totals_on_an_empty_database(page):
     html = page()
     totals = html[html.index('id="totals"'):html.index('id="precision"')]
-    assert "Unknown" in totals
+    # A sum over no incident with a number is "no number" ("—"), never 0 and never "Unknown".
+    assert "<td class=\"num\" data-label=\"Civilians reported killed\">—</td>" in totals
+    assert "Unknown" not in totals and ">0–0<" not in totals
 
 
 def test_query_count(client, django_assert_max_num_queries):

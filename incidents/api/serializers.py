@@ -175,3 +175,18 @@ class ConflictSerializer(serializers.ModelSerializer):
         model = Conflict
         fields = ["slug", "name", "description", "ucdp_conflict_id", "published_incidents"]
         read_only_fields = fields
+
+
+class TotalsOfSetSerializer(serializers.Serializer):
+    incidents = serializers.IntegerField(help_text="Published incidents in the set.")
+    reported_min = serializers.IntegerField(allow_null=True, help_text="Sum of the incidents' lowest reported killed; null: no number.")
+    reported_max = serializers.IntegerField(allow_null=True, help_text="Sum of the incidents' highest reported killed; null: no number.")
+    with_reported = serializers.IntegerField(help_text="Incidents with a reported number.")
+    conceded_min = serializers.IntegerField(allow_null=True, help_text="Sum of the incidents' lowest conceded killed; null: no number.")
+    conceded_max = serializers.IntegerField(allow_null=True, help_text="Sum of the incidents' highest conceded killed; null: no number.")
+    with_conceded = serializers.IntegerField(help_text="Incidents with a number conceded by a belligerent.")
+
+
+class TotalsSerializer(serializers.Serializer):
+    all = TotalsOfSetSerializer(help_text="Every grade (the headline totals).")
+    graded = TotalsOfSetSerializer(help_text="Incidents graded confirmed or fair only.")

@@ -1,35 +1,24 @@
 """The read-only JSON API: every queryset starts from the published gate; the incident list reuses IncidentFilter."""
 
-from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers as drf_serializers
 from rest_framework import viewsets
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from sources.models import Report
-from sources.views import public_sources
+from sources.models import Report, Source
 
-from .. import choices
 from ..filters import DEFAULT_SORT, SORTS, IncidentFilter
-from ..models import (
-    Actor,
-    BelligerentRoleLink,
-    CasualtyFigure,
-    Conflict,
-    Incident,
-    IncidentAlias,
-    IncidentReport,
-    OfficialStatement,
-    Victim,
-)
-from ..views.list import BadCursor, Cursor, keyset_page
+from ..models import Actor, CasualtyFigure, Conflict, Incident, IncidentReport, OfficialStatement, Victim
+from ..pagination import BadCursor, Cursor, Order, keyset_page
+from ..totals import totals_of
 from . import serializers
 
 PAGE_SIZE = 50
@@ -48,7 +37,7 @@ NOT_FOUND = OpenApiResponse(response=ErrorSerializer, description="No published 
 
 
 class Pagination(PageNumberPagination):
-    """Numbered pages of at most MAX_PAGE_SIZE rows; a bad page or size is a 400 that says why."""
+    """Pages of at most MAX_PAGE_SIZE rows; a bad size is a 400 that says why."""
 
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
@@ -62,42 +51,35 @@ class Pagination(PageNumberPagination):
             raise ValidationError({self.page_size_query_param: [f"“{raw[:20]}” is not a whole number of at least 1."]})
         return min(int(raw), self.max_page_size)
 
-    def paginate_queryset(self, queryset, request, view=None):
-        raw = request.query_params.get(self.page_query_param, "1")
-        if not raw.isdigit() or int(raw) < 1:
-            raise ValidationError({self.page_query_param: [f"“{raw[:20]}” is not a page number (1, 2, 3…)."]})
-        try:
-            return super().paginate_queryset(queryset, request, view)
-        except NotFound as error:
-            last = Paginator(queryset, self.get_page_size(request)).num_pages
-            raise ValidationError({self.page_query_param: [f"There is no page {raw}: the last page is {last}."]}) from error
 
+class KeysetPagination(Pagination):
+    """Keyset pages, as on the public pages: `after`/`before` cursors from `next`/`previous`, so a deep page costs what the first does.
 
-class IncidentPagination(Pagination):
-    """Keyset pages, as on /incidents/: `after`/`before` cursors from `next`/`previous`, so a deep page costs what the first does."""
+    The view gives the order (`keyset_order(request)`); a numbered `page` is refused with a reason.
+    """
 
     cursor_params = ("after", "before")
 
     def paginate_queryset(self, queryset, request, view=None):
         if self.page_query_param in request.query_params:
             raise ValidationError({self.page_query_param: [
-                "Incidents are paged by cursor, not by number: follow the `next` and `previous` links (parameters `after` and `before`)."
+                "This list is paged by cursor, not by number: follow the `next` and `previous` links (parameters `after` and `before`)."
             ]})
         self.request = request
         self.size = self.get_page_size(request)
-        sort = SORTS.get(request.query_params.get("sort") or DEFAULT_SORT, SORTS[DEFAULT_SORT])
+        order = view.keyset_order(request)
         cursors = {}
         for name in self.cursor_params:
             raw = request.query_params.get(name)
             if raw:
                 try:
-                    cursors[name] = Cursor.decode(raw, sort)
+                    cursors[name] = Cursor.decode(raw, order, queryset.model)
                 except BadCursor as error:
                     raise ValidationError({name: [
                         f"“{raw[:40]}” is not a position in this list (it may be cut short or made for another sort order)."
                     ]}) from error
         self.count = queryset.order_by().count()
-        self.page = keyset_page(queryset, sort, after=cursors.get("after"), before=cursors.get("before"), size=self.size)
+        self.page = keyset_page(queryset, order, after=cursors.get("after"), before=cursors.get("before"), size=self.size)
         return self.page.rows
 
     def _link(self, name: str, cursor) -> str | None:
@@ -125,7 +107,10 @@ class IncidentPagination(Pagination):
         ]
 
 
-BELLIGERENTS = Prefetch("belligerent_roles", queryset=BelligerentRoleLink.objects.select_related("actor").order_by("role", "actor__name"))
+# The orders of the secondary lists, each served by an index: reports newest first (report published_on, id),
+# actors, conflicts and sources by name (their unique index on name).
+REPORTS_NEWEST_FIRST = Order("published_on", descending=True, nullable=True)
+BY_NAME = Order("name", descending=False, kind="text")
 
 
 @extend_schema_view(
@@ -147,19 +132,21 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
     filter_backends = [DjangoFilterBackend]
     filterset_class = IncidentFilter
-    pagination_class = IncidentPagination
+    pagination_class = KeysetPagination
+
+    def keyset_order(self, request):
+        return SORTS.get(request.query_params.get("sort") or DEFAULT_SORT, SORTS[DEFAULT_SORT])
 
     def get_queryset(self):
-        queryset = Incident.objects.published().select_related("conflict").prefetch_related(BELLIGERENTS)
+        queryset = Incident.objects.published().for_list()
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 "external_ids",
-                Prefetch("figures", queryset=CasualtyFigure.objects.filter(excluded=False).defer("notes").order_by("stated_on", "id"),
+                Prefetch("figures", queryset=CasualtyFigure.objects.published().defer("notes").order_by("stated_on", "id"),
                          to_attr="public_figures"),
-                Prefetch("statements", queryset=OfficialStatement.objects.select_related("issuer").order_by("stated_on", "id"),
+                Prefetch("statements", queryset=OfficialStatement.objects.published().select_related("issuer").order_by("stated_on", "id"),
                          to_attr="public_statements"),
-                Prefetch("victims", queryset=Victim.objects.filter(visibility=choices.Visibility.PUBLIC).defer("notes"),
-                         to_attr="public_victims"),
+                Prefetch("victims", queryset=Victim.objects.published().defer("notes"), to_attr="public_victims"),
                 Prefetch("report_links", queryset=IncidentReport.objects.select_related("report__source")
                          .defer("report__text", "report__notes").order_by("report__published_on", "report_id"),
                          to_attr="public_report_links"),
@@ -169,12 +156,23 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return serializers.IncidentDetailSerializer if self.action == "retrieve" else serializers.IncidentSerializer
 
+    @extend_schema(
+        summary="Totals of the published incidents that match the filters",
+        description="The same totals as the /incidents/ page (incidents.totals): counts, and sums of the incidents' reported and "
+                    "conceded killed ranges, for every grade (`all`) and confirmed + fair only (`graded`). A sum is null when no "
+                    "incident of the set has a number. Takes the same filters as the list.",
+        responses={200: serializers.TotalsSerializer, 400: BAD_REQUEST},
+    )
+    @action(detail=False, pagination_class=None)
+    def totals(self, request):
+        return Response(totals_of(self.filter_queryset(Incident.objects.published())))
+
     def retrieve(self, request, *args, **kwargs):
         code = kwargs["code"]
         if not self.get_queryset().filter(code=code).exists():
-            alias = IncidentAlias.objects.filter(code=code, incident__status=choices.Status.PUBLISHED).select_related("incident").first()
-            if alias is not None:
-                return redirect("api:incident-detail", code=alias.incident.code, permanent=True)
+            current = Incident.objects.published().by_code(code).values_list("code", flat=True).first()
+            if current is not None:
+                return redirect("api:incident-detail", code=current, permanent=True)
         return super().retrieve(request, *args, **kwargs)
 
     def get_object(self):
@@ -184,19 +182,8 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def _published_reports():
-    published = IncidentReport.objects.filter(report=OuterRef("pk"), incident__status=choices.Status.PUBLISHED)
-    return (
-        Report.objects.filter(Exists(published), source__is_confidential=False)
-        .select_related("source")
-        .defer("text", "notes")
-        .prefetch_related(Prefetch(
-            "incident_links",
-            queryset=IncidentReport.objects.filter(incident__status=choices.Status.PUBLISHED).select_related("incident")
-            .only("report_id", "incident__code").order_by("incident__code"),
-            to_attr="published_links",
-        ))
-        .order_by("-published_on", "id")
-    )
+    """Public reports whose source may be named (a confidential source's reports are left out), with their published incidents."""
+    return Report.objects.public().not_confidential().select_related("source").defer("text", "notes").with_published_links()
 
 
 @extend_schema_view(
@@ -206,7 +193,10 @@ def _published_reports():
 )
 class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.ReportSerializer
-    pagination_class = Pagination
+    pagination_class = KeysetPagination
+
+    def keyset_order(self, request):
+        return REPORTS_NEWEST_FIRST
 
     def get_queryset(self):
         return _published_reports()
@@ -219,11 +209,14 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
 )
 class SourceViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.SourceSerializer
-    pagination_class = Pagination
+    pagination_class = KeysetPagination
     lookup_field = "slug"
 
+    def keyset_order(self, request):
+        return BY_NAME
+
     def get_queryset(self):
-        return public_sources().order_by("name")
+        return Source.objects.public().with_published_counts()
 
 
 @extend_schema_view(
@@ -233,15 +226,14 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
 )
 class ActorViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.ActorSerializer
-    pagination_class = Pagination
+    pagination_class = KeysetPagination
     lookup_field = "slug"
 
+    def keyset_order(self, request):
+        return BY_NAME
+
     def get_queryset(self):
-        published = choices.Status.PUBLISHED
-        named = Exists(BelligerentRoleLink.objects.filter(actor=OuterRef("pk"), incident__status=published)) | Exists(
-            OfficialStatement.objects.filter(issuer=OuterRef("pk"), incident__status=published)
-        )
-        return Actor.objects.filter(named).select_related("parent").order_by("name")
+        return Actor.objects.public().select_related("parent")
 
 
 @extend_schema_view(
@@ -251,12 +243,11 @@ class ActorViewSet(viewsets.ReadOnlyModelViewSet):
 )
 class ConflictViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.ConflictSerializer
-    pagination_class = Pagination
+    pagination_class = KeysetPagination
     lookup_field = "slug"
 
+    def keyset_order(self, request):
+        return BY_NAME
+
     def get_queryset(self):
-        return (
-            Conflict.objects.annotate(published_incidents=Count("incidents", filter=Q(incidents__status=choices.Status.PUBLISHED)))
-            .filter(published_incidents__gt=0)
-            .order_by("name")
-        )
+        return Conflict.objects.public().with_published_incidents()

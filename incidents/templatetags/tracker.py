@@ -13,6 +13,12 @@ def figure_range(low, high):
     return display.format_range(low, high)
 
 
+@register.simple_tag
+def total_range(low, high):
+    """{% total_range totals.all.reported_min totals.all.reported_max %}: a sum of ranges, "—" when no incident has a number."""
+    return display.format_total(low, high)
+
+
 @register.filter
 def claim_number(claim):
     return display.format_claim(claim)

@@ -1,35 +1,28 @@
-"""Belligerent and conflict pages: the accountability gap by year, aggregate claims apart, their incidents."""
+"""Belligerent and conflict pages: the accountability gap by year, aggregate claims apart, their incidents.
 
-from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+Only a public actor or conflict (`Actor.objects.public()`, `Conflict.objects.public()`) has a page, as in the API.
+"""
+
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, render
 
 from .. import accountability
-from ..choices import Status
 from ..models import Actor, AggregateClaim, BelligerentRoleLink, Conflict
+from ..pagination import Order, page_from_request
 
 INCIDENTS_PER_PAGE = 25
 AGGREGATE_CLAIMS_SHOWN = 50
+# Newest first; served by the incident index on (status, -date_start, -id).
+NEWEST_FIRST = Order("date_start", descending=True)
 
 
-def _page(request, queryset, per_page):
-    """The requested page; a malformed or out-of-range number gives the nearest real page and says so."""
-    paginator = Paginator(queryset, per_page)
-    requested = request.GET.get("page", "1")
-    page = paginator.get_page(requested)
-    notice = "" if requested == str(page.number) else f"There is no page “{requested[:20]}”; showing page {page.number}."
-    return page, notice
-
-
-def _incident_list(incidents, actor=None):
-    """The incidents of the page, newest first, with what each row shows fetched in a fixed number of queries."""
-    incidents = incidents.select_related("conflict").prefetch_related(
-        Prefetch("belligerent_roles", queryset=BelligerentRoleLink.objects.select_related("actor").order_by("actor__name"))
-    )
+def _incident_page(request, incidents, actor=None):
+    """A page of the incidents, newest first, with what each row shows fetched in a fixed number of queries."""
+    incidents = incidents.for_list()
     if actor is not None:
         role = BelligerentRoleLink.objects.filter(incident=OuterRef("pk"), actor=actor).values("role")[:1]
         incidents = incidents.annotate(role=Subquery(role))
-    return incidents.order_by("-date_start", "-id")
+    return page_from_request(request, incidents, NEWEST_FIRST, size=INCIDENTS_PER_PAGE, noun="incidents")
 
 
 def _aggregate_claims(**scope):
@@ -38,18 +31,15 @@ def _aggregate_claims(**scope):
 
 
 def belligerent_detail(request, slug):
-    actor = get_object_or_404(Actor.objects.select_related("parent"), slug=slug)
-    published = Q(incident_roles__incident__status=Status.PUBLISHED)
-    members = actor.members.annotate(published_incidents=Count("incident_roles", filter=published)).order_by("name")
-    conflicts = (
-        Conflict.objects.filter(incidents__status=Status.PUBLISHED, incidents__belligerent_roles__actor=actor)
-        .annotate(published_incidents=Count("incidents", distinct=True))
-        .order_by("-published_incidents", "name")
-    )
+    actor = get_object_or_404(Actor.objects.public().select_related("parent"), slug=slug)
+    incidents = accountability.actor_incidents(actor)
+    members = actor.members.public().with_published_incidents().order_by("name")
+    conflicts = Conflict.objects.of_incidents(incidents).order_by("-published_incidents", "name")
     claims = _aggregate_claims(actor=actor)
-    page, page_notice = _page(request, _incident_list(accountability.actor_incidents(actor), actor=actor), INCIDENTS_PER_PAGE)
+    page, page_notice = _incident_page(request, incidents, actor=actor)
     return render(request, "incidents/belligerent_detail.html", {
         "actor": actor,
+        "parent_is_public": actor.parent_id is not None and Actor.objects.public().filter(pk=actor.parent_id).exists(),
         "members": members,
         "conflicts": conflicts,
         "gap": accountability.actor_gap(actor),
@@ -61,14 +51,11 @@ def belligerent_detail(request, slug):
 
 
 def conflict_detail(request, slug):
-    conflict = get_object_or_404(Conflict, slug=slug)
-    belligerents = (
-        Actor.objects.filter(incident_roles__incident__conflict=conflict, incident_roles__incident__status=Status.PUBLISHED)
-        .annotate(published_incidents=Count("incident_roles", distinct=True))
-        .order_by("-published_incidents", "name")
-    )
+    conflict = get_object_or_404(Conflict.objects.public(), slug=slug)
+    incidents = accountability.conflict_incidents(conflict)
+    belligerents = Actor.objects.belligerents_in(incidents).order_by("-published_incidents", "name")
     claims = _aggregate_claims(conflict=conflict)
-    page, page_notice = _page(request, _incident_list(accountability.conflict_incidents(conflict)), INCIDENTS_PER_PAGE)
+    page, page_notice = _incident_page(request, incidents)
     return render(request, "incidents/conflict_detail.html", {
         "conflict": conflict,
         "belligerents": belligerents,

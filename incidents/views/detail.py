@@ -12,7 +12,6 @@ from ..models import (
     CasualtyFigure,
     ExternalIdentifier,
     Incident,
-    IncidentAlias,
     IncidentReport,
     OfficialStatement,
     Victim,
@@ -29,8 +28,6 @@ HEADLINE_RANGES = [
     ("Women reported killed", "women_killed", False),
 ]
 
-# A retracted record keeps its address (showing only its notice); drafts and records in review have none.
-PUBLIC_STATUSES = [choices.Status.PUBLISHED, choices.Status.RETRACTED]
 MAP_ZOOM = {
     choices.GeoPrecision.EXACT: 18, choices.GeoPrecision.WITHIN_100M: 17, choices.GeoPrecision.STREET: 16,
     choices.GeoPrecision.NEIGHBOURHOOD: 15, choices.GeoPrecision.TOWN: 13, choices.GeoPrecision.CITY: 12,
@@ -71,7 +68,7 @@ def _not_current(request, code):
     """An old code redirects, a retracted record shows its notice, anything else does not exist for the public."""
     # A retracted record keeps its address and its public reason; nothing else of it is shown.
     retracted = (
-        Incident.objects.filter(code=code, status=choices.Status.RETRACTED)
+        Incident.objects.retracted().filter(code=code)
         .only("code", "title", "date_start", "date_end", "date_precision", "retraction_reason", "updated_at", "version")
         .first()
     )
@@ -79,17 +76,13 @@ def _not_current(request, code):
         return render(request, "incidents/incident_detail.html", {
             "incident": retracted, "retracted": True, "citation": _citation(request, retracted),
         })
-    alias = (
-        IncidentAlias.objects.filter(code=code, incident__status__in=PUBLIC_STATUSES)
-        .select_related("incident").only("incident__code").first()
-    )
-    if alias is not None:
-        return redirect(alias.incident.get_absolute_url(), permanent=True)
+    # Drafts and records in review have no address; a published or retracted record answers to its old codes too.
+    addressable = Incident.objects.published_or_retracted()
+    current = addressable.by_code(code).exclude(code=code).values_list("code", flat=True).first()
+    if current is not None:
+        return redirect("incident_detail", code=current, permanent=True)
     upper = code.upper()
-    if upper != code and (
-        Incident.objects.filter(code=upper, status__in=PUBLIC_STATUSES).exists()
-        or IncidentAlias.objects.filter(code=upper, incident__status__in=PUBLIC_STATUSES).exists()
-    ):
+    if upper != code and addressable.by_code(upper).exists():
         return redirect("incident_detail", code=upper, permanent=True)
     raise Http404("No published incident has this code.")
 

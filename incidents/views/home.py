@@ -1,10 +1,10 @@
 """/: headline totals of everything published, and the latest published and updated incidents."""
 
-from django.db.models import prefetch_related_objects
 from django.shortcuts import render
 
 from ..models import Incident
-from .list import BELLIGERENTS, totals_of
+from ..querysets import prefetch_rows
+from ..totals import totals_of
 
 LATEST = 8
 
@@ -24,6 +24,6 @@ def home(request):
     published = Incident.objects.published().select_related("conflict")
     newest = latest_published(published, LATEST)
     updated = list(published.order_by("-updated_at", "-id")[:LATEST])
-    prefetch_related_objects(newest + updated, BELLIGERENTS)
+    prefetch_rows(newest + updated)
     context = {"totals": totals_of(Incident.objects.published()), "latest_published": newest, "latest_updated": updated}
     return render(request, "incidents/home.html", context)

@@ -2,7 +2,6 @@
 
 import inspect
 
-from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 
 from .. import choices, demo, display
@@ -10,6 +9,7 @@ from ..citations import DATASET_CITATIONS
 from ..field_dictionary import field_dictionary
 from ..models import Incident
 from ..services import derive_figures
+from ..totals import STRONG_GRADES, totals_by_grade, totals_of
 
 # The UCDP GED 19.1 events bundled with the project come from this distribution of the dataset.
 DISTRIBUTIONS = [
@@ -33,44 +33,14 @@ RANGE_EXAMPLES = [
     (83, 137, "claims differ: the lowest minimum and the highest maximum"),
 ]
 
-STRONG_GRADES = (choices.Grade.CONFIRMED, choices.Grade.FAIR)
-
-
-def _sums(condition: Q | None = None) -> dict:
-    """The headline totals as aggregates, optionally over a subset of the published incidents."""
-    return {
-        "incidents": Count("pk", filter=condition),
-        "reported_min": Sum("reported_killed_min", filter=condition),
-        "reported_max": Sum("reported_killed_max", filter=condition),
-        "conceded_min": Sum("conceded_killed_min", filter=condition),
-        "conceded_max": Sum("conceded_killed_max", filter=condition),
-    }
-
-
-def _totals() -> dict:
-    """Headline totals two ways, in one query: all published incidents of every grade, and confirmed + fair only."""
-    both = {"all": _sums(), "strong": _sums(Q(grade__in=STRONG_GRADES))}
-    values = Incident.objects.published().aggregate(
-        **{f"{prefix}_{name}": aggregate for prefix, sums in both.items() for name, aggregate in sums.items()}
-    )
-    return {prefix: {name: values[f"{prefix}_{name}"] for name in sums} for prefix, sums in both.items()}
-
-
-def _by_grade() -> list[dict]:
-    """The same totals for each grade, in the grades' order."""
-    rows = {row["grade"]: row for row in Incident.objects.published().order_by().values("grade").annotate(**_sums())}
-    labels = [(grade.value, grade.label) for grade in choices.Grade] + [("", "not graded yet")]
-    return [{**rows[value], "label": label} for value, label in labels if value in rows]
-
-
 def methodology(request):
     return render(request, "incidents/methodology.html", {
         "grades": [(grade.value, grade.label, choices.GRADE_DEFINITIONS[grade]) for grade in choices.Grade],
         # The docstring's paragraphs, its hard line breaks unwrapped.
         "derivation_rule": [" ".join(paragraph.split()) for paragraph in inspect.getdoc(derive_figures).split("\n\n")],
         "range_examples": [(display.format_range(low, high), words) for low, high, words in RANGE_EXAMPLES],
-        "totals": _totals(),
-        "by_grade": _by_grade(),
+        "totals": totals_of(Incident.objects.published()),
+        "by_grade": totals_by_grade(Incident.objects.published()),
         "strong_grades": [choices.Grade(grade).label for grade in STRONG_GRADES],
         "date_precisions": [
             (precision.value, precision.label, choices.DATE_PRECISION_DEFINITIONS[precision]) for precision in choices.DatePrecision

@@ -18,7 +18,8 @@ from django.utils.formats import date_format
 from .. import choices
 from ..filters import IncidentFilter
 from ..models import Incident
-from .list import filter_context, totals_aggregates, totals_of
+from ..totals import killed_sums, totals_of
+from .incident_list import filter_context
 
 PERIODS_PER_PAGE = 12
 PER_PERIOD = 30
@@ -97,8 +98,8 @@ def period_totals(queryset, *, before: Period | None = None, after: Period | Non
         by_month = by_month.filter(_month_bound(cursor, newer))
         by_year = by_year.filter(_year_bound(cursor, newer))
     order = "period" if newer else "-period"
-    months = by_month.order_by().annotate(period=TruncMonth("date_start")).values("period").annotate(**totals_aggregates()).order_by(order)
-    years = by_year.order_by().annotate(period=TruncYear("date_start")).values("period").annotate(**totals_aggregates()).order_by(order)
+    months = by_month.order_by().annotate(period=TruncMonth("date_start")).values("period").annotate(**killed_sums()).order_by(order)
+    years = by_year.order_by().annotate(period=TruncYear("date_start")).values("period").annotate(**killed_sums()).order_by(order)
     found = [(Period(row["period"].year, row["period"].month), row) for row in months[: limit + 1]]
     found += [(Period(row["period"].year, 0), row) for row in years[: limit + 1]]
     found.sort(key=lambda pair: pair[0], reverse=not newer)

@@ -1,0 +1,207 @@
+"""Keyset pages: every public list (pages and API) moves by cursor, never by OFFSET, so a deep page costs what the first does.
+
+A cursor is the sort value and id of the last (or first) row shown, written `value~id` in the URL
+(`after=` for the next page, `before=` for the previous one). Each order must be served by an index
+of the model whose leading columns are the order's field then the id (see the README's index notes).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import F, Q
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from .filters import MAX_COUNT
+
+PAGE_SIZE = 50
+MAX_ID = 2**63 - 1
+MAX_TEXT = 500  # longer than any name the lists are ordered by
+NONE = "none"
+
+
+@dataclass(frozen=True)
+class Order:
+    """A keyset order: a field (or annotation), its direction, whether it may be NULL, and how its value reads in a cursor.
+
+    `kind` is one of "date", "datetime", "int", "text"; empty: read from the model's field.
+    """
+
+    field: str
+    descending: bool
+    nullable: bool = False
+    kind: str = ""
+
+
+class BadCursor(ValueError):
+    pass
+
+
+def _kind(order, model) -> str:
+    kind = getattr(order, "kind", "")
+    if kind:
+        return kind
+    internal = model._meta.get_field(order.field).get_internal_type()
+    return {"DateField": "date", "DateTimeField": "datetime", "CharField": "text", "SlugField": "text"}.get(internal, "int")
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A position in a list: the sort value and id of a row (value None: among the rows with no value)."""
+
+    value: object
+    id: int
+
+    def encode(self) -> str:
+        if self.value is None:
+            text = NONE
+        elif isinstance(self.value, datetime.datetime):
+            text = self.value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        elif isinstance(self.value, datetime.date):
+            text = self.value.isoformat()
+        else:
+            text = str(self.value)
+        return f"{text}~{self.id}"
+
+    @classmethod
+    def of(cls, row, order) -> "Cursor":
+        return cls(getattr(row, order.field), row.pk)
+
+    @classmethod
+    def decode(cls, text: str, order, model) -> "Cursor":
+        """Read a cursor from the URL for this order of this model's rows, or raise BadCursor."""
+        value_text, _, id_text = (text or "").strip().rpartition("~")
+        if not id_text.isdigit() or not 0 < int(id_text) <= MAX_ID or not value_text:
+            raise BadCursor(text)
+        kind = _kind(order, model)
+        if value_text == NONE and (order.nullable or kind != "text"):
+            if not order.nullable:
+                raise BadCursor(text)
+            return cls(None, int(id_text))
+        try:
+            if kind == "date":
+                value = datetime.date.fromisoformat(value_text)
+            elif kind == "datetime":
+                value = parse_datetime(value_text)
+                if value is None:
+                    raise BadCursor(text)
+                if timezone.is_naive(value):
+                    value = timezone.make_aware(value, datetime.UTC)
+            elif kind == "text":
+                if "\x00" in value_text or len(value_text) > MAX_TEXT:
+                    raise BadCursor(text)
+                value = value_text
+            else:
+                if not value_text.isdigit() or int(value_text) > MAX_COUNT:
+                    raise BadCursor(text)
+                value = int(value_text)
+        except (ValueError, OverflowError) as error:
+            raise BadCursor(text) from error
+        return cls(value, int(id_text))
+
+
+@dataclass
+class Page:
+    rows: list
+    next: Cursor | None = None
+    previous: Cursor | None = None
+    next_query: str = ""  # the query string of the next page (other parameters kept), set by `page_from_request`
+    previous_query: str = ""
+    first_query: str = ""
+
+    @property
+    def object_list(self) -> list:
+        return self.rows
+
+
+def _beyond(order, cursor: Cursor, forward: bool) -> Q:
+    """Rows after the cursor in the list's order (forward) or before it (backward), within its value segment."""
+    later = "lt" if order.descending == forward else "gt"
+    if cursor.value is None:
+        return Q(**{f"id__{later}": cursor.id})
+    return Q(**{f"{order.field}__{later}": cursor.value}) | Q(**{order.field: cursor.value, f"id__{later}": cursor.id})
+
+
+def _segments(queryset, order, forward: bool) -> list:
+    """The list as index-friendly segments: rows with a value, then (nullable orders) rows without, in id order.
+
+    Each segment's ORDER BY matches an index of the model, so a deep page costs what the first one does.
+    """
+    descending = order.descending == forward
+    key = F(order.field).desc() if descending else F(order.field).asc()
+    tie = "-id" if descending else "id"
+    if not order.nullable:
+        return [queryset.order_by(key, tie)]
+    known = queryset.filter(**{f"{order.field}__isnull": False}).order_by(key, tie)
+    unknown = queryset.filter(**{f"{order.field}__isnull": True}).order_by(tie)
+    return [known, unknown] if forward else [unknown, known]
+
+
+def keyset_page(queryset, order, *, after: Cursor | None = None, before: Cursor | None = None, size: int | None = None) -> Page:
+    """One page of the ordered list after (or before) a cursor: at most two row queries, whatever the depth."""
+    size = size or PAGE_SIZE
+    forward = before is None
+    cursor = after if forward else before
+    segments = _segments(queryset, order, forward)
+    start = 0
+    if cursor is not None and order.nullable:
+        # Forward the segments are [known, unknown]; backward [unknown, known].
+        in_unknown = cursor.value is None
+        start = int(in_unknown) if forward else int(not in_unknown)
+    rows: list = []
+    for index in range(start, len(segments)):
+        segment = segments[index]
+        if cursor is not None and index == start:
+            segment = segment.filter(_beyond(order, cursor, forward))
+        rows += list(segment[: size + 1 - len(rows)])
+        if len(rows) > size:
+            break
+    more = len(rows) > size
+    rows = rows[:size]
+    if not forward:
+        rows.reverse()
+    if not rows:
+        return Page(rows)
+    first, last = Cursor.of(rows[0], order), Cursor.of(rows[-1], order)
+    if forward:
+        return Page(rows, next=last if more else None, previous=first if cursor is not None else None)
+    return Page(rows, next=last, previous=first if more else None)
+
+
+def _query(params: QueryDict, prefix: str, **changes) -> str:
+    query = params.copy()
+    for name in ("after", "before", "page"):
+        query.pop(f"{prefix}{name}", None)
+    for name, value in changes.items():
+        query[f"{prefix}{name}"] = value
+    return query.urlencode()
+
+
+def page_from_request(request, queryset, order, *, size: int | None = None, prefix: str = "", noun: str = "rows") -> tuple[Page, str]:
+    """The page the URL asks for (`<prefix>after` / `<prefix>before`), and a message when the link could not be followed.
+
+    A bad or stale cursor, or an old numbered `?page=`, shows the first page and says why: never an error.
+    """
+    params = request.GET
+    message = ""
+    after = before = None
+    try:
+        if params.get(f"{prefix}after"):
+            after = Cursor.decode(params[f"{prefix}after"], order, queryset.model)
+        elif params.get(f"{prefix}before"):
+            before = Cursor.decode(params[f"{prefix}before"], order, queryset.model)
+    except BadCursor:
+        message = "This page link is not valid (it may have been cut short or made for another sort order). Showing the first page."
+    if f"{prefix}page" in params and not (after or before):
+        message = "This list has no numbered pages; use “Next” and “Previous”. Showing the first page."
+    page = keyset_page(queryset, order, after=after, before=before, size=size)
+    if not page.rows and (after or before):
+        message = f"There are no more {noun} in that direction. Showing the first page."
+        page = keyset_page(queryset, order, size=size)
+    if page.next:
+        page.next_query = _query(params, prefix, after=page.next.encode())
+    if page.previous:
+        page.previous_query = _query(params, prefix, before=page.previous.encode())
+        page.first_query = _query(params, prefix)
+    return page, message

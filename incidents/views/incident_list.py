@@ -1,0 +1,62 @@
+"""/incidents/: the published incidents, filtered (`IncidentFilter`), totalled by the database, paged by keyset."""
+
+from django.shortcuts import render
+
+from .. import choices
+from ..display import country_name
+from ..filters import IncidentFilter
+from ..models import Incident
+from ..pagination import PAGE_SIZE, page_from_request
+from ..totals import totals_of
+
+ADVANCED_FILTERS = ("admin1", "conflict", "belligerent", "source", "killed_min", "conceded", "has_victims", "grade", "event_type", "stance")
+
+
+def filter_context(request, filterset) -> dict:
+    """What every page with the filter form shows: the form, whether it is valid, its errors by field label."""
+    form = filterset.form
+    valid = not filterset.is_bound or filterset.is_valid()
+    field_errors = [
+        (form[name].label, ", ".join(form.data.getlist(name)) if hasattr(form.data, "getlist") else form.data.get(name), errors)
+        for name, errors in form.errors.items() if name in form.fields
+    ]
+    return {
+        "filter": filterset, "form": form, "valid": valid, "field_errors": field_errors,
+        "advanced_active": sum(1 for name in ADVANCED_FILTERS if any(request.GET.getlist(name))),
+        "advanced_errors": any(name in form.errors for name in ADVANCED_FILTERS),
+        "filters_in_use": describe_filters(form) if valid and filterset.is_bound else [],
+    }
+
+
+def describe_filters(form) -> list[tuple[str, str]]:
+    """The filters in force, in words, to say above the results what they are of."""
+    described = []
+    for name, value in form.cleaned_data.items():
+        if name == "sort" or value in (None, "", [], ()):
+            continue
+        field = form.fields[name]
+        if name == "country":
+            text = ", ".join(country_name(code) for code in value)
+        elif isinstance(value, bool):
+            text = "yes" if value else "no"
+        elif isinstance(value, list | tuple):
+            labels = dict(field.choices)
+            text = ", ".join(str(labels.get(item, item)) for item in value)
+        elif hasattr(value, "public_name"):
+            text = value.public_name
+        elif hasattr(value, "isoformat"):
+            text = value.isoformat()
+        else:
+            text = str(value)
+        described.append((str(field.label), text))
+    return described
+
+
+def incident_list(request):
+    filterset = IncidentFilter(request.GET or None, queryset=Incident.objects.published())
+    context = filter_context(request, filterset)
+    context.update(sort=filterset.sort_key, sort_label=filterset.sort_spec.label, page_size=PAGE_SIZE, grades=choices.Grade.choices)
+    if context["valid"]:
+        page, message = page_from_request(request, filterset.qs.for_list(), filterset.sort_spec, noun="incidents")
+        context.update(page=page, page_message=message, totals=totals_of(filterset.qs))
+    return render(request, "incidents/incident_list.html", context)

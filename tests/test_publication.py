@@ -1,0 +1,202 @@
+"""Drafts and private fields never leak anywhere: every public surface, on one world with every kind of hidden record.
+
+The world (tests.dataworld) is built once per module and rolled back at its end; each test runs inside it.
+"""
+
+import sqlite3
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from incidents import downloads
+from incidents.models import Actor, Conflict, Incident
+from sources.models import Report, Source
+from tests import dataworld, factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        built = dataworld.build_world()
+        built["hidden_strings"] = dataworld.hidden_strings(built)
+        yield built
+        transaction.set_rollback(True)
+
+
+def assert_nothing_hidden(text: str, world) -> None:
+    found = [hidden for hidden in world["hidden_strings"] if hidden in text]
+    assert not found, f"hidden text on a public surface: {found}"
+
+
+def _incident(key):
+    return lambda world: reverse("incident_detail", args=[world[key].code])
+
+
+PAGES = {
+    "home": lambda world: reverse("home"),
+    "incident list": lambda world: reverse("incident_list"),
+    "incident list, every row": lambda world: reverse("incident_list") + "?sort=-updated",
+    "incident search matching hidden titles": lambda world: reverse("incident_list") + "?q=strike",
+    "incident Mosul": _incident("mosul"),
+    "incident Aleppo": _incident("aleppo"),
+    "incident Yemen": _incident("yemen"),
+    "incident Mosul as of today": lambda world: reverse("incident_detail", args=[world["mosul"].code]) + "?as_of=2099-01-01",
+    "timeline": lambda world: reverse("timeline"),
+    "sources": lambda world: reverse("source_list"),
+    "sources by name": lambda world: reverse("source_list") + "?sort=name",
+    "source": lambda world: reverse("source_detail", args=["outlet"]),
+    "belligerent coalition": lambda world: reverse("belligerent_detail", args=["coalition"]),
+    "belligerent russia": lambda world: reverse("belligerent_detail", args=["russia"]),
+    "conflict iraq": lambda world: reverse("conflict_detail", args=["iraq-war"]),
+    "conflict syria": lambda world: reverse("conflict_detail", args=["syria-war"]),
+    "methodology": lambda world: reverse("methodology"),
+    "data": lambda world: reverse("data"),
+}
+FEEDS = {
+    f"{name}{query}": (name, query)
+    for name in ("feed_new_atom", "feed_new_rss", "feed_updated_atom", "feed_updated_rss")
+    for query in ("", "?conflict=iraq-war", "?belligerent=coalition")
+}
+EXPORTS = ["export_csv", "export_hxl", "export_claims", "export_json", "export_geojson"]
+API = {
+    "incidents": lambda world: "/api/v1/incidents/?page_size=200",
+    "incident detail": lambda world: f"/api/v1/incidents/{world['mosul'].code}/",
+    "reports": lambda world: "/api/v1/reports/?page_size=200",
+    "sources": lambda world: "/api/v1/sources/?page_size=200",
+    "actors": lambda world: "/api/v1/actors/?page_size=200",
+    "conflicts": lambda world: "/api/v1/conflicts/?page_size=200",
+    "source detail": lambda world: "/api/v1/sources/outlet/",
+    "actor detail": lambda world: "/api/v1/actors/coalition/",
+    "conflict detail": lambda world: "/api/v1/conflicts/iraq-war/",
+    "report detail": lambda world: f"/api/v1/reports/{Report.objects.get(title='Market hit').pk}/",
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_shows_nothing_hidden(client, world, page):
+    response = client.get(PAGES[page](world))
+    assert response.status_code == 200
+    assert_nothing_hidden(response.content.decode(), world)
+
+
+@pytest.mark.parametrize("feed", FEEDS)
+def test_feed_shows_nothing_hidden(client, world, feed):
+    name, query = FEEDS[feed]
+    response = client.get(reverse(name) + query)
+    assert response.status_code == 200
+    assert_nothing_hidden(response.content.decode(), world)
+
+
+@pytest.mark.parametrize("export", EXPORTS)
+def test_export_shows_nothing_hidden(client, world, export):
+    response = client.get(reverse(export))
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode()
+    assert world["mosul"].code in text
+    assert_nothing_hidden(text, world)
+
+
+@pytest.mark.parametrize("endpoint", API)
+def test_api_shows_nothing_hidden(world, endpoint):
+    response = APIClient().get(API[endpoint](world))
+    assert response.status_code == 200, response.content
+    assert_nothing_hidden(response.content.decode(), world)
+
+
+def test_downloads_hold_nothing_hidden(world, settings, tmp_path):
+    settings.DOWNLOADS_DIR = tmp_path
+    zip_path, sqlite_path = downloads.build_downloads(day=dataworld.datetime.date(2026, 11, 24))
+    text = "".join(downloads.read_member(zip_path, f"{table.name}.csv") for table in downloads.TABLES)
+    assert world["mosul"].code in text
+    assert_nothing_hidden(text, world)
+    connection = sqlite3.connect(sqlite_path)
+    try:
+        dump = "\n".join(connection.iterdump())
+    finally:
+        connection.close()
+    assert_nothing_hidden(dump, world)
+
+
+def test_filter_dropdowns_offer_only_public_choices(client, world):
+    form = client.get(reverse("incident_list")).context["form"]
+    offered = {name: {str(value) for value, _ in form.fields[name].choices if value} for name in ("conflict", "belligerent", "source")}
+    assert offered["conflict"] == {"iraq-war", "syria-war"}
+    assert {"coalition", "russia"} <= offered["belligerent"]
+    assert "outlet" in offered["source"]
+    everything = offered["conflict"] | offered["belligerent"] | offered["source"]
+    assert not everything & {*dataworld.DRAFT_ONLY_SLUGS.values(), "secret-source"}
+    assert offered["belligerent"] == set(Actor.objects.public().values_list("slug", flat=True))
+
+
+DRAFT_ONLY = [
+    ("belligerent_detail", "actor"), ("conflict_detail", "conflict"), ("source_detail", "source"),
+]
+
+
+@pytest.mark.parametrize("page, kind", DRAFT_ONLY)
+def test_draft_only_actor_conflict_source_have_no_page(client, world, page, kind):
+    assert client.get(reverse(page, args=[dataworld.DRAFT_ONLY_SLUGS[kind]])).status_code == 404
+
+
+@pytest.mark.parametrize("endpoint, kind", [("actors", "actor"), ("conflicts", "conflict"), ("sources", "source")])
+def test_draft_only_actor_conflict_source_are_404_in_the_api(world, endpoint, kind):
+    assert APIClient().get(f"/api/v1/{endpoint}/{dataworld.DRAFT_ONLY_SLUGS[kind]}/").status_code == 404
+
+
+def test_reports_of_drafts_only_and_confidential_sources_are_404_in_the_api(world):
+    api = APIClient()
+    for title in (dataworld.DRAFT_ONLY_REPORT, "Phantom Gazette exclusive", dataworld.SECRET_TITLE):
+        assert api.get(f"/api/v1/reports/{Report.objects.get(title=title).pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("param, kind", [("belligerent", "actor"), ("conflict", "conflict"), ("source", "source")])
+def test_filtering_by_a_draft_only_name_is_refused_not_answered(client, world, param, kind):
+    slug = dataworld.DRAFT_ONLY_SLUGS[kind]
+    response = client.get(reverse("incident_list"), {param: slug})
+    assert response.status_code == 200 and param in response.context["form"].errors
+    assert APIClient().get("/api/v1/incidents/", {param: slug}).status_code == 400
+    assert client.get(reverse("export_csv"), {param: slug}).status_code == 400
+
+
+@pytest.mark.parametrize("query", ["?belligerent=phantom-brigade", "?conflict=phantom-campaign"])
+def test_feed_for_a_draft_only_name_is_404(client, world, query):
+    assert client.get(reverse("feed_new_atom") + query).status_code == 404
+
+
+@pytest.mark.parametrize("status", ["draft", "in_review"])
+def test_unpublished_incident_has_no_page_nor_api_record(client, world, status):
+    incident = next(incident for incident in world["hidden"] if incident.status == status)
+    assert client.get(reverse("incident_detail", args=[incident.code])).status_code == 404
+    assert APIClient().get(f"/api/v1/incidents/{incident.code}/").status_code == 404
+
+
+def test_retracted_incident_keeps_only_its_notice(client, world):
+    incident = next(incident for incident in world["hidden"] if incident.status == "retracted")
+    html = client.get(reverse("incident_detail", args=[incident.code])).content.decode()
+    assert "wrong" in html and "Hidden report" not in html
+    assert APIClient().get(f"/api/v1/incidents/{incident.code}/").status_code == 404
+
+
+def test_public_sets_are_exactly_the_published_ones(world):
+    assert set(Incident.objects.published()) == {world["mosul"], world["aleppo"], world["yemen"]}
+    assert set(Conflict.objects.public()) == {world["iraq"], world["syria"]}
+    assert {"outlet"} == set(Source.objects.public().filter(slug__in=["outlet", "secret-source", "phantom-gazette"]).values_list("slug", flat=True))
+    public_reports = set(Report.objects.public().values_list("title", flat=True))
+    assert "Market hit" in public_reports and dataworld.SECRET_TITLE in public_reports  # shown by its label only
+    assert not public_reports & {dataworld.DRAFT_ONLY_REPORT, "Phantom Gazette exclusive", "Hidden report draft"}
+    assert dataworld.SECRET_TITLE not in set(Report.objects.public().not_confidential().values_list("title", flat=True))
+
+
+def test_a_published_aggregate_claim_makes_its_actor_conflict_and_source_public(client):
+    """One rule for every surface: what a published record names has a page, on the site and in the API alike."""
+    actor, conflict = factories.ActorFactory(slug="monitor-named"), factories.ConflictFactory(slug="campaign-named")
+    source = factories.SourceFactory(slug="monitor-source")
+    factories.AggregateClaimFactory(status="published", actor=actor, conflict=conflict, report=factories.ReportFactory(source=source))
+    for page, slug, endpoint in (("belligerent_detail", "monitor-named", "actors"), ("conflict_detail", "campaign-named", "conflicts"),
+                                 ("source_detail", "monitor-source", "sources")):
+        assert client.get(reverse(page, args=[slug])).status_code == 200
+        assert APIClient().get(f"/api/v1/{endpoint}/{slug}/").status_code == 200
