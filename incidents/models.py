@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from sources.models import Report
 from sources.text import quote_in_text
 
-from . import choices
+from . import choices, display
 from .querysets import (
     AggregateClaimQuerySet,
     FigureQuerySet,
@@ -460,11 +460,6 @@ class ClaimFields(models.Model):
             raise ValidationError({"count_min": _("Give a minimum or a maximum, or choose “no number given”.")})
         check_quote(self.quote, self.report if self.report_id else None)
 
-    @property
-    def upper(self) -> int | None:
-        """The highest number the claim supports: its maximum, or its minimum when open-ended."""
-        return self.count_max if self.count_max is not None else self.count_min
-
 
 def _claim_constraints(prefix: str) -> list:
     return [
@@ -649,12 +644,7 @@ class Victim(models.Model):
 
 
 def describe_count(claim) -> str:
-    """A claim's number in words: “more than 100”, “83–137”, “at least 83”, “no number given”."""
-    low, high = claim.count_min, claim.count_max
-    if low is None and high is None:
+    """A claim's numbers as the public pages write a range (`display.format_range`): “83–137”, “101+”, “no number given”."""
+    if claim.count_min is None and claim.count_max is None:
         return "no number given"
-    if high is None:
-        return f"{low}+"
-    if low is None:
-        return f"up to {high}"
-    return str(low) if low == high else f"{low}–{high}"
+    return display.format_range(claim.count_min, claim.count_max)

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.db import transaction
 
-from incidents import choices
+from incidents import choices, services
 from incidents.demo import load_reference_article
 from incidents.models import AggregateClaim, CasualtyFigure, Incident, OfficialStatement
 from tests import factories
@@ -18,14 +18,14 @@ def mosul(db):
 
 
 def _coalition_concedes(mosul, low=105, high=141, on=datetime.date(2017, 5, 25)):
-    statement = OfficialStatement.objects.create(
+    statement = services.save_statement(statement=OfficialStatement(
         incident=mosul, issuer=mosul.belligerents.get(slug="cjtf-oir"), stated_on=on, stance=choices.Stance.CREDIBLE,
         report=factories.ReportFactory(), summary="Investigation concluded: civilians killed.",
-    )
-    return CasualtyFigure.objects.create(
+    ))
+    return services.save_claim(claim=CasualtyFigure(
         incident=mosul, report=statement.report, statement=statement, basis=choices.Basis.CONCEDED,
         attributed_to="the coalition", count_min=low, count_max=high, qualifier=choices.Qualifier.BETWEEN, stated_on=on,
-    )
+    ))
 
 
 def test_reference_incident_reads_83_to_137(mosul):
@@ -34,8 +34,8 @@ def test_reference_incident_reads_83_to_137(mosul):
 
 
 def test_open_ended_more_than_100_counts_as_101(mosul):
-    mosul.figures.exclude(count_min=101).filter(group=choices.Group.CIVILIANS).update(excluded=True, excluded_reason="test")
-    CasualtyFigure.objects.filter(incident=mosul, count_min=101).get().save()
+    for claim in mosul.figures.exclude(count_min=101).filter(group=choices.Group.CIVILIANS):
+        services.exclude_claim(claim=claim, reason="test")
     mosul.refresh_from_db()
     assert (mosul.reported_killed_min, mosul.reported_killed_max) == (101, 101)
 
@@ -56,22 +56,20 @@ def test_latest_concession_wins_not_the_sum(mosul):
 
 
 def test_excluding_a_claim_recomputes(mosul):
-    figure = mosul.figures.get(count_min=83)
-    figure.excluded, figure.excluded_reason = True, "Superseded by later counts."
-    figure.save()
+    services.exclude_claim(claim=mosul.figures.get(count_min=83), reason="Superseded by later counts.")
     mosul.refresh_from_db()
     assert (mosul.reported_killed_min, mosul.reported_killed_max) == (101, 137)
 
 
 def test_deleting_a_claim_recomputes(mosul):
-    mosul.figures.get(count_min=137).delete()
+    services.delete_claim(claim=mosul.figures.get(count_min=137))
     mosul.refresh_from_db()
     assert (mosul.reported_killed_min, mosul.reported_killed_max) == (83, 101)
 
 
 def test_recompute_is_in_the_same_transaction(mosul):
     with pytest.raises(RuntimeError), transaction.atomic():
-        mosul.figures.get(count_min=137).delete()
+        services.delete_claim(claim=mosul.figures.get(count_min=137))
         assert Incident.objects.get(pk=mosul.pk).reported_killed_max == 101
         raise RuntimeError("roll back")
     mosul.refresh_from_db()
@@ -81,7 +79,7 @@ def test_recompute_is_in_the_same_transaction(mosul):
 def test_editing_a_claim_recomputes(mosul):
     figure = mosul.figures.get(count_min=137)
     figure.count_min = figure.count_max = 150
-    figure.save()
+    services.save_claim(claim=figure)
     mosul.refresh_from_db()
     assert mosul.reported_killed_max == 150
 
