@@ -129,6 +129,8 @@ def merge_incidents(*, keep: Incident, merge: Incident, user, reason: str = "") 
             )
             keep.related.add(merge)
         else:
+            # Everything has moved above: claims and statements protect their incident (PROTECT), so a row left
+            # behind would stop this delete, and the whole merge, rather than be destroyed with it.
             merge.related.clear()
             _stamp(merge, user, merged_note).delete()
         _stamp(IncidentAlias(code=old_code, incident=keep), user, merged_note).save()

@@ -314,6 +314,20 @@ class Incident(models.Model):
         return ", ".join(dict.fromkeys(part for part in parts if part))
 
 
+# What deleting an incident may take with it (on_delete). Deleting an incident at all is rare and guarded: the
+# admin refuses it once the record has been public (it is retracted instead), so only a never-published draft
+# is ever deleted. Even then, evidence is never destroyed as a side effect:
+# - claims (CasualtyFigure), official statements and named victims PROTECT their incident: they are what a
+#   source said or who died, kept even when the record they were filed under goes. An incident holding any
+#   cannot be deleted until each is deleted (or moved: a merge moves every row first) on purpose, one by one;
+#   the admin answers a delete with Django's list of the protected rows, and deletes nothing.
+# - a conceded claim PROTECTs the statement that concedes it (deleting the statement no longer deletes the
+#   claim and its quote).
+# - report links, belligerent roles, external identifiers and former codes (aliases) are the incident's own
+#   description, not evidence: they go with a deleted draft (CASCADE); their history rows stay. Reports,
+#   sources and actors are PROTECTed from the other side (a report cannot go while anything cites it).
+
+
 class IncidentAlias(models.Model):
     code = models.CharField(max_length=32, unique=True, help_text=_("A former code of the incident; it redirects to the current one."))
     incident = models.ForeignKey(
@@ -483,14 +497,14 @@ def _claim_constraints(prefix: str) -> list:
 
 class CasualtyFigure(ClaimFields):
     incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="figures", help_text=_("The incident the claim is about."),
+        Incident, on_delete=models.PROTECT, related_name="figures", help_text=_("The incident the claim is about."),
     )
     report = models.ForeignKey(
         Report, null=True, blank=True, on_delete=models.PROTECT, related_name="figures",
         help_text=_("The report that states the figure; required unless it is the tracker's own estimate."),
     )
     statement = models.ForeignKey(
-        "OfficialStatement", null=True, blank=True, on_delete=models.CASCADE, related_name="figures",
+        "OfficialStatement", null=True, blank=True, on_delete=models.PROTECT, related_name="figures",
         help_text=_("For a conceded figure: the official statement that concedes it."),
     )
     notes = models.TextField(blank=True, help_text=_("Editors' notes on the claim (not public)."))
@@ -567,7 +581,7 @@ class AggregateClaim(ClaimFields):
 
 class OfficialStatement(models.Model):
     incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="statements", help_text=_("The incident the statement is about."),
+        Incident, on_delete=models.PROTECT, related_name="statements", help_text=_("The incident the statement is about."),
     )
     issuer = models.ForeignKey(
         Actor, on_delete=models.PROTECT, related_name="statements", help_text=_("The belligerent or official body that made it."),
@@ -604,7 +618,7 @@ class OfficialStatement(models.Model):
 
 class Victim(models.Model):
     incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="victims", help_text=_("The incident."),
+        Incident, on_delete=models.PROTECT, related_name="victims", help_text=_("The incident."),
     )
     name = models.CharField(max_length=200, help_text=_("Name as given by the sources."))
     name_ar = models.CharField(max_length=200, blank=True, help_text=_("Name in Arabic script."))

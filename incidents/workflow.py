@@ -1,6 +1,6 @@
 """The editorial workflow: draft → in review → published → retracted, every step authorised on the server.
 
-Every status change goes through `transition`: the admin's buttons and actions, tests and scripts call it,
+Every status change by a person goes through `transition_incident`: the admin's buttons and actions, tests and scripts call it,
 and the incident form never writes the status itself. Each step is recorded in the incident's history with
 who, when and a change reason; the first publication sets `published_at`.
 

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import transaction
+from django.db.models import ProtectedError
 
 from incidents import choices, services
 from incidents.demo import load_reference_article
@@ -124,10 +125,21 @@ def test_statement_and_report_links_counted(mosul):
     assert mosul.sources_count == 2
 
 
-def test_deleting_a_draft_incident_with_claims(db):
+def test_a_draft_incident_with_evidence_cannot_be_deleted_with_it(db):
     incident = factories.IncidentFactory()
     factories.FigureFactory(incident=incident)
     factories.StatementFactory(incident=incident)
+    factories.VictimFactory(incident=incident)
+    with pytest.raises(ProtectedError), transaction.atomic():
+        incident.delete()
+    assert Incident.objects.filter(pk=incident.pk).exists()
+    assert CasualtyFigure.objects.count() == 1 and OfficialStatement.objects.count() == 1 and incident.victims.count() == 1
+
+
+def test_a_draft_incident_is_deleted_once_its_evidence_is(db):
+    incident = factories.IncidentFactory()
+    services.delete_claim(claim=factories.FigureFactory(incident=incident))
+    services.delete_statement(statement=factories.StatementFactory(incident=incident))
     incident.delete()
     assert not Incident.objects.exists() and not CasualtyFigure.objects.exists()
 

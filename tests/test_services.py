@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
 
 from incidents import asof, choices, imports, merge, services, workflow
@@ -279,3 +280,54 @@ def test_a_report_linked_automatically_is_in_the_history_and_the_as_of_view(db):
     assert history.count() == 1 and history.get().history_change_reason == services.AUTO_LINK_REASON
     snapshot = asof.snapshot(incident, datetime.date.today() + datetime.timedelta(days=1), history_fields=["history_id"])
     assert [item.report_id for item in snapshot.links] == [report.pk]
+
+
+# Evidence is not destroyed by a cascade.
+
+
+def test_admin_refuses_to_delete_a_statement_its_conceded_claims_point_to(editor_client):
+    incident = factories.IncidentFactory()
+    statement, claim = conceded(incident, factories.ReportFactory())
+    url = reverse("admin:incidents_officialstatement_delete", args=[statement.pk])
+
+    shown = editor_client.get(url)
+    posted = editor_client.post(url, {"post": "yes"})
+
+    for response in (shown, posted):
+        assert response.status_code == 200
+        assert "would require deleting the following protected related objects" in response.content.decode()
+    assert OfficialStatement.objects.filter(pk=statement.pk).exists() and CasualtyFigure.objects.filter(pk=claim.pk).exists()
+
+
+def test_admin_refuses_to_delete_a_draft_incident_that_holds_evidence(editor_client):
+    incident = factories.IncidentFactory()
+    factories.FigureFactory(incident=incident)
+    url = reverse("admin:incidents_incident_delete", args=[incident.pk])
+
+    response = editor_client.post(url, {"post": "yes"})
+
+    assert response.status_code == 200
+    assert "protected related objects" in response.content.decode()
+    assert Incident.objects.filter(pk=incident.pk).exists() and incident.figures.count() == 1
+
+
+def test_statement_row_deleted_under_its_conceded_claim_is_a_form_error(editor_client):
+    incident = factories.IncidentFactory()
+    statement, _ = conceded(incident, factories.ReportFactory())
+    url = reverse("admin:incidents_incident_change", args=[incident.pk])
+    data = form_data(editor_client.get(url))
+    data["statements-0-DELETE"] = "on"
+
+    response = editor_client.post(url, data)
+
+    # Django's inline formsets check protected rows themselves: a form error, nothing written.
+    assert response.status_code == 200
+    assert "would require deleting the following protected related objects" in response.content.decode()
+    assert OfficialStatement.objects.filter(pk=statement.pk).exists()
+
+
+def test_deleting_a_statement_in_code_keeps_its_claims(db):
+    statement, claim = conceded(factories.IncidentFactory(), factories.ReportFactory())
+    with pytest.raises(ProtectedError), transaction.atomic():
+        services.delete_statement(statement=statement)
+    assert CasualtyFigure.objects.filter(pk=claim.pk).exists()
