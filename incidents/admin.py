@@ -1,8 +1,10 @@
 """The editors' interface: incidents with their claims, statements and belligerents, and every other record.
 
 Every admin keeps a change history (django-simple-history). Derived figures are
-never typed: they are recomputed by `services.recompute_figures` in the same
-transaction as the edit, and shown read-only with the rule that derives them.
+never typed: claims, statements and report links are saved through their
+services (`incidents.services`), which recompute the figures in the same
+transaction as the edit, once per page saved; they are shown read-only with the
+rule that derives them.
 """
 
 import datetime
@@ -22,7 +24,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import choices, dashboard, duplicates, locking, merge, workflow
+from . import choices, dashboard, display, duplicates, locking, merge, services, workflow
 from .models import (
     Actor,
     AggregateClaim,
@@ -37,30 +39,68 @@ from .models import (
     Victim,
     check_quote,
 )
-from .services import derive_figures, recompute_figures
-
-# Evidence is never hard-deleted once the public has seen it: it is retracted or excluded instead.
-PUBLIC_STATUSES = {choices.Status.PUBLISHED, choices.Status.RETRACTED}
+from .services import deferred_recompute, derive_figures, figures_changed
+from .workflow import was_public
 
 COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})}}
 # Links typed without a scheme are read as https (Django 6's default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
-def was_public(incident: Incident | None) -> bool:
-    """True once the incident has been published (it may since have been retracted)."""
-    return incident is not None and (incident.status in PUBLIC_STATUSES or incident.published_at is not None)
-
-
 def describe_range(low: int | None, high: int | None) -> str:
-    """A stored min/max pair in words: “83–137”, “101+”, “up to 200”, “—”."""
-    if low is None and high is None:
-        return "—"
-    if high is None:
-        return f"{low}+"
-    if low is None:
-        return f"up to {high}"
-    return str(low) if low == high else f"{low}–{high}"
+    """A stored min/max pair as the public pages write it (`display.format_range`); an empty cell is “—”."""
+    return "—" if low is None and high is None else display.format_range(low, high)
+
+
+# Claims, statements and report links are written through their services (each re-derives the incident's
+# figures); the admin pages below save and delete them only through these.
+EVIDENCE_WRITES = {
+    CasualtyFigure: (lambda obj: services.save_claim(claim=obj), lambda obj: services.delete_claim(claim=obj)),
+    OfficialStatement: (lambda obj: services.save_statement(statement=obj), lambda obj: services.delete_statement(statement=obj)),
+    IncidentReport: (lambda obj: services.save_report_link(link=obj), lambda obj: services.unlink_report(link=obj)),
+}
+
+
+class EvidenceWritesMixin:
+    """Saves of a page (the record and all its inline rows) re-derive each touched incident once, at the end."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with deferred_recompute():
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_formset(self, request, form, formset, change):
+        writes = EVIDENCE_WRITES.get(formset.model)
+        if writes is None:
+            return super().save_formset(request, form, formset, change)
+        save, delete = writes
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            delete(obj)
+        for obj in instances:
+            save(obj)
+        formset.save_m2m()
+        return None
+
+    def save_model(self, request, obj, form, change):
+        writes = EVIDENCE_WRITES.get(type(obj))
+        if writes is None:
+            return super().save_model(request, obj, form, change)
+        return writes[0](obj)
+
+    def delete_model(self, request, obj):
+        writes = EVIDENCE_WRITES.get(type(obj))
+        if writes is None:
+            return super().delete_model(request, obj)
+        return writes[1](obj)
+
+    def delete_queryset(self, request, queryset):
+        writes = EVIDENCE_WRITES.get(queryset.model)
+        if writes is None:
+            return super().delete_queryset(request, queryset)
+        with deferred_recompute():
+            for obj in queryset:
+                writes[1](obj)
+        return None
 
 
 def methodology_link() -> str:
@@ -562,7 +602,7 @@ def _workflow_action(step: workflow.Transition):
 
 
 @admin.register(Incident)
-class IncidentAdmin(SimpleHistoryAdmin):
+class IncidentAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
     list_display = ["code", "title", "date_start", "place_display", "status", "grade", "reported_display", "conceded_display"]
     list_display_links = ["code", "title"]
     list_filter = ["status", AttentionFilter, "grade", "country", "conflict", "belligerents", "event_type"]
@@ -644,7 +684,7 @@ class IncidentAdmin(SimpleHistoryAdmin):
         if len(incidents) != 2:
             self.message_user(request, "Select exactly two incidents to merge.", messages.ERROR)
             return None
-        published = [incident for incident in incidents if merge.was_public(incident)]
+        published = [incident for incident in incidents if was_public(incident)]
         # By default the record the public has seen, else the older one, is kept.
         default_keep = (published or incidents)[0]
         form = MergeForm(request.POST if "confirm" in request.POST else None, incidents=incidents, initial={"keep": default_keep.pk})
@@ -787,8 +827,9 @@ class IncidentAdmin(SimpleHistoryAdmin):
                 setattr(obj, name, value)
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
-        # The form saves every column, derived ones included; re-derive them at once (a revert saves nothing else).
-        recompute_figures(incident=obj)
+        # The form saves every column, derived ones included: re-derive them. On the change page this waits for the
+        # inline rows (one recompute per save, EvidenceWritesMixin); a revert from the history page saves nothing else.
+        figures_changed(incident_id=obj.pk)
 
     @transaction.atomic
     def history_form_view(self, request, object_id, version_id, extra_context=None):
@@ -837,7 +878,7 @@ class ActorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CasualtyFigure)
-class CasualtyFigureAdmin(ChooserMixin, SimpleHistoryAdmin):
+class CasualtyFigureAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdmin):
     form = QuoteCheckedForm
     list_display = ["incident", "attributed_to", "count_display", "group", "outcome", "basis", "stated_on", "report", "excluded"]
     list_filter = ["basis", "outcome", "group", "qualifier", "excluded", "incident__status"]
@@ -861,7 +902,7 @@ class CasualtyFigureAdmin(ChooserMixin, SimpleHistoryAdmin):
 
 
 @admin.register(OfficialStatement)
-class OfficialStatementAdmin(ChooserMixin, SimpleHistoryAdmin):
+class OfficialStatementAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdmin):
     form = QuoteCheckedForm
     list_display = ["incident", "issuer", "stated_on", "stance", "report"]
     list_filter = ["stance", "issuer"]
@@ -934,7 +975,7 @@ class BelligerentRoleLinkAdmin(ChooserMixin, SimpleHistoryAdmin):
 
 
 @admin.register(IncidentReport)
-class IncidentReportAdmin(ChooserMixin, SimpleHistoryAdmin):
+class IncidentReportAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdmin):
     list_display = ["incident", "report", "note"]
     list_select_related = ["incident", "report__source"]
     search_fields = ["incident__code", "incident__title", "report__title", "report__url"]

@@ -26,16 +26,22 @@ from .models import (
     Incident,
     OfficialStatement,
 )
-from .services import deferred_recompute
+from .services import deferred_recompute, save_claim, save_statement
+from .workflow import publish_by_system
 
 ARTICLE_PATH = settings.DATA_DIR / "seed" / "mosul-airstrike-article.txt"
 ARTICLE_TITLE = "U.S. military acknowledges strike on Mosul site where more than 100 were allegedly killed"
 ARTICLE_DATE = datetime.date(2017, 3, 25)  # "acknowledged for the first time Saturday": Saturday 25 March 2017
+DEMO_REASON = "demo data: the reference article"
 
 
 def _saved(obj):
-    """Validate like the admin does (constraints and quote checks), then save."""
+    """Validate like the admin does (constraints and quote checks), then save (claims and statements through their services)."""
     obj.full_clean()
+    if isinstance(obj, CasualtyFigure):
+        return save_claim(claim=obj)
+    if isinstance(obj, OfficialStatement):
+        return save_statement(statement=obj)
     obj.save()
     return obj
 
@@ -85,9 +91,12 @@ def load_reference_article() -> Report:
     yemen = _conflict("US counter-terrorism — Yemen", "us-counter-terrorism-yemen", "US strikes and raids in Yemen.")
 
     with deferred_recompute():
-        _mosul(report, iraq, coalition, us_forces)
-        _syria_mosque(report, syria, us_forces)
-        _yemen_raid(report, yemen, us_forces)
+        incidents = [
+            _mosul(report, iraq, coalition, us_forces),
+            _syria_mosque(report, syria, us_forces),
+            _yemen_raid(report, yemen, us_forces),
+        ]
+        publish_by_system(incident_ids=[incident.pk for incident in incidents], why=DEMO_REASON)
         _saved(AggregateClaim(
             report=report, actor=coalition, attributed_to="Airwars", basis=choices.Basis.REPORTED,
             outcome=choices.Outcome.KILLED, group=choices.Group.CIVILIANS, count_min=1000, count_max=1000,
@@ -119,7 +128,7 @@ def _mosul(report, conflict, coalition, us_forces):
         # UCDP's point for the event is Mosul town: the coordinates are the city's, not the building's.
         latitude="36.335000", longitude="43.118889", geo_precision=choices.GeoPrecision.CITY,
         event_type=choices.EventType.AIRSTRIKE, conflict=conflict,
-        grade=choices.Grade.FAIR, status=choices.Status.PUBLISHED,
+        grade=choices.Grade.FAIR,
     ))
     BelligerentRoleLink.objects.create(incident=mosul, actor=coalition, role=choices.BelligerentRole.ACKNOWLEDGED)
     BelligerentRoleLink.objects.create(incident=mosul, actor=us_forces, role=choices.BelligerentRole.ACKNOWLEDGED)
@@ -157,7 +166,7 @@ def _syria_mosque(report, conflict, us_forces):
         date_start=datetime.date(2017, 3, 1), date_end=datetime.date(2017, 3, 25),
         date_precision=choices.DatePrecision.MONTH, country="SY", geo_precision=choices.GeoPrecision.COUNTRY,
         event_type=choices.EventType.AIRSTRIKE, event_type_inferred=True, conflict=conflict,
-        grade=choices.Grade.WEAK, status=choices.Status.PUBLISHED,
+        grade=choices.Grade.WEAK,
     ))
     BelligerentRoleLink.objects.create(incident=mosque, actor=us_forces, role=choices.BelligerentRole.ALLEGED)
     _figure(mosque, report, attributed_to="allegations cited by the U.S. military", qualifier=choices.Qualifier.UNQUANTIFIED,
@@ -167,6 +176,7 @@ def _syria_mosque(report, conflict, us_forces):
         quote="the U.S. military is now investigating a separate attack this month",
         summary="The U.S. military is investigating the attack.",
     ))
+    return mosque
 
 
 def _yemen_raid(report, conflict, us_forces):
@@ -179,7 +189,7 @@ def _yemen_raid(report, conflict, us_forces):
         date_start=datetime.date(2017, 1, 1), date_end=datetime.date(2017, 1, 31),
         date_precision=choices.DatePrecision.MONTH, country="YE", geo_precision=choices.GeoPrecision.COUNTRY,
         event_type=choices.EventType.GROUND_RAID, conflict=conflict,
-        grade=choices.Grade.CONFIRMED, status=choices.Status.PUBLISHED,
+        grade=choices.Grade.CONFIRMED,
     ))
     BelligerentRoleLink.objects.create(incident=raid, actor=us_forces, role=choices.BelligerentRole.ACKNOWLEDGED)
     statement = _saved(OfficialStatement(
@@ -189,3 +199,4 @@ def _yemen_raid(report, conflict, us_forces):
     ))
     _figure(raid, report, statement=statement, basis=choices.Basis.CONCEDED, attributed_to="U.S. military leaders",
             qualifier=choices.Qualifier.UNQUANTIFIED, quote="acknowledged the death of at least some civilians")
+    return raid

@@ -54,7 +54,7 @@ from .models import (
     Incident,
     IncidentAlias,
 )
-from .services import deferred_recompute
+from .services import deferred_recompute, save_claim
 
 MAX_ROWS = 20_000
 MAX_BYTES = 20 * 1024 * 1024
@@ -443,8 +443,8 @@ class _Writer:
             date_precision=data["date_precision"], country=data["country"], admin1=data["admin1"], admin2=data["admin2"],
             locality=data["locality"], neighbourhood=data["neighbourhood"], latitude=data["latitude"], longitude=data["longitude"],
             geo_precision=data["geo_precision"], event_type=data["event_type"], conflict=self.conflict(data["conflict"]),
-            grade=data["grade"] if self.may_grade else "",
-            status=choices.Status.DRAFT, created_by=self.user, updated_by=self.user,
+            # A new incident is a draft (the model's default); reviewers publish it through the workflow.
+            grade=data["grade"] if self.may_grade else "", created_by=self.user, updated_by=self.user,
         )
         incident._change_reason = self.reason
         incident.save()
@@ -457,11 +457,13 @@ class _Writer:
             BelligerentRoleLink.objects.create(incident=incident, actor=self.actor(name), role=role)
         report = self.report(data) if data["figures"] else None
         for prefix, outcome, group, basis, low, high in data["figures"]:
-            CasualtyFigure.objects.create(
+            claim = CasualtyFigure(
                 incident=incident, report=report, outcome=outcome, group=group, basis=basis, count_min=low, count_max=high,
                 qualifier=_qualifier(low, high), attributed_to=(data["attributed_to"] or report.source.public_name)[:300],
                 notes=f"{self.reason}: column {prefix}_min/_max.",
             )
+            claim._change_reason = self.reason
+            save_claim(claim=claim)
             row.figures += 1
         row.created = incident.code
         return incident
@@ -542,7 +544,7 @@ def import_ged(content: bytes, *, dry_run: bool = True) -> ImportReport:
     report = ImportReport(layout="ucdp")
     try:
         with transaction.atomic():
-            result = ucdp.import_ged_file(io.BytesIO(content), status=choices.Status.DRAFT)
+            result = ucdp.import_ged_file(io.BytesIO(content))
             if dry_run:
                 raise _Rollback(result)
     except _Rollback as rollback:

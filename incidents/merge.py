@@ -24,8 +24,8 @@ from .models import (
     OfficialStatement,
     Victim,
 )
-from .services import deferred_recompute, recompute_figures
-from .workflow import REASON_LENGTH
+from .services import deferred_recompute, recompute_figures, save_claim, save_report_link, save_statement, unlink_report
+from .workflow import REASON_LENGTH, retract_by_system, was_public
 
 MERGE_REASON = "Merge: "
 MERGED_SUFFIX = "-merged"
@@ -37,10 +37,6 @@ class MergeRefused(PermissionDenied):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-
-
-def was_public(incident: Incident) -> bool:
-    return incident.status in (choices.Status.PUBLISHED, choices.Status.RETRACTED) or incident.published_at is not None
 
 
 def check_merge(*, keep: Incident, merge: Incident, user) -> None:
@@ -92,17 +88,17 @@ def merge_incidents(*, keep: Incident, merge: Incident, user, reason: str = "") 
         # Statements before figures: a conceded figure points to its statement, which moves with it.
         for statement in OfficialStatement.objects.filter(incident=merge):
             statement.incident = keep
-            _stamp(statement, user, into).save()
+            save_statement(statement=_stamp(statement, user, into))
         for figure in CasualtyFigure.objects.filter(incident=merge):
             figure.incident = keep
-            _stamp(figure, user, into).save()
+            save_claim(claim=_stamp(figure, user, into))
         kept_reports = set(keep.report_links.values_list("report_id", flat=True))
         for link in IncidentReport.objects.filter(incident=merge):
             if link.report_id in kept_reports:
-                _stamp(link, user, into).delete()
+                unlink_report(link=_stamp(link, user, into))
             else:
                 link.incident = keep
-                _stamp(link, user, into).save()
+                save_report_link(link=_stamp(link, user, into))
         kept_roles = {role.actor_id: role for role in keep.belligerent_roles.all()}
         for role in BelligerentRoleLink.objects.filter(incident=merge):
             kept = kept_roles.get(role.actor_id)
@@ -127,13 +123,14 @@ def merge_incidents(*, keep: Incident, merge: Incident, user, reason: str = "") 
         merged_note = f"{MERGE_REASON}merged into {keep.code}{note}"
         if was_public(merge):
             merge.code = f"{old_code}{MERGED_SUFFIX}"
-            merge.status = choices.Status.RETRACTED
-            merge.retraction_reason = (
-                f"The same incident was recorded twice: this record was merged into {keep.code}{note}."
+            retract_by_system(
+                incident=merge, user=user, why=merged_note,
+                public_reason=f"The same incident was recorded twice: this record was merged into {keep.code}{note}.",
             )
-            _stamp(merge, user, merged_note).save()
             keep.related.add(merge)
         else:
+            # Everything has moved above: claims and statements protect their incident (PROTECT), so a row left
+            # behind would stop this delete, and the whole merge, rather than be destroyed with it.
             merge.related.clear()
             _stamp(merge, user, merged_note).delete()
         _stamp(IncidentAlias(code=old_code, incident=keep), user, merged_note).save()

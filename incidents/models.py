@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from sources.models import Report
 from sources.text import quote_in_text
 
-from . import choices
+from . import choices, display
 from .codes import format_code, reserve_ids
 from .querysets import (
     ActorQuerySet,
@@ -321,6 +321,20 @@ class Incident(models.Model):
         return ", ".join(dict.fromkeys(part for part in parts if part))
 
 
+# What deleting an incident may take with it (on_delete). Deleting an incident at all is rare and guarded: the
+# admin refuses it once the record has been public (it is retracted instead), so only a never-published draft
+# is ever deleted. Even then, evidence is never destroyed as a side effect:
+# - claims (CasualtyFigure), official statements and named victims PROTECT their incident: they are what a
+#   source said or who died, kept even when the record they were filed under goes. An incident holding any
+#   cannot be deleted until each is deleted (or moved: a merge moves every row first) on purpose, one by one;
+#   the admin answers a delete with Django's list of the protected rows, and deletes nothing.
+# - a conceded claim PROTECTs the statement that concedes it (deleting the statement no longer deletes the
+#   claim and its quote).
+# - report links, belligerent roles, external identifiers and former codes (aliases) are the incident's own
+#   description, not evidence: they go with a deleted draft (CASCADE); their history rows stay. Reports,
+#   sources and actors are PROTECTed from the other side (a report cannot go while anything cites it).
+
+
 class IncidentAlias(models.Model):
     code = models.CharField(max_length=32, unique=True, help_text=_("A former code of the incident; it redirects to the current one."))
     incident = models.ForeignKey(
@@ -467,11 +481,6 @@ class ClaimFields(models.Model):
             raise ValidationError({"count_min": _("Give a minimum or a maximum, or choose “no number given”.")})
         check_quote(self.quote, self.report if self.report_id else None)
 
-    @property
-    def upper(self) -> int | None:
-        """The highest number the claim supports: its maximum, or its minimum when open-ended."""
-        return self.count_max if self.count_max is not None else self.count_min
-
 
 def _claim_constraints(prefix: str) -> list:
     return [
@@ -495,14 +504,14 @@ def _claim_constraints(prefix: str) -> list:
 
 class CasualtyFigure(ClaimFields):
     incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="figures", help_text=_("The incident the claim is about."),
+        Incident, on_delete=models.PROTECT, related_name="figures", help_text=_("The incident the claim is about."),
     )
     report = models.ForeignKey(
         Report, null=True, blank=True, on_delete=models.PROTECT, related_name="figures",
         help_text=_("The report that states the figure; required unless it is the tracker's own estimate."),
     )
     statement = models.ForeignKey(
-        "OfficialStatement", null=True, blank=True, on_delete=models.CASCADE, related_name="figures",
+        "OfficialStatement", null=True, blank=True, on_delete=models.PROTECT, related_name="figures",
         help_text=_("For a conceded figure: the official statement that concedes it."),
     )
     notes = models.TextField(blank=True, help_text=_("Editors' notes on the claim (not public)."))
@@ -579,7 +588,7 @@ class AggregateClaim(ClaimFields):
 
 class OfficialStatement(models.Model):
     incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="statements", help_text=_("The incident the statement is about."),
+        Incident, on_delete=models.PROTECT, related_name="statements", help_text=_("The incident the statement is about."),
     )
     issuer = models.ForeignKey(
         Actor, on_delete=models.PROTECT, related_name="statements", help_text=_("The belligerent or official body that made it."),
@@ -616,7 +625,7 @@ class OfficialStatement(models.Model):
 
 class Victim(models.Model):
     incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="victims", help_text=_("The incident."),
+        Incident, on_delete=models.PROTECT, related_name="victims", help_text=_("The incident."),
     )
     name = models.CharField(max_length=200, help_text=_("Name as given by the sources."))
     name_ar = models.CharField(max_length=200, blank=True, help_text=_("Name in Arabic script."))
@@ -656,12 +665,7 @@ class Victim(models.Model):
 
 
 def describe_count(claim) -> str:
-    """A claim's number in words: “more than 100”, “83–137”, “at least 83”, “no number given”."""
-    low, high = claim.count_min, claim.count_max
-    if low is None and high is None:
+    """A claim's numbers as the public pages write a range (`display.format_range`): “83–137”, “101+”, “no number given”."""
+    if claim.count_min is None and claim.count_max is None:
         return "no number given"
-    if high is None:
-        return f"{low}+"
-    if low is None:
-        return f"up to {high}"
-    return str(low) if low == high else f"{low}–{high}"
+    return display.format_range(claim.count_min, claim.count_max)

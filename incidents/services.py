@@ -1,18 +1,28 @@
 """Writes that touch more than one row, each in one transaction.
 
 The derivation rule for an incident's headline figures is `derive_figures`;
-everything that changes a claim or a statement ends in `recompute_figures`.
+everything that changes a claim, a statement or a report link goes through a
+service here (`save_claim`, `exclude_claim`, `delete_claim`, `save_statement`,
+`delete_statement`, `link_report`, `save_report_link`, `unlink_report`), which
+ends in `recompute_figures` in the same transaction. No signal does it behind
+the caller's back: a queryset `.update()` or `bulk_create` on these rows skips
+the rule, so only the bulk UCDP import writes in bulk, and it ends with the
+same recompute for every incident it touched.
 """
 
 import threading
 from contextlib import contextmanager
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Min, Q
 from django.db.models.functions import Coalesce
+from simple_history.utils import bulk_create_with_history
 
 from . import choices
 from .models import CasualtyFigure, Incident, IncidentReport, OfficialStatement
+
+AUTO_LINK_REASON = "Linked automatically: a claim or statement of the incident cites this report"
 
 DERIVED_FIELDS = [
     "reported_killed_min", "reported_killed_max",
@@ -94,8 +104,10 @@ def link_cited_reports(*, incident: Incident) -> None:
         OfficialStatement.objects.filter(incident=incident, report__isnull=False).values_list("report_id", flat=True)
     )
     known = set(IncidentReport.objects.filter(incident=incident).values_list("report_id", flat=True))
-    IncidentReport.objects.bulk_create(
-        [IncidentReport(incident=incident, report_id=report_id) for report_id in sorted(cited - known)]
+    # With history rows (who: the request's user), so the change log and the as-of view show the link.
+    bulk_create_with_history(
+        [IncidentReport(incident=incident, report_id=report_id) for report_id in sorted(cited - known)],
+        IncidentReport, default_change_reason=AUTO_LINK_REASON,
     )
 
 
@@ -145,3 +157,92 @@ def figures_changed(*, incident_id: int) -> None:
         pending.add(incident_id)
     elif Incident.objects.filter(pk=incident_id).exists():
         recompute_figures(incident=Incident(pk=incident_id))
+
+
+def _rederive(*incident_ids: int | None) -> None:
+    for incident_id in dict.fromkeys(incident_id for incident_id in incident_ids if incident_id is not None):
+        figures_changed(incident_id=incident_id)
+
+
+def _stored_incident_id(obj) -> int | None:
+    """The incident a saved row belongs to in the database (before an edit that may move it to another)."""
+    if obj.pk is None:
+        return None
+    return type(obj).objects.filter(pk=obj.pk).values_list("incident_id", flat=True).first()
+
+
+@transaction.atomic
+def save_claim(*, claim: CasualtyFigure) -> CasualtyFigure:
+    """Save a new or edited claim and re-derive its incident's figures (and those of an incident it left)."""
+    before = _stored_incident_id(claim)
+    claim.save()
+    _rederive(claim.incident_id, before)
+    return claim
+
+
+@transaction.atomic
+def exclude_claim(*, claim: CasualtyFigure, reason: str) -> CasualtyFigure:
+    """Mark a claim excluded by the editors, with its reason, and re-derive its incident's figures."""
+    if not reason.strip():
+        raise ValidationError({"excluded_reason": "An excluded claim needs a reason."})
+    claim.excluded, claim.excluded_reason = True, reason.strip()
+    claim.save(update_fields=["excluded", "excluded_reason", "updated_at"])
+    _rederive(claim.incident_id)
+    return claim
+
+
+@transaction.atomic
+def delete_claim(*, claim: CasualtyFigure) -> CasualtyFigure:
+    """Delete a claim (of a record never published: published claims are excluded) and re-derive its incident's figures."""
+    incident_id = claim.incident_id
+    claim.delete()
+    _rederive(incident_id)
+    return claim
+
+
+@transaction.atomic
+def save_statement(*, statement: OfficialStatement) -> OfficialStatement:
+    """Save a new or edited official statement and re-derive its incident's position (and that of an incident it left)."""
+    before = _stored_incident_id(statement)
+    statement.save()
+    _rederive(statement.incident_id, before)
+    return statement
+
+
+@transaction.atomic
+def delete_statement(*, statement: OfficialStatement) -> OfficialStatement:
+    """Delete a statement and re-derive its incident; ProtectedError while a conceded claim still points to it."""
+    incident_id = statement.incident_id
+    statement.delete()
+    _rederive(incident_id)
+    return statement
+
+
+@transaction.atomic
+def save_report_link(*, link: IncidentReport) -> IncidentReport:
+    """Save a new or edited link between an incident and a report, and re-derive the incidents it touches."""
+    before = _stored_incident_id(link)
+    link.save()
+    _rederive(link.incident_id, before)
+    return link
+
+
+@transaction.atomic
+def link_report(*, incident: Incident, report, note: str = "") -> IncidentReport:
+    """Link a report to an incident (once; a note given replaces the link's note) and re-derive the incident."""
+    link = IncidentReport.objects.filter(incident=incident, report=report).first()
+    if link is None:
+        link = IncidentReport(incident=incident, report=report, note=note)
+    elif not note or note == link.note:
+        return link
+    link.note = note
+    return save_report_link(link=link)
+
+
+@transaction.atomic
+def unlink_report(*, link: IncidentReport) -> IncidentReport:
+    """Remove a report's link to an incident and re-derive it (a report its claims still cite is linked again)."""
+    incident_id = link.incident_id
+    link.delete()
+    _rederive(incident_id)
+    return link

@@ -6,7 +6,7 @@ transaction, each touched incident's derived figures recomputed once at the end.
 `import_ged_file` does both. The `import_ucdp` command and any admin upload go
 through these functions, so a GED field becomes ours in one place only.
 
-What the data's quirks become (each is reported as an `ImportWarning` in words):
+What the data's quirks become (each is reported as a `GedWarning` in words):
 
 - `number_of_sources` -1 (not recorded, older events): the free-text note in
   `source_article` ("r 25/2") becomes one undated report from the source
@@ -57,6 +57,7 @@ from .models import (
     IncidentReport,
 )
 from .services import deferred_recompute, figures_changed
+from .workflow import publish_by_system
 
 GED_VERSION = "19.1"
 DATASET = choices.Dataset.UCDP_GED
@@ -153,7 +154,7 @@ class GedFormatError(ValueError):
 
 
 @dataclass(frozen=True)
-class ImportWarning:
+class GedWarning:
     """A quirk of one event (or an unreadable row) and what the import did about it, in words."""
 
     kind: str
@@ -211,7 +212,7 @@ class GedEvent:
     best: int
     high: int
     line: int | None = None
-    warnings: list[ImportWarning] = field(default_factory=list)
+    warnings: list[GedWarning] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -225,8 +226,8 @@ class GedEvent:
     def sides_b(self) -> list[str]:
         return [name for name in _split_actors(self.side_b) if name != CIVILIANS]
 
-    def warning(self, kind: str, problem: str, action: str) -> ImportWarning:
-        return ImportWarning(kind=kind, problem=problem, action=action, event_id=self.id, line=self.line)
+    def warning(self, kind: str, problem: str, action: str) -> GedWarning:
+        return GedWarning(kind=kind, problem=problem, action=action, event_id=self.id, line=self.line)
 
     def warn(self, kind: str, problem: str, action: str) -> None:
         """Note a quirk met while reading the row."""
@@ -247,9 +248,9 @@ class ImportResult:
     sources_created: int = 0
     actors_created: int = 0
     conflicts_created: int = 0
-    warnings: list[ImportWarning] = field(default_factory=list)
+    warnings: list[GedWarning] = field(default_factory=list)
 
-    def warnings_by_kind(self) -> dict[str, list[ImportWarning]]:
+    def warnings_by_kind(self) -> dict[str, list[GedWarning]]:
         grouped = defaultdict(list)
         for warning in self.warnings:
             grouped[warning.kind].append(warning)
@@ -259,7 +260,7 @@ class ImportResult:
 # Reading ---------------------------------------------------------------------------------------------------------
 
 
-def read_ged_csv(file, *, problems: list[ImportWarning] | None = None) -> Iterator[GedEvent]:
+def read_ged_csv(file, *, problems: list[GedWarning] | None = None) -> Iterator[GedEvent]:
     """Yield one `GedEvent` per row of a GED CSV file (text or binary); unreadable rows go to `problems`.
 
     Skips HDX's HXL hashtag row. Parsed with the csv module: some quoted cells hold line breaks.
@@ -283,7 +284,7 @@ def read_ged_csv(file, *, problems: list[ImportWarning] | None = None) -> Iterat
         try:
             yield _event(row, line=reader.line_num)
         except (KeyError, ValueError, InvalidOperation) as error:
-            warning = ImportWarning(
+            warning = GedWarning(
                 kind="unreadable_row", problem=f"row unreadable ({error})", action="row left out",
                 event_id=_int_or_none(row.get("id")), line=reader.line_num,
             )
@@ -555,7 +556,7 @@ def incident_summary(event: GedEvent) -> str:
     )
 
 
-def _attribution(event: GedEvent, warnings: list[ImportWarning]) -> str:
+def _attribution(event: GedEvent, warnings: list[GedWarning]) -> str:
     who = event.source_original
     if len(who) > MAX_WHO:
         warnings.append(event.warning("long_source_original", f"source_original holds {len(who)} characters of text, not a name",
@@ -569,7 +570,7 @@ def _stated_on(event: GedEvent) -> datetime.date | None:
     return max(dates) if dates else None
 
 
-def ucdp_figures(event: GedEvent, warnings: list[ImportWarning] | None = None) -> list[dict]:
+def ucdp_figures(event: GedEvent, warnings: list[GedWarning] | None = None) -> list[dict]:
     """UCDP's figures for the event as CasualtyFigure fields (without incident and report); quirks go to `warnings`."""
     warnings = [] if warnings is None else warnings
     who = _attribution(event, warnings)
@@ -609,7 +610,7 @@ def ucdp_figures(event: GedEvent, warnings: list[ImportWarning] | None = None) -
     return figures
 
 
-def _article_title(article: GedArticle, event: GedEvent, warnings: list[ImportWarning]) -> str:
+def _article_title(article: GedArticle, event: GedEvent, warnings: list[GedWarning]) -> str:
     title = article.title
     if article.is_note and not YEAR_IN_TEXT.search(title):
         # A note such as "r 25/2" names no year: the event's year keeps notes of different years apart.
@@ -633,25 +634,27 @@ def _slug(name: str, taken: set[str], max_length: int = 200) -> str:
 # Writing ---------------------------------------------------------------------------------------------------------
 
 
-def import_ged_file(file, *, status: str = choices.Status.DRAFT, only_civilian: bool = True) -> ImportResult:
+def import_ged_file(file, *, publish: bool = False, only_civilian: bool = True) -> ImportResult:
     """Read a GED CSV file and import its events (see `import_ged_events`); unreadable rows are warnings."""
-    problems: list[ImportWarning] = []
+    problems: list[GedWarning] = []
     events = list(read_ged_csv(file, problems=problems))
-    result = import_ged_events(events, status=status, only_civilian=only_civilian)
+    result = import_ged_events(events, publish=publish, only_civilian=only_civilian)
     result.warnings = problems + result.warnings
     result.skipped += len(problems)
     return result
 
 
 def import_ged_events(
-    events: Iterable[GedEvent], *, status: str = choices.Status.DRAFT, only_civilian: bool = True,
+    events: Iterable[GedEvent], *, publish: bool = False, only_civilian: bool = True,
 ) -> ImportResult:
     """Write GED events as incidents, reports and claims, in one transaction; nothing is imported twice.
 
     An event whose UCDP id is already on an incident adds its reports and claims to
     that incident and changes none of its editorial fields (title, summary, place,
     dates, type, conflict, belligerents, status, grade). `only_civilian` leaves out
-    events with no civilian deaths. New incidents get `status`.
+    events with no civilian deaths. New incidents are drafts; with `publish` the workflow publishes them
+    (`workflow.publish_by_system`, recorded in their history). Rows are written in bulk, with history, and
+    every incident touched is re-derived (`services.recompute_figures`) once, before the transaction ends.
     """
     result = ImportResult()
     chosen, seen = [], set()
@@ -661,7 +664,7 @@ def import_ged_events(
             continue
         if event.id in seen:
             result.skipped += 1
-            result.warnings.append(ImportWarning(
+            result.warnings.append(GedWarning(
                 kind="duplicate_event", problem="the same event id appears again in the file",
                 action="the later row left out", event_id=event.id, line=event.line,
             ))
@@ -669,7 +672,9 @@ def import_ged_events(
         seen.add(event.id)
         chosen.append(event)
     with deferred_recompute():
-        _Import(result=result, status=status).run(chosen)
+        created = _Import(result=result).run(chosen)
+        if publish and created:
+            publish_by_system(incident_ids=created, why=IMPORT_REASON)
     return result
 
 
@@ -681,15 +686,15 @@ def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
 class _Import:
     """One import run: caches of what exists, then one bulk write per table."""
 
-    def __init__(self, *, result: ImportResult, status: str):
+    def __init__(self, *, result: ImportResult):
         self.result = result
-        self.status = status
         self.now = timezone.now()
         self.sources: dict[str, Source] = {}
 
-    def run(self, events: list[GedEvent]) -> None:
+    def run(self, events: list[GedEvent]) -> list[int]:
+        """Write the events; the ids of the incidents created."""
         if not events:
-            return
+            return []
         existing = self._existing_incidents(events)
         new_events = [event for event in events if event.id not in existing]
         warnings = {event.id: list(event.warnings) for event in events}
@@ -698,7 +703,8 @@ class _Import:
 
         record_reports = self._record_reports(events)
         article_reports = self._article_reports(events, titles)
-        incident_ids = {**existing, **self._create_incidents(new_events)}
+        created = self._create_incidents(new_events)
+        incident_ids = {**existing, **created}
 
         new_links, new_figures = [], []
         known_links, known_claims = self._known(existing.values(), record_reports.values())
@@ -735,6 +741,7 @@ class _Import:
                 self.result.unchanged += 1
         for incident_id in sorted(changed):
             figures_changed(incident_id=incident_id)
+        return sorted(created.values())
 
     # Lookups and creation, one query (or one per chunk) each.
 
@@ -874,7 +881,6 @@ class _Import:
         if not events:
             return {}
         conflicts, actors = self._conflicts(events), self._actors(events)
-        published = self.status == choices.Status.PUBLISHED
         incidents = []
         # Ids reserved before the insert, so each row goes in with its final code (as Incident.save() does).
         for event, pk in zip(events, reserve_ids(Incident, len(events)), strict=True):
@@ -888,8 +894,7 @@ class _Import:
                 locality=_clip(_locality(event), 200), latitude=event.latitude, longitude=event.longitude,
                 geo_precision=_geo_precision(event), event_type=event_type,
                 event_type_inferred=event_type != choices.EventType.OTHER,
-                conflict=conflicts.get(event.conflict_id), status=self.status,
-                published_at=self.now if published else None,
+                conflict=conflicts.get(event.conflict_id),
             ))
         self._bulk(Incident, incidents)
         self.result.created += len(incidents)

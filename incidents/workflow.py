@@ -1,6 +1,6 @@
 """The editorial workflow: draft → in review → published → retracted, every step authorised on the server.
 
-Every status change goes through `transition`: the admin's buttons and actions, tests and scripts call it,
+Every status change by a person goes through `transition_incident`: the admin's buttons and actions, tests and scripts call it,
 and the incident form never writes the status itself. Each step is recorded in the incident's history with
 who, when and a change reason; the first publication sets `published_at`.
 
@@ -11,6 +11,11 @@ who, when and a change reason; the first publication sets `published_at`.
 | publish | in review → published | reviewers (publish_incident); with four-eyes on, not the last editor |
 | retract | published → retracted, with a public reason | reviewers (retract_incident) |
 | restore | retracted → published | reviewers (publish_incident and retract_incident) |
+
+The system takes two steps of its own, recorded the same way (who, if a person set it off, and why):
+`publish_by_system` publishes new records of a trusted bulk source (the demo data, a UCDP import run with
+`--status published`), and `retract_by_system` retracts a record as the consequence of another authorised
+action (a merge). Nothing else writes an incident's status.
 """
 
 from dataclasses import dataclass
@@ -19,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from .choices import Status
 from .models import (
@@ -35,6 +41,14 @@ from .models import (
 WORKFLOW_REASON = "Workflow: "
 # simple-history keeps change reasons in a column of 100 characters.
 REASON_LENGTH = 100
+# Statuses the public has seen: such a record is never hard-deleted, nor its evidence.
+PUBLIC_STATUSES = (Status.PUBLISHED, Status.RETRACTED)
+SYSTEM_CHUNK = 500
+
+
+def was_public(incident: Incident | None) -> bool:
+    """True once the incident has been published (it may since have been retracted)."""
+    return incident is not None and (incident.status in PUBLIC_STATUSES or incident.published_at is not None)
 
 
 @dataclass(frozen=True)
@@ -150,6 +164,40 @@ def transition_incident(*, incident: Incident, name: str, user, reason: str = ""
     incident._history_user = user
     incident._change_reason = note[:REASON_LENGTH]
     incident.save(update_fields=fields)
+    return incident
+
+
+@transaction.atomic
+def publish_by_system(*, incident_ids, why: str, user=None) -> int:
+    """Publish unpublished incidents for a trusted bulk source (demo, import), recorded in their history with why."""
+    ids, now, published = sorted(set(incident_ids)), timezone.now(), 0
+    note = f"{WORKFLOW_REASON}published by the system ({why})"[:REASON_LENGTH]
+    for start in range(0, len(ids), SYSTEM_CHUNK):
+        incidents = list(
+            Incident.objects.select_for_update().filter(pk__in=ids[start:start + SYSTEM_CHUNK], status__in=[Status.DRAFT, Status.IN_REVIEW])
+            .order_by("pk")
+        )
+        for incident in incidents:
+            incident.status = Status.PUBLISHED
+            incident.published_at = incident.published_at or now
+            incident.updated_at = now
+            incident.version += 1
+        bulk_update_with_history(
+            incidents, Incident, ["status", "published_at", "updated_at", "version"], batch_size=SYSTEM_CHUNK,
+            default_user=user, default_change_reason=note, default_date=now,
+        )
+        published += len(incidents)
+    return published
+
+
+@transaction.atomic
+def retract_by_system(*, incident: Incident, public_reason: str, why: str, user=None) -> Incident:
+    """Retract an incident as the consequence of another authorised action (a merge); `why` goes to its history."""
+    incident.status = Status.RETRACTED
+    incident.retraction_reason = public_reason.strip()
+    incident._history_user = user
+    incident._change_reason = why[:REASON_LENGTH]
+    incident.save()
     return incident
 
 

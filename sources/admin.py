@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 # The claims a report states are incident records; their inlines live with the other incident forms.
 from incidents.admin import (
     HTTPS_URLS,
+    EvidenceWritesMixin,
     ReportAggregateClaimInline,
     ReportFigureInline,
     ReportIncidentInline,
@@ -74,7 +75,9 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(SimpleHistoryAdmin):
+class ReportAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
+    """A report's page: its claims, statements and incident links are saved through the incident services."""
+
     list_display = ["title", "source", "published_on", "kind", "language"]
     list_filter = [LinkedFilter, "kind", "source__kind", "language"]
     list_select_related = ["source"]

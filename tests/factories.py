@@ -1,11 +1,15 @@
-"""One factory per model; incidents are drafts by default."""
+"""One factory per model; incidents are drafts by default.
+
+Claims and statements are saved through their services, as the admin and the imports save them, so the
+incident's derived figures are current after every factory call.
+"""
 
 import datetime
 
 import factory
 from django.utils.text import slugify
 
-from incidents import choices
+from incidents import choices, services
 from incidents.models import (
     Actor,
     AggregateClaim,
@@ -96,6 +100,10 @@ class FigureFactory(factory.django.DjangoModelFactory):
     count_min = 10
     count_max = 10
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.save_claim(claim=model_class(*args, **kwargs))
+
 
 class StatementFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -106,6 +114,10 @@ class StatementFactory(factory.django.DjangoModelFactory):
     stated_on = datetime.date(2017, 3, 25)
     stance = choices.Stance.INVESTIGATING
     report = factory.SubFactory(ReportFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.save_statement(statement=model_class(*args, **kwargs))
 
 
 class AggregateClaimFactory(factory.django.DjangoModelFactory):

@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 from django.db import transaction
+from django.db.models import ProtectedError
 
-from incidents import choices
+from incidents import choices, services
 from incidents.demo import load_reference_article
 from incidents.models import AggregateClaim, CasualtyFigure, Incident, OfficialStatement
 from tests import factories
@@ -18,14 +19,14 @@ def mosul(db):
 
 
 def _coalition_concedes(mosul, low=105, high=141, on=datetime.date(2017, 5, 25)):
-    statement = OfficialStatement.objects.create(
+    statement = services.save_statement(statement=OfficialStatement(
         incident=mosul, issuer=mosul.belligerents.get(slug="cjtf-oir"), stated_on=on, stance=choices.Stance.CREDIBLE,
         report=factories.ReportFactory(), summary="Investigation concluded: civilians killed.",
-    )
-    return CasualtyFigure.objects.create(
+    ))
+    return services.save_claim(claim=CasualtyFigure(
         incident=mosul, report=statement.report, statement=statement, basis=choices.Basis.CONCEDED,
         attributed_to="the coalition", count_min=low, count_max=high, qualifier=choices.Qualifier.BETWEEN, stated_on=on,
-    )
+    ))
 
 
 def test_reference_incident_reads_83_to_137(mosul):
@@ -34,8 +35,8 @@ def test_reference_incident_reads_83_to_137(mosul):
 
 
 def test_open_ended_more_than_100_counts_as_101(mosul):
-    mosul.figures.exclude(count_min=101).filter(group=choices.Group.CIVILIANS).update(excluded=True, excluded_reason="test")
-    CasualtyFigure.objects.filter(incident=mosul, count_min=101).get().save()
+    for claim in mosul.figures.exclude(count_min=101).filter(group=choices.Group.CIVILIANS):
+        services.exclude_claim(claim=claim, reason="test")
     mosul.refresh_from_db()
     assert (mosul.reported_killed_min, mosul.reported_killed_max) == (101, 101)
 
@@ -56,22 +57,20 @@ def test_latest_concession_wins_not_the_sum(mosul):
 
 
 def test_excluding_a_claim_recomputes(mosul):
-    figure = mosul.figures.get(count_min=83)
-    figure.excluded, figure.excluded_reason = True, "Superseded by later counts."
-    figure.save()
+    services.exclude_claim(claim=mosul.figures.get(count_min=83), reason="Superseded by later counts.")
     mosul.refresh_from_db()
     assert (mosul.reported_killed_min, mosul.reported_killed_max) == (101, 137)
 
 
 def test_deleting_a_claim_recomputes(mosul):
-    mosul.figures.get(count_min=137).delete()
+    services.delete_claim(claim=mosul.figures.get(count_min=137))
     mosul.refresh_from_db()
     assert (mosul.reported_killed_min, mosul.reported_killed_max) == (83, 101)
 
 
 def test_recompute_is_in_the_same_transaction(mosul):
     with pytest.raises(RuntimeError), transaction.atomic():
-        mosul.figures.get(count_min=137).delete()
+        services.delete_claim(claim=mosul.figures.get(count_min=137))
         assert Incident.objects.get(pk=mosul.pk).reported_killed_max == 101
         raise RuntimeError("roll back")
     mosul.refresh_from_db()
@@ -81,7 +80,7 @@ def test_recompute_is_in_the_same_transaction(mosul):
 def test_editing_a_claim_recomputes(mosul):
     figure = mosul.figures.get(count_min=137)
     figure.count_min = figure.count_max = 150
-    figure.save()
+    services.save_claim(claim=figure)
     mosul.refresh_from_db()
     assert mosul.reported_killed_max == 150
 
@@ -126,10 +125,21 @@ def test_statement_and_report_links_counted(mosul):
     assert mosul.sources_count == 2
 
 
-def test_deleting_a_draft_incident_with_claims(db):
+def test_a_draft_incident_with_evidence_cannot_be_deleted_with_it(db):
     incident = factories.IncidentFactory()
     factories.FigureFactory(incident=incident)
     factories.StatementFactory(incident=incident)
+    factories.VictimFactory(incident=incident)
+    with pytest.raises(ProtectedError), transaction.atomic():
+        incident.delete()
+    assert Incident.objects.filter(pk=incident.pk).exists()
+    assert CasualtyFigure.objects.count() == 1 and OfficialStatement.objects.count() == 1 and incident.victims.count() == 1
+
+
+def test_a_draft_incident_is_deleted_once_its_evidence_is(db):
+    incident = factories.IncidentFactory()
+    services.delete_claim(claim=factories.FigureFactory(incident=incident))
+    services.delete_statement(statement=factories.StatementFactory(incident=incident))
     incident.delete()
     assert not Incident.objects.exists() and not CasualtyFigure.objects.exists()
 

@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from incidents import choices, imports
+from incidents import choices, imports, workflow
 from incidents.exports import INCIDENT_COLUMNS
-from incidents.models import CasualtyFigure, ExternalIdentifier, Incident
+from incidents.models import CasualtyFigure, ExternalIdentifier, Incident, OfficialStatement, Victim
 from incidents.totals import totals_of
 from sources.models import Report
 from tests import factories
@@ -185,12 +185,14 @@ def test_round_trip_export_import_gives_the_same_public_totals(client):
     before = totals_of(published)
     exported = b"".join(client.get(reverse("export_csv")).streaming_content)
     count = published.count()
-    Incident.objects.all().delete()  # an empty database of incidents
+    # An empty database of incidents: evidence protects its incident (PROTECT), so it goes first, on purpose.
+    for model in (CasualtyFigure, OfficialStatement, Victim, Incident):
+        model.objects.all().delete()
 
     report = imports.import_file(exported, "export.csv", user=editor, dry_run=False)
 
     assert report.ok and report.created == count, report.errors
-    Incident.objects.update(status=choices.Status.PUBLISHED)  # imported as drafts; reviewers publish
+    workflow.publish_by_system(incident_ids=Incident.objects.values_list("pk", flat=True), why="test")  # imported as drafts
     assert totals_of(Incident.objects.published()) == before
     again = b"".join(client.get(reverse("export_csv")).streaming_content)
     same = [name for name in imports.KNOWN_COLUMNS if name in INCIDENT_COLUMN_NAMES and name not in

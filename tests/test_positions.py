@@ -4,7 +4,7 @@ import datetime
 
 from django.urls import reverse
 
-from incidents import choices
+from incidents import choices, services
 from incidents.models import OfficialStatement
 from tests import factories
 from tests.test_admin import add_rows, form_data, incident_change_url
@@ -65,7 +65,7 @@ def test_deleting_the_revision_of_a_draft_restores_the_earlier_position(db):
     factories.StatementFactory(incident=incident, issuer=issuer, stated_on=datetime.date(2017, 3, 25), stance=choices.Stance.INVESTIGATING)
     revision = factories.StatementFactory(incident=incident, issuer=issuer, stated_on=datetime.date(2017, 6, 1), stance=choices.Stance.CREDIBLE)
 
-    revision.delete()
+    services.delete_statement(statement=revision)
 
     incident.refresh_from_db()
     assert incident.latest_stance == choices.Stance.INVESTIGATING

@@ -164,7 +164,7 @@ def test_mosul_event_merges_into_the_incident_that_carries_its_ucdp_id(tmp_path)
     reference.refresh_from_db()
     assert (reference.reported_killed_min, reference.reported_killed_max) == (137, 137)
 
-    result = run(write_ged(tmp_path, [ged_row(MOSUL)]), status=choices.Status.DRAFT)
+    result = run(write_ged(tmp_path, [ged_row(MOSUL)]))
 
     assert (result.created, result.merged) == (0, 1)
     assert Incident.objects.count() == 1

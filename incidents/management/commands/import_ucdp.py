@@ -39,7 +39,8 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--status", choices=[choices.Status.DRAFT, choices.Status.PUBLISHED], default=choices.Status.DRAFT,
-            help="Status of the new incidents (default: draft). Existing incidents keep theirs.",
+            help="Status of the new incidents (default: draft; published goes through the workflow, recorded in their "
+                 "history). Existing incidents keep theirs.",
         )
 
     def handle(self, *args, path, all=False, status=choices.Status.DRAFT, **options):
@@ -50,7 +51,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             with path.open(newline="", encoding="utf-8-sig") as file:
-                result = import_ged_file(file, status=status, only_civilian=not all)
+                result = import_ged_file(file, publish=status == choices.Status.PUBLISHED, only_civilian=not all)
         except (GedFormatError, UnicodeDecodeError) as error:
             raise CommandError(f"{path}: {error}") from error
         elapsed = time.monotonic() - started
