@@ -13,7 +13,7 @@ A record never published is deleted after the move; its history, and the reason,
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from . import choices
+from . import choices, locking
 from .models import (
     BelligerentRoleLink,
     CasualtyFigure,
@@ -76,8 +76,7 @@ def merge_summary(merge: Incident) -> dict[str, int]:
 @transaction.atomic
 def merge_incidents(*, keep: Incident, merge: Incident, user, reason: str = "") -> Incident:
     """Move everything of `merge` into `keep`; `merge`'s code becomes an alias; both histories say so."""
-    first, second = sorted([keep.pk, merge.pk])
-    locked = {incident.pk: incident for incident in Incident.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk")}
+    locked = locking.lock_rows(Incident, [keep.pk, merge.pk])
     keep, merge = locked[keep.pk], locked[merge.pk]
     check_merge(keep=keep, merge=merge, user=user)
     note = f" ({reason.strip()})" if reason.strip() else ""

@@ -19,7 +19,7 @@ from django.db.models import F, Max, Min, Q
 from django.db.models.functions import Coalesce
 from simple_history.utils import bulk_create_with_history
 
-from . import choices
+from . import choices, locking
 from .models import CasualtyFigure, Incident, IncidentReport, OfficialStatement
 
 AUTO_LINK_REASON = "Linked automatically: a claim or statement of the incident cites this report"
@@ -114,7 +114,7 @@ def link_cited_reports(*, incident: Incident) -> None:
 @transaction.atomic
 def recompute_figures(*, incident: Incident) -> Incident:
     """Re-derive and store the incident's headline figures (rule: `derive_figures`)."""
-    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    incident = locking.lock_row(Incident, incident.pk)
     link_cited_reports(incident=incident)
     derived = derive_figures(incident)
     if any(getattr(incident, field) != value for field, value in derived.items()):
@@ -143,9 +143,11 @@ def deferred_recompute():
         with transaction.atomic():
             yield
             while _deferred.pending:
-                incident_id = _deferred.pending.pop()
-                if Incident.objects.filter(pk=incident_id).exists():
-                    recompute_figures(incident=Incident(pk=incident_id))
+                touched = sorted(_deferred.pending)
+                _deferred.pending.clear()
+                # Locked in id order (gone ones skipped): two imports touching the same incidents never deadlock.
+                for incident in locking.lock_rows(Incident, touched).values():
+                    recompute_figures(incident=incident)
     finally:
         _deferred.pending = None
 

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from . import locking
 from .choices import Status
 from .models import (
     BelligerentRoleLink,
@@ -146,7 +147,7 @@ def check_transition(*, user, incident: Incident, name: str, reason: str = "") -
 @transaction.atomic
 def transition_incident(*, incident: Incident, name: str, user, reason: str = "") -> Incident:
     """Move the incident one step along the workflow, checked and recorded (who, when, why) in its history."""
-    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    incident = locking.lock_row(Incident, incident.pk)
     step = check_transition(user=user, incident=incident, name=name, reason=reason)
     fields = ["status", "updated_at"]
     incident.status = step.target
@@ -173,10 +174,8 @@ def publish_by_system(*, incident_ids, why: str, user=None) -> int:
     ids, now, published = sorted(set(incident_ids)), timezone.now(), 0
     note = f"{WORKFLOW_REASON}published by the system ({why})"[:REASON_LENGTH]
     for start in range(0, len(ids), SYSTEM_CHUNK):
-        incidents = list(
-            Incident.objects.select_for_update().filter(pk__in=ids[start:start + SYSTEM_CHUNK], status__in=[Status.DRAFT, Status.IN_REVIEW])
-            .order_by("pk")
-        )
+        locked = locking.lock_rows(Incident, ids[start:start + SYSTEM_CHUNK]).values()
+        incidents = [incident for incident in locked if incident.status in (Status.DRAFT, Status.IN_REVIEW)]
         for incident in incidents:
             incident.status = Status.PUBLISHED
             incident.published_at = incident.published_at or now
