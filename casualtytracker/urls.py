@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from incidents import feeds, imports
+from incidents import feeds
 from incidents.views import data
 
 admin.site.site_header = "Casualty Tracker — editors"
@@ -9,7 +9,6 @@ admin.site.site_title = "Casualty Tracker admin"
 admin.site.index_title = "Records"
 
 urlpatterns = [
-    path("admin/incidents/import/", imports.import_view, name="incident_import"),
     path("admin/", admin.site.urls),
     path("", include("sources.urls")),
     path("", include("incidents.urls")),

@@ -9,7 +9,6 @@ precision says so.
 
 import datetime
 
-from django.conf import settings
 from django.db import transaction
 
 from sources.choices import ReportKind, SourceKind
@@ -26,12 +25,10 @@ from .models import (
     Incident,
     OfficialStatement,
 )
+from .reference_case import ARTICLE_DATE, ARTICLE_OUTLET, ARTICLE_PATH, ARTICLE_TITLE
 from .services import deferred_recompute, save_claim, save_statement
-from .workflow import publish_by_system
+from .workflow import publish_aggregate_by_system, publish_by_system
 
-ARTICLE_PATH = settings.DATA_DIR / "seed" / "mosul-airstrike-article.txt"
-ARTICLE_TITLE = "U.S. military acknowledges strike on Mosul site where more than 100 were allegedly killed"
-ARTICLE_DATE = datetime.date(2017, 3, 25)  # "acknowledged for the first time Saturday": Saturday 25 March 2017
 DEMO_REASON = "demo data: the reference article"
 
 
@@ -67,7 +64,7 @@ def load_reference_article() -> Report:
 
     wapo, _ = Source.objects.get_or_create(
         slug="washington-post",
-        defaults={"name": "The Washington Post", "kind": SourceKind.NEWS_OUTLET, "country": "US", "language": "en",
+        defaults={"name": ARTICLE_OUTLET, "kind": SourceKind.NEWS_OUTLET, "country": "US", "language": "en",
                   "homepage": "https://www.washingtonpost.com/"},
     )
     # Airwars is named as the claimant of the aggregate figure; UCDP rows cite its reports too.
@@ -97,14 +94,15 @@ def load_reference_article() -> Report:
             _yemen_raid(report, yemen, us_forces),
         ]
         publish_by_system(incident_ids=[incident.pk for incident in incidents], why=DEMO_REASON)
-        _saved(AggregateClaim(
+        aggregate = _saved(AggregateClaim(
             report=report, actor=coalition, attributed_to="Airwars", basis=choices.Basis.REPORTED,
             outcome=choices.Outcome.KILLED, group=choices.Group.CIVILIANS, count_min=1000, count_max=1000,
             qualifier=choices.Qualifier.ABOUT, stated_on=ARTICLE_DATE,
             period_start=datetime.date(2017, 3, 1), period_end=datetime.date(2017, 3, 31),
-            area="Iraq and Syria", countries="IQ,SY", status=choices.Status.PUBLISHED,
+            area="Iraq and Syria", countries="IQ,SY",
             quote="1,000 civilians have died this month alone in strikes by the U.S.-led coalition in Iraq and Syria",
         ))
+        publish_aggregate_by_system(claim=aggregate, why=DEMO_REASON)
     return report
 
 

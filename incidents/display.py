@@ -101,6 +101,20 @@ def country_name(code: str) -> str:
     return name
 
 
+def country_code(*, alpha_3: str = "", name: str = "") -> str:
+    """The ISO 3166-1 alpha-2 code of a country given by its alpha-3 code or English name ("" when ISO knows neither).
+
+    A former name in brackets is ignored, as event datasets write it: "Yemen (North Yemen)" is Yemen.
+    """
+    country = pycountry.countries.get(alpha_3=alpha_3.strip().upper()) if len(alpha_3.strip()) == 3 else None
+    if country is None and name.split(" (")[0].strip():
+        try:
+            country = pycountry.countries.lookup(name.split(" (")[0].strip())
+        except LookupError:
+            country = None
+    return country.alpha_2 if country is not None else ""
+
+
 PLACE_PARTS = ("neighbourhood", "locality", "admin2", "admin1")
 
 

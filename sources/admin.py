@@ -1,60 +1,14 @@
-"""Sources and reports. A report's page is where an editor records what it states, incident by incident."""
+"""Sources in the admin. The report's page records incident claims, so it lives with the incident admin (incidents.admin.reports)."""
 
-from urllib.parse import urlencode
-
-from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
 from django.db import models
-from django.db.models import Exists, OuterRef
-from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-# The claims a report states are incident records; their inlines live with the other incident forms.
-from incidents.admin import (
-    HTTPS_URLS,
-    EvidenceWritesMixin,
-    ReportAggregateClaimInline,
-    ReportFigureInline,
-    ReportIncidentInline,
-    ReportStatementInline,
-)
-from incidents.dashboard import unlinked_reports
-from incidents.models import IncidentReport
+from .models import Source
 
-from .models import Report, Source
-from .text import normalise_url
-
+# URLs typed without a scheme are read as https (Django 6 will default to it).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 RECORD = ("Record", {"fields": [("created_at", "updated_at")]})
-
-
-class LinkedFilter(admin.SimpleListFilter):
-    """Reports that no incident links to yet (a queue of the editors' dashboard)."""
-
-    title = "linked to incidents"
-    parameter_name = "linked"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "yes"), ("no", "not yet")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "no":
-            return unlinked_reports(queryset)
-        if self.value() == "yes":
-            return queryset.filter(Exists(IncidentReport.objects.filter(report=OuterRef("pk"))))
-        return queryset
-
-
-class ReportURLForm(forms.Form):
-    url = forms.URLField(
-        max_length=2000, assume_scheme="https", label="URL",
-        widget=forms.URLInput(attrs={"size": 100, "autofocus": True}),
-        help_text="Paste the address of the article, press release or post. Tracking parameters, “www.”, a trailing "
-                  "slash or http/https do not make it a different report.",
-    )
 
 
 @admin.register(Source)
@@ -74,54 +28,3 @@ class SourceAdmin(SimpleHistoryAdmin):
         return fieldsets + [RECORD] if obj is not None else fieldsets
 
 
-@admin.register(Report)
-class ReportAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
-    """A report's page: its claims, statements and incident links are saved through the incident services."""
-
-    list_display = ["title", "source", "published_on", "kind", "language"]
-    list_filter = [LinkedFilter, "kind", "source__kind", "language"]
-    list_select_related = ["source"]
-    show_full_result_count = False
-    search_fields = ["title", "url", "source__name"]
-    search_help_text = "Title, URL or source name."
-    autocomplete_fields = ["source"]
-    readonly_fields = ["url_normalised", "created_at", "updated_at"]
-    formfield_overrides = {**HTTPS_URLS, models.TextField: {"widget": forms.Textarea(attrs={"rows": 6, "cols": 100})}}
-    # Incidents covered first: saving a figure links its incident, so an explicit link must be saved before it.
-    inlines = [ReportIncidentInline, ReportFigureInline, ReportStatementInline, ReportAggregateClaimInline]
-
-    # Report first: the editor pastes the URL; a known report opens, an unknown one opens the add page with it.
-
-    def get_urls(self):
-        return [path("enter/", self.admin_site.admin_view(self.enter_view), name="sources_report_enter"), *super().get_urls()]
-
-    def enter_view(self, request):
-        """Paste a URL: the report already recorded under it (after normalisation), or a new one pre-filled with it."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = ReportURLForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            url = form.cleaned_data["url"]
-            existing = Report.objects.filter(url_normalised=normalise_url(url)).first()
-            if existing is not None:
-                self.message_user(request, format_html(
-                    "This report is already recorded (its URL, normalised, is {}): record its figures and statements here.",
-                    existing.url_normalised,
-                ), messages.INFO)
-                return HttpResponseRedirect(reverse("admin:sources_report_change", args=[existing.pk]))
-            return HttpResponseRedirect(f"{reverse('admin:sources_report_add')}?{urlencode({'url': url})}")
-        return TemplateResponse(request, "admin/sources/report/enter.html", {
-            **self.admin_site.each_context(request), "opts": self.opts, "title": "Enter a report from its URL", "form": form,
-        })
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = [
-            (None, {"fields": ["source", "title", ("kind", "published_on"), ("language", "author")]}),
-            ("Where", {"fields": ["url", "archive_url", "url_normalised"] if obj is not None else ["url", "archive_url"]}),
-            ("Content", {"fields": ["text", "notes"]}),
-        ]
-        return fieldsets + [RECORD] if obj is not None else fieldsets
-
-    def get_queryset(self, request):
-        # A report is named with its source, in lists and in autocomplete answers alike.
-        return super().get_queryset(request).select_related("source")

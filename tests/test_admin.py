@@ -461,4 +461,4 @@ def test_report_autocomplete_finds_by_source_name(editor_client):
 
 def test_incident_list_offers_the_import_page(editor_client):
     response = editor_client.get("/admin/incidents/incident/")
-    assert 'href="/admin/incidents/import/"' in response.content.decode()
+    assert 'href="/admin/incidents/incident/import/"' in response.content.decode()

@@ -20,7 +20,7 @@ from tests.dataworld import build_world
 
 pytestmark = pytest.mark.django_db
 
-URL = "/admin/incidents/import/"
+URL = "/admin/incidents/incident/import/"
 INCIDENT_COLUMN_NAMES = {column.name for column in INCIDENT_COLUMNS}
 EXAMPLE = settings.BASE_DIR / "data" / "examples" / "incidents-import-example.csv"
 BUNDLED_GED = settings.DATA_DIR / "ucdp" / "ucdp_ged191_iraq_hdx_hxl.csv"

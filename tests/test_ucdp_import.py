@@ -303,7 +303,7 @@ def test_command_all_includes_events_without_civilian_deaths_and_publishes(tmp_p
     assert list(ExternalIdentifier.objects.values_list("identifier", flat=True)) == ["122091"]
 
     out = io.StringIO()
-    call_command("import_ucdp", str(path), all=True, status="published", stdout=out)
+    call_command("import_ucdp", str(path), all=True, publish=True, stdout=out)
 
     assert "1 incidents created" in out.getvalue() and "1 already imported" in out.getvalue()
     battle = incident_of(145155)

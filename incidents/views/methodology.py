@@ -4,7 +4,7 @@ import inspect
 
 from django.shortcuts import render
 
-from .. import choices, demo, display
+from .. import choices, display, reference_case
 from ..citations import DATASET_CITATIONS
 from ..field_dictionary import field_dictionary
 from ..models import Incident
@@ -54,5 +54,6 @@ def methodology(request):
             {"value": value, **citation, "distributions": [d for d in DISTRIBUTIONS if d["dataset"] == value]}
             for value, citation in DATASET_CITATIONS.items()
         ],
-        "reference_article": {"title": demo.ARTICLE_TITLE, "published_on": demo.ARTICLE_DATE, "outlet": "The Washington Post"},
+        "reference_article": {"title": reference_case.ARTICLE_TITLE, "published_on": reference_case.ARTICLE_DATE,
+                              "outlet": reference_case.ARTICLE_OUTLET},
     })

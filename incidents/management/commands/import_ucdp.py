@@ -4,7 +4,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from incidents import choices
 from incidents.ucdp import GedFormatError, import_ged_file
 
 BUNDLED_FILE = "ucdp_ged191_iraq_hdx_hxl.csv"
@@ -38,12 +37,12 @@ class Command(BaseCommand):
             help="Import every event; by default only events with civilian deaths (deaths_civilians > 0).",
         )
         parser.add_argument(
-            "--status", choices=[choices.Status.DRAFT, choices.Status.PUBLISHED], default=choices.Status.DRAFT,
-            help="Status of the new incidents (default: draft; published goes through the workflow, recorded in their "
-                 "history). Existing incidents keep theirs.",
+            "--publish", action="store_true",
+            help="Publish the new incidents (through the workflow, recorded in their history); by default they are drafts. "
+                 "Existing incidents keep their status.",
         )
 
-    def handle(self, *args, path, all=False, status=choices.Status.DRAFT, **options):
+    def handle(self, *args, path, all=False, publish=False, **options):
         verbosity = options.get("verbosity", 1)
         path = Path(path) if path else bundled_path()
         if not path.is_file():
@@ -51,7 +50,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             with path.open(newline="", encoding="utf-8-sig") as file:
-                result = import_ged_file(file, publish=status == choices.Status.PUBLISHED, only_civilian=not all)
+                result = import_ged_file(file, publish=publish, only_civilian=not all)
         except (GedFormatError, UnicodeDecodeError) as error:
             raise CommandError(f"{path}: {error}") from error
         elapsed = time.monotonic() - started
@@ -59,8 +58,9 @@ class Command(BaseCommand):
             return
 
         which = "all events" if all else "events with civilian deaths"
+        made = "published" if publish else "drafts"
         self.stdout.write(self.style.SUCCESS(
-            f"UCDP GED import from {path.name} ({which}, new incidents {status}) in {elapsed:.1f} s: "
+            f"UCDP GED import from {path.name} ({which}, new incidents {made}) in {elapsed:.1f} s: "
             f"{result.created} incidents created, {result.merged} events merged into existing incidents, "
             f"{result.unchanged} already imported, {result.skipped} left out."
         ))

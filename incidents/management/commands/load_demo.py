@@ -25,7 +25,7 @@ class Command(BaseCommand):
         report = load_reference_article()
         self.stdout.write(f"Reference article: {report.title} ({report.incident_links.count()} incidents)")
         if not skip_ucdp:
-            call_command("import_ucdp", status="published", stdout=self.stdout, stderr=self.stderr)
+            call_command("import_ucdp", publish=True, stdout=self.stdout, stderr=self.stderr)
         if settings.DEMO_ACCOUNTS:
             self._demo_accounts()
 

@@ -1,3 +1,5 @@
+"""The incident record and what hangs on it: old codes, external ids, belligerent roles, linked reports."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -7,19 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from sources.models import Report
-from sources.text import quote_in_text
 
-from . import choices, display
-from .codes import format_code, reserve_ids
-from .querysets import (
-    ActorQuerySet,
-    AggregateClaimQuerySet,
-    ConflictQuerySet,
-    FigureQuerySet,
+from .. import choices
+from ..codes import format_code, reserve_ids
+from ..querysets import (
     IncidentQuerySet,
-    StatementQuerySet,
-    VictimQuerySet,
 )
+from .actors import Actor, Conflict
 
 
 def _range_constraint(prefix: str, name: str) -> models.CheckConstraint:
@@ -30,67 +26,6 @@ def _range_constraint(prefix: str, name: str) -> models.CheckConstraint:
         name=name,
         violation_error_message=_("The minimum cannot be greater than the maximum."),
     )
-
-
-def check_quote(quote: str, report: Report | None) -> None:
-    """Refuse a quote that is not in its report's stored text (when the text is stored)."""
-    if quote and report is not None and report.text and not quote_in_text(quote, report.text):
-        raise ValidationError(
-            {"quote": _(
-                "This quote is not found in the stored text of the report “%(report)s”. "
-                "Copy the words exactly as the report gives them (quotes, dashes and spaces "
-                "may differ; use … to skip words)."
-            ) % {"report": report.title}}
-        )
-
-
-class Conflict(models.Model):
-    name = models.CharField(max_length=200, unique=True, help_text=_("Theatre or campaign, e.g. “Coalition vs ISIS — Iraq”."))
-    slug = models.SlugField(max_length=200, unique=True, help_text=_("Short name used in the conflict's web address."))
-    description = models.TextField(blank=True, help_text=_("What the conflict or campaign is."))
-    ucdp_conflict_id = models.PositiveIntegerField(
-        null=True, blank=True, unique=True, help_text=_("UCDP's conflict id (conflict_new_id), when imported from UCDP."),
-    )
-    objects = ConflictQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("conflict_detail", args=[self.slug])
-
-
-class Actor(models.Model):
-    name = models.CharField(max_length=200, unique=True, help_text=_("Name of the belligerent or official body."))
-    slug = models.SlugField(max_length=200, unique=True, help_text=_("Short name used in the belligerent's web address."))
-    kind = models.CharField(
-        max_length=32, choices=choices.ActorKind, default=choices.ActorKind.STATE_FORCES,
-        help_text=_("State forces, coalition, non-state armed group, government body or other."),
-    )
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="members",
-        help_text=_("The coalition or body this actor belongs to, if any."),
-    )
-    country = models.CharField(max_length=2, blank=True, help_text=_("Country of the actor (ISO 3166-1 alpha-2), if a state."))
-    description = models.TextField(blank=True, help_text=_("Who the actor is."))
-    objects = ActorQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(condition=Q(parent__isnull=True) | ~Q(parent=F("id")), name="actor_not_own_parent"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("belligerent_detail", args=[self.slug])
 
 
 class Incident(models.Model):
@@ -321,20 +256,6 @@ class Incident(models.Model):
         return ", ".join(dict.fromkeys(part for part in parts if part))
 
 
-# What deleting an incident may take with it (on_delete). Deleting an incident at all is rare and guarded: the
-# admin refuses it once the record has been public (it is retracted instead), so only a never-published draft
-# is ever deleted. Even then, evidence is never destroyed as a side effect:
-# - claims (CasualtyFigure), official statements and named victims PROTECT their incident: they are what a
-#   source said or who died, kept even when the record they were filed under goes. An incident holding any
-#   cannot be deleted until each is deleted (or moved: a merge moves every row first) on purpose, one by one;
-#   the admin answers a delete with Django's list of the protected rows, and deletes nothing.
-# - a conceded claim PROTECTs the statement that concedes it (deleting the statement no longer deletes the
-#   claim and its quote).
-# - report links, belligerent roles, external identifiers and former codes (aliases) are the incident's own
-#   description, not evidence: they go with a deleted draft (CASCADE); their history rows stay. Reports,
-#   sources and actors are PROTECTed from the other side (a report cannot go while anything cites it).
-
-
 class IncidentAlias(models.Model):
     code = models.CharField(max_length=32, unique=True, help_text=_("A former code of the incident; it redirects to the current one."))
     incident = models.ForeignKey(
@@ -427,245 +348,3 @@ class IncidentReport(models.Model):
 
     def __str__(self):
         return str(self.report)
-
-
-class ClaimFields(models.Model):
-    """What every casualty claim states, whether about one incident or a period and area."""
-
-    attributed_to = models.CharField(
-        max_length=300, blank=True,
-        help_text=_("Who the report says gave the figure (“residents”, “Iraqi officials”, “the coalition”)."),
-    )
-    outcome = models.CharField(
-        max_length=16, choices=choices.Outcome, default=choices.Outcome.KILLED, help_text=_("Killed, injured or missing."),
-    )
-    group = models.CharField(
-        max_length=16, choices=choices.Group, default=choices.Group.CIVILIANS,
-        help_text=_("Who the figure counts: civilians, children, women, men, combatants or undetermined."),
-    )
-    basis = models.CharField(
-        max_length=16, choices=choices.Basis, default=choices.Basis.REPORTED,
-        help_text=_("Reported by a source, conceded by a belligerent, or the tracker's own estimate."),
-    )
-    count_min = models.PositiveIntegerField(
-        null=True, blank=True,
-        help_text=_("Lowest number the claim allows (“more than 100” → 101); empty when it gives no lower bound."),
-    )
-    count_max = models.PositiveIntegerField(
-        null=True, blank=True,
-        help_text=_("Highest number the claim allows (“up to 200” → 200); empty when open-ended."),
-    )
-    qualifier = models.CharField(
-        max_length=16, choices=choices.Qualifier, default=choices.Qualifier.EXACT,
-        help_text=_("How the figure is phrased: exactly, at least, more than, up to, about, between, or no number given (“dozens”)."),
-    )
-    stated_on = models.DateField(null=True, blank=True, help_text=_("The date the figure was stated (“as of”)."))
-    quote = models.TextField(
-        blank=True, help_text=_("The words of the report that state the figure, quoted verbatim."),
-    )
-    excluded = models.BooleanField(
-        default=False, help_text=_("Rejected by the editors: kept on record, never shown or counted publicly."),
-    )
-    excluded_reason = models.TextField(blank=True, help_text=_("Why the editors rejected the claim; required when excluded."))
-    created_at = models.DateTimeField(auto_now_add=True, help_text=_("When the record was created."))
-    updated_at = models.DateTimeField(auto_now=True, help_text=_("When the record was last changed."))
-
-    class Meta:
-        abstract = True
-
-    def clean(self):
-        super().clean()
-        if self.qualifier == choices.Qualifier.UNQUANTIFIED and (self.count_min is not None or self.count_max is not None):
-            raise ValidationError({"qualifier": _("A claim with no number given cannot have a minimum or maximum.")})
-        if self.qualifier != choices.Qualifier.UNQUANTIFIED and self.count_min is None and self.count_max is None:
-            raise ValidationError({"count_min": _("Give a minimum or a maximum, or choose “no number given”.")})
-        check_quote(self.quote, self.report if self.report_id else None)
-
-
-def _claim_constraints(prefix: str) -> list:
-    return [
-        models.CheckConstraint(
-            condition=Q(count_min__isnull=True) | Q(count_max__isnull=True) | Q(count_min__lte=F("count_max")),
-            name=f"{prefix}_min_le_max",
-            violation_error_message=_("The minimum cannot be greater than the maximum."),
-        ),
-        models.CheckConstraint(
-            condition=Q(excluded=False) | ~Q(excluded_reason=""),
-            name=f"{prefix}_excluded_reason",
-            violation_error_message=_("An excluded claim needs a reason."),
-        ),
-        models.CheckConstraint(
-            condition=~Q(qualifier=choices.Qualifier.UNQUANTIFIED) | Q(count_min__isnull=True, count_max__isnull=True),
-            name=f"{prefix}_unquantified_has_no_number",
-            violation_error_message=_("A claim with no number given cannot have a minimum or maximum."),
-        ),
-    ]
-
-
-class CasualtyFigure(ClaimFields):
-    incident = models.ForeignKey(
-        Incident, on_delete=models.PROTECT, related_name="figures", help_text=_("The incident the claim is about."),
-    )
-    report = models.ForeignKey(
-        Report, null=True, blank=True, on_delete=models.PROTECT, related_name="figures",
-        help_text=_("The report that states the figure; required unless it is the tracker's own estimate."),
-    )
-    statement = models.ForeignKey(
-        "OfficialStatement", null=True, blank=True, on_delete=models.PROTECT, related_name="figures",
-        help_text=_("For a conceded figure: the official statement that concedes it."),
-    )
-    notes = models.TextField(blank=True, help_text=_("Editors' notes on the claim (not public)."))
-
-    objects = FigureQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = "casualty figure"
-        ordering = ["stated_on", "id"]
-        indexes = [
-            models.Index(fields=["incident", "outcome", "group", "basis"], name="figure_derivation"),
-        ]
-        constraints = [
-            *_claim_constraints("figure"),
-            models.CheckConstraint(
-                condition=Q(basis=choices.Basis.ESTIMATE) | Q(report__isnull=False),
-                name="figure_report_required",
-                violation_error_message=_("A reported or conceded figure needs the report that states it."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.attributed_to or 'unattributed'}: {describe_count(self)} {self.get_group_display()} {self.get_outcome_display()}"
-
-    def clean(self):
-        super().clean()
-        if self.statement_id and self.statement.incident_id != self.incident_id:
-            raise ValidationError({"statement": _("The statement belongs to another incident.")})
-
-
-class AggregateClaim(ClaimFields):
-    """A figure for a period and an area, not for one incident; never summed into incident totals."""
-
-    report = models.ForeignKey(
-        Report, on_delete=models.PROTECT, related_name="aggregate_claims", help_text=_("The report that states the figure."),
-    )
-    actor = models.ForeignKey(
-        Actor, null=True, blank=True, on_delete=models.PROTECT, related_name="aggregate_claims",
-        help_text=_("The belligerent whose actions the figure counts (e.g. “strikes by the U.S.-led coalition”)."),
-    )
-    conflict = models.ForeignKey(
-        Conflict, null=True, blank=True, on_delete=models.PROTECT, related_name="aggregate_claims",
-        help_text=_("The conflict the figure covers, if one."),
-    )
-    period_start = models.DateField(help_text=_("First day of the period the figure covers."))
-    period_end = models.DateField(help_text=_("Last day of the period the figure covers."))
-    area = models.CharField(max_length=300, help_text=_("The area(s) the figure covers, in words (“Iraq and Syria”)."))
-    countries = models.CharField(
-        max_length=100, blank=True, help_text=_("ISO 3166-1 alpha-2 codes of the countries covered, comma-separated (IQ,SY)."),
-    )
-    status = models.CharField(
-        max_length=16, choices=choices.Status, default=choices.Status.DRAFT,
-        help_text=_("Only published aggregate claims appear publicly."),
-    )
-
-    objects = AggregateClaimQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-period_start", "id"]
-        indexes = [models.Index(fields=["status", "actor"], name="aggregate_status_actor")]
-        constraints = [
-            *_claim_constraints("aggregate"),
-            models.CheckConstraint(
-                condition=Q(period_end__gte=F("period_start")), name="aggregate_period_ordered",
-                violation_error_message=_("The period cannot end before it starts."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{describe_count(self)} {self.get_group_display()} {self.get_outcome_display()} — {self.area}"
-
-
-class OfficialStatement(models.Model):
-    incident = models.ForeignKey(
-        Incident, on_delete=models.PROTECT, related_name="statements", help_text=_("The incident the statement is about."),
-    )
-    issuer = models.ForeignKey(
-        Actor, on_delete=models.PROTECT, related_name="statements", help_text=_("The belligerent or official body that made it."),
-    )
-    stated_on = models.DateField(help_text=_("Date the statement was made. The latest one per issuer is its current position."))
-    stance = models.CharField(
-        max_length=24, choices=choices.Stance,
-        help_text=_("What the statement says of the incident: acknowledges strike, denies, investigating, credible, not credible…"),
-    )
-    quote = models.TextField(blank=True, help_text=_("The statement's own words, quoted verbatim from the report."))
-    summary = models.TextField(blank=True, help_text=_("What the statement says, in the editors' words."))
-    report = models.ForeignKey(
-        Report, null=True, blank=True, on_delete=models.PROTECT, related_name="statements",
-        help_text=_("Where the statement was published or reported."),
-    )
-    created_at = models.DateTimeField(auto_now_add=True, help_text=_("When the record was created."))
-    updated_at = models.DateTimeField(auto_now=True, help_text=_("When the record was last changed."))
-
-    objects = StatementQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = "official statement"
-        ordering = ["stated_on", "id"]
-        indexes = [models.Index(fields=["incident", "issuer", "stated_on"], name="statement_sequence")]
-
-    def __str__(self):
-        return f"{self.issuer}, {self.stated_on}: {self.get_stance_display()}"
-
-    def clean(self):
-        super().clean()
-        check_quote(self.quote, self.report if self.report_id else None)
-
-
-class Victim(models.Model):
-    incident = models.ForeignKey(
-        Incident, on_delete=models.PROTECT, related_name="victims", help_text=_("The incident."),
-    )
-    name = models.CharField(max_length=200, help_text=_("Name as given by the sources."))
-    name_ar = models.CharField(max_length=200, blank=True, help_text=_("Name in Arabic script."))
-    sex = models.CharField(max_length=8, choices=choices.Sex, default=choices.Sex.UNKNOWN, help_text=_("Sex, if known."))
-    age = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("Age in years, if known."))
-    age_band = models.CharField(
-        max_length=8, choices=choices.AgeBand, default=choices.AgeBand.UNKNOWN,
-        help_text=_("Child, adult or elderly, if the exact age is not known."),
-    )
-    outcome = models.CharField(
-        max_length=16, choices=choices.Outcome, default=choices.Outcome.KILLED, help_text=_("Killed, injured or missing."),
-    )
-    family_group = models.CharField(max_length=200, blank=True, help_text=_("Family the person belonged to, to group relatives."))
-    notes = models.TextField(blank=True, help_text=_("What is known of the person."))
-    report = models.ForeignKey(
-        Report, null=True, blank=True, on_delete=models.PROTECT, related_name="victims", help_text=_("The report that names the person."),
-    )
-    visibility = models.CharField(
-        max_length=8, choices=choices.Visibility, default=choices.Visibility.PRIVATE,
-        help_text=_("Public names appear on the incident page; private ones never leave the admin."),
-    )
-    history = HistoricalRecords()
-
-    objects = VictimQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["family_group", "name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(age__isnull=True) | Q(age__lte=130), name="victim_age_range",
-                violation_error_message=_("Age must be between 0 and 130."),
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
-
-
-def describe_count(claim) -> str:
-    """A claim's numbers as the public pages write a range (`display.format_range`): “83–137”, “101+”, “no number given”."""
-    if claim.count_min is None and claim.count_max is None:
-        return "no number given"
-    return display.format_range(claim.count_min, claim.count_max)

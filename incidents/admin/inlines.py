@@ -1,0 +1,240 @@
+"""Rows edited inside another record's page: claims, statements, victims, roles, reports, ids, old codes."""
+
+
+
+
+from django.contrib import admin
+
+from sources.admin import HTTPS_URLS
+
+from ..models import (
+    AggregateClaim,
+    BelligerentRoleLink,
+    CasualtyFigure,
+    ExternalIdentifier,
+    IncidentAlias,
+    IncidentReport,
+    OfficialStatement,
+    Victim,
+)
+from ..workflow import was_public
+from .forms import COMPACT_TEXT, KeepPublicEvidenceFormSet, QuoteCheckedForm, publish_protected
+
+
+class LimitedStatementsMixin:
+    """A figure may point to the statement that concedes it: offer only the statements that fit the page."""
+
+    def statements_for(self, obj):
+        raise NotImplementedError
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # A page that is not saved yet has no statements to point to.
+        return fields if obj is not None else [field for field in fields if field != "statement"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields.get("statement")
+        if field is not None:
+            field.queryset = self.statements_for(obj).select_related("issuer")
+            # A plain choice among this page's statements: no buttons to add or edit one elsewhere.
+            field.widget = getattr(field.widget, "widget", field.widget)
+            # Every row offers the same statements: read them once, not once per row.
+            field.choices = list(field.choices)
+        return formset
+
+
+class ChooserMixin:
+    """Choosers of reports and incidents: reports named with their source (one query), wide enough to read."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "report":
+            kwargs["queryset"] = db_field.remote_field.model.objects.select_related("source")
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name in {"report", "incident"} and formfield is not None:
+            formfield.widget.attrs["data-width"] = "36em"
+        return formfield
+
+
+class BelligerentRoleInline(admin.TabularInline):
+    model = BelligerentRoleLink
+    fields = ["actor", "role"]
+    autocomplete_fields = ["actor"]
+    extra = 1
+    verbose_name = "belligerent"
+    verbose_name_plural = "belligerents and their roles"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class LinkedReportInline(ChooserMixin, admin.TabularInline):
+    model = IncidentReport
+    fields = ["report", "note"]
+    autocomplete_fields = ["report"]
+    extra = 0
+    verbose_name_plural = "linked reports (reports cited by a figure or statement are linked automatically)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("report__source")
+
+
+# What a claim records, in the order an editor reads it off a report (after its incident or report).
+FIGURE_FIELDS = [
+    ("attributed_to", "stated_on"),
+    "quote",
+    ("basis", "outcome", "group"),
+    ("qualifier", "count_min", "count_max"),
+    "statement",
+    ("excluded", "excluded_reason"),
+    "notes",
+    "base_updated",
+]
+
+
+class IncidentFigureInline(LimitedStatementsMixin, ChooserMixin, admin.StackedInline):
+    model = CasualtyFigure
+    form = QuoteCheckedForm
+    fields = ["report", *FIGURE_FIELDS]
+    autocomplete_fields = ["report"]
+    formfield_overrides = COMPACT_TEXT
+    extra = 1
+    verbose_name_plural = "casualty figures (one claim per row)"
+
+    def statements_for(self, obj):
+        return OfficialStatement.objects.filter(incident=obj) if obj is not None else OfficialStatement.objects.none()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("report__source", "statement__issuer")
+
+    def has_delete_permission(self, request, obj=None):
+        # A published claim is excluded with a reason, not deleted.
+        return not was_public(obj) and super().has_delete_permission(request, obj)
+
+
+class IncidentStatementInline(ChooserMixin, admin.StackedInline):
+    model = OfficialStatement
+    form = QuoteCheckedForm
+    fields = ["issuer", ("stated_on", "stance"), "report", "quote", "summary", "base_updated"]
+    autocomplete_fields = ["issuer", "report"]
+    formfield_overrides = COMPACT_TEXT
+    extra = 0
+    verbose_name_plural = "official statements (the latest per issuer is its current position)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("issuer", "report__source")
+
+    def has_delete_permission(self, request, obj=None):
+        return not was_public(obj) and super().has_delete_permission(request, obj)
+
+
+class VictimInline(ChooserMixin, admin.StackedInline):
+    model = Victim
+    fields = [
+        ("name", "name_ar"),
+        ("sex", "age", "age_band", "outcome"),
+        ("family_group", "visibility"),
+        "report",
+        "notes",
+    ]
+    autocomplete_fields = ["report"]
+    formfield_overrides = COMPACT_TEXT
+    extra = 0
+    verbose_name_plural = "named victims"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("report__source")
+
+
+class ExternalIdentifierInline(admin.TabularInline):
+    model = ExternalIdentifier
+    fields = ["dataset", "identifier", "url"]
+    formfield_overrides = HTTPS_URLS
+    extra = 0
+    verbose_name_plural = "external identifiers (the same incident in other datasets)"
+
+
+class AliasInline(admin.TabularInline):
+    model = IncidentAlias
+    fields = ["code", "created_at"]
+    readonly_fields = ["code", "created_at"]
+    extra = 0
+    verbose_name_plural = "former codes (aliases, kept after a merge; read-only)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReportIncidentInline(ChooserMixin, admin.TabularInline):
+    model = IncidentReport
+    fields = ["incident", "note"]
+    autocomplete_fields = ["incident"]
+    extra = 0
+    verbose_name = "incident covered"
+    verbose_name_plural = "incidents covered (incidents with a figure or statement below are linked automatically)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("incident")
+
+
+class ReportFigureInline(LimitedStatementsMixin, ChooserMixin, admin.StackedInline):
+    model = CasualtyFigure
+    form = QuoteCheckedForm
+    formset = KeepPublicEvidenceFormSet
+    fields = ["incident", *FIGURE_FIELDS]
+    autocomplete_fields = ["incident"]
+    formfield_overrides = COMPACT_TEXT
+    extra = 1
+    verbose_name_plural = "casualty figures this report states (one claim per row)"
+
+    def statements_for(self, obj):
+        return OfficialStatement.objects.filter(report=obj) if obj is not None else OfficialStatement.objects.none()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("incident", "statement__issuer")
+
+
+class ReportStatementInline(ChooserMixin, admin.StackedInline):
+    model = OfficialStatement
+    form = QuoteCheckedForm
+    formset = KeepPublicEvidenceFormSet
+    fields = ["incident", "issuer", ("stated_on", "stance"), "quote", "summary", "base_updated"]
+    autocomplete_fields = ["incident", "issuer"]
+    formfield_overrides = COMPACT_TEXT
+    extra = 0
+    verbose_name_plural = "official statements this report carries"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("incident", "issuer")
+
+
+class ReportAggregateClaimInline(admin.StackedInline):
+    model = AggregateClaim
+    form = QuoteCheckedForm
+    fields = [
+        ("period_start", "period_end"),
+        ("area", "countries"),
+        ("actor", "conflict"),
+        ("basis", "outcome", "group"),
+        ("qualifier", "count_min", "count_max"),
+        ("attributed_to", "stated_on"),
+        "quote",
+        ("status", "excluded", "excluded_reason"),
+        "base_updated",
+    ]
+    autocomplete_fields = ["actor", "conflict"]
+    formfield_overrides = COMPACT_TEXT
+    extra = 0
+    verbose_name_plural = "aggregate claims this report states (a period and area, never added to incidents)"
+
+    def get_readonly_fields(self, request, obj=None):
+        return publish_protected(request, super().get_readonly_fields(request, obj))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor", "conflict")

@@ -1,0 +1,292 @@
+"""Writing checked rows: match existing records, create the new ones, all in one transaction (rolled back for a dry run)."""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.db import DatabaseError, transaction
+from django.db.models import Q
+from django.utils.text import slugify
+
+from sources.choices import ReportKind, SourceKind
+from sources.models import Report, Source
+from sources.text import normalise_url
+
+from .. import choices, ucdp
+from ..duplicates import possible_duplicates
+from ..models import (
+    Actor,
+    BelligerentRoleLink,
+    CasualtyFigure,
+    Conflict,
+    ExternalIdentifier,
+    Incident,
+    IncidentAlias,
+)
+from ..services import deferred_recompute, save_claim
+from .columns import IGNORED_COLUMNS, KNOWN_COLUMNS, RowResult, check_row
+from .reading import MAX_BYTES, MAX_ROWS, ImportFileError, is_ged, read_table
+
+GRADE_PERMISSION = "incidents.grade_incident"
+
+
+IMPORTED_FROM = "Imported from a file"
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, in a preview, would do)."""
+
+    layout: str
+    rows: list[RowResult] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+    created: int = 0
+    skipped: int = 0
+    figures_created: int = 0
+    warnings: list[str] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def errors(self) -> list[str]:
+        return self.file_errors + [message for row in self.rows for message in row.errors]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def find_existing(row: RowResult) -> None:
+    """Mark the row as already imported (by code, external id, or source URL + date + place) and list possible duplicates."""
+    data = row.data
+    if row.code:
+        match = (
+            Incident.objects.filter(code=row.code).values_list("code", flat=True).first()
+            or IncidentAlias.objects.filter(code=row.code).values_list("incident__code", flat=True).first()
+            or ExternalIdentifier.objects.filter(identifier=row.code, dataset=choices.Dataset.OTHER).values_list("incident__code", flat=True).first()
+        )
+        if match:
+            row.existing, row.matched_by = match, f"code {row.code}"
+            return
+    for dataset, identifier in data.get("external_ids", []):
+        match = ExternalIdentifier.objects.filter(dataset=dataset, identifier=identifier).values_list("incident__code", flat=True).first()
+        if match:
+            row.existing, row.matched_by = match, f"{dataset} id {identifier}"
+            return
+    if not data.get("date_start"):
+        return
+    same_place = Q(date_start=data["date_start"], country=data["country"], admin1__iexact=data["admin1"], locality__iexact=data["locality"])
+    if data.get("source_url"):
+        url = normalise_url(data["source_url"])
+        match = Incident.objects.filter(same_place, report_links__report__url_normalised=url).values_list("code", flat=True).first()
+        if match:
+            row.existing, row.matched_by = match, "source URL, start date and place"
+            return
+    match = Incident.objects.filter(same_place, title__iexact=data["title"]).values_list("code", flat=True).first()
+    if match:
+        row.existing, row.matched_by = match, "title, start date and place"
+        return
+    names = [name for name, _ in data["belligerents"]]
+    belligerent_ids = list(Actor.objects.filter(name__in=names).values_list("pk", flat=True)) if names else []
+    candidate = Incident(title=data["title"], date_start=data["date_start"], date_end=data["date_end"], locality=data["locality"],
+                         latitude=data["latitude"], longitude=data["longitude"])
+    row.possible_duplicates = [
+        f"{found.incident.code} ({'; '.join(found.reasons)})" for found in possible_duplicates(candidate, belligerent_ids=belligerent_ids, limit=5)
+    ]
+
+
+class _Writer:
+    """Creates the incidents of checked rows; actors, conflicts, sources and reports are found by name or URL, else created."""
+
+    def __init__(self, *, user, filename: str):
+        self.user = user
+        self.reason = f"{IMPORTED_FROM} ({filename})"[:100]
+        self.actors: dict[str, Actor] = {}
+        self.conflicts: dict[str, Conflict] = {}
+        self.reports: dict[str, Report] = {}
+        self.may_grade = user is None or user.has_perm(GRADE_PERMISSION)
+
+    def _slug(self, model, name: str) -> str:
+        base = slugify(name)[:180] or "imported"
+        slug, number = base, 2
+        while model.objects.filter(slug=slug).exists():
+            slug, number = f"{base}-{number}", number + 1
+        return slug
+
+    def actor(self, name: str) -> Actor:
+        if name not in self.actors:
+            self.actors[name] = Actor.objects.filter(name=name).first() or Actor.objects.create(
+                name=name, slug=self._slug(Actor, name), description="Named as a belligerent in an imported file.")
+        return self.actors[name]
+
+    def conflict(self, name: str) -> Conflict | None:
+        if not name:
+            return None
+        if name not in self.conflicts:
+            self.conflicts[name] = Conflict.objects.filter(Q(name=name) | Q(slug=name)).first() or Conflict.objects.create(
+                name=name, slug=self._slug(Conflict, name))
+        return self.conflicts[name]
+
+    def report(self, data: dict) -> Report:
+        url = normalise_url(data["source_url"])
+        if url not in self.reports:
+            report = Report.objects.filter(url_normalised=url).first()
+            if report is None:
+                name = (data["source_name"] or _source_name_of(data["source_url"], data["permalink"]))[:200]
+                source = Source.objects.filter(name=name).first() or Source.objects.create(
+                    name=name, slug=self._slug(Source, name),
+                    kind=SourceKind.MONITORING_GROUP if data["source_url"] == data["permalink"] else SourceKind.NEWS_OUTLET,
+                )
+                report = Report.objects.create(
+                    source=source, url=data["source_url"], title=data["report_title"] or data["title"][:500],
+                    published_on=data["report_published_on"],
+                    kind=ReportKind.DATASET_RECORD if data["source_url"] == data["permalink"] else ReportKind.ARTICLE,
+                    notes=self.reason,
+                )
+            self.reports[url] = report
+        return self.reports[url]
+
+    def create(self, row: RowResult) -> Incident:
+        data = row.data
+        incident = Incident(
+            title=data["title"], summary=data["summary"], date_start=data["date_start"], date_end=data["date_end"],
+            date_precision=data["date_precision"], country=data["country"], admin1=data["admin1"], admin2=data["admin2"],
+            locality=data["locality"], neighbourhood=data["neighbourhood"], latitude=data["latitude"], longitude=data["longitude"],
+            geo_precision=data["geo_precision"], event_type=data["event_type"], conflict=self.conflict(data["conflict"]),
+            # A new incident is a draft (the model's default); reviewers publish it through the workflow.
+            grade=data["grade"] if self.may_grade else "", created_by=self.user, updated_by=self.user,
+        )
+        incident._change_reason = self.reason
+        incident.save()
+        if row.code:
+            # The code it had where it came from: found again on a second import, never reused as our own code.
+            ExternalIdentifier.objects.create(incident=incident, dataset=choices.Dataset.OTHER, identifier=row.code, url=data["permalink"])
+        for dataset, identifier in data["external_ids"]:
+            ExternalIdentifier.objects.create(incident=incident, dataset=dataset, identifier=identifier)
+        for name, role in dict((name, role) for name, role in data["belligerents"]).items():
+            BelligerentRoleLink.objects.create(incident=incident, actor=self.actor(name), role=role)
+        report = self.report(data) if data["figures"] else None
+        for prefix, outcome, group, basis, low, high in data["figures"]:
+            claim = CasualtyFigure(
+                incident=incident, report=report, outcome=outcome, group=group, basis=basis, count_min=low, count_max=high,
+                qualifier=_qualifier(low, high), attributed_to=(data["attributed_to"] or report.source.public_name)[:300],
+                notes=f"{self.reason}: column {prefix}_min/_max.",
+            )
+            claim._change_reason = self.reason
+            save_claim(claim=claim)
+            row.figures += 1
+        row.created = incident.code
+        return incident
+
+
+def _qualifier(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return choices.Qualifier.EXACT if low == high else choices.Qualifier.BETWEEN
+    return choices.Qualifier.AT_LEAST if high is None else choices.Qualifier.UP_TO
+
+
+def _source_name_of(url: str, permalink: str) -> str:
+    host = re.sub(r"^https?://", "", url).split("/")[0].lower()
+    return f"Casualty Tracker export ({host})" if url == permalink else host
+
+
+class _Rollback(Exception):
+    pass
+
+
+def import_rows(header: list[str], rows: list[tuple[int, dict]], *, user=None, filename: str = "upload", dry_run: bool = True) -> ImportReport:
+    """Check every row, then (no errors) write them all in one transaction; a dry run rolls the transaction back."""
+    report = ImportReport(layout="tracker")
+    unknown = [name for name in header if name and name not in KNOWN_COLUMNS]
+    if unknown:
+        report.warnings.append(f"Columns not imported (not part of the format): {', '.join(unknown)}.")
+    ignored = [name for name in header if name in IGNORED_COLUMNS]
+    if ignored:
+        report.warnings.append(f"Columns read but not imported (the tracker derives or decides them): {', '.join(ignored)}.")
+    for required in ("title", "date_start"):
+        if required not in header:
+            report.file_errors.append(f"The header has no “{required}” column; the first row must name the columns (see the README).")
+    if report.file_errors:
+        return report
+    if "grade" in header and user is not None and not user.has_perm(GRADE_PERMISSION):
+        report.warnings.append("The grade column is not imported: grading is for reviewers. The incidents are imported ungraded.")
+    if len(rows) > MAX_ROWS:
+        report.file_errors.append(f"The file has {len(rows)} rows; import at most {MAX_ROWS} at a time.")
+        return report
+    seen: dict[str, int] = {}
+    for line, raw in rows:
+        row = check_row(line, raw)
+        for key in filter(None, [row.code, *(f"{dataset}:{identifier}" for dataset, identifier in row.data.get("external_ids", []))]):
+            if key in seen:
+                column = "code" if key == row.code else "external_ids"
+                row.error(column, f"the same record ({key}) appears again; it was first on row {seen[key]}.")
+            seen.setdefault(key, line)
+        if not row.errors:
+            find_existing(row)
+        report.rows.append(row)
+    if not report.ok:
+        return report
+    writer = _Writer(user=user, filename=filename)
+    try:
+        with transaction.atomic():
+            with deferred_recompute():
+                for row in report.rows:
+                    if row.existing:
+                        report.skipped += 1
+                        continue
+                    writer.create(row)
+                    report.created += 1
+                    report.figures_created += row.figures
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    except DatabaseError as error:
+        report.file_errors.append(f"The database refused the import, so nothing was written: {error}.")
+        report.created = report.figures_created = 0
+        return report
+    report.committed = not dry_run
+    return report
+
+
+def import_ged(content: bytes, *, dry_run: bool = True) -> ImportReport:
+    """A UCDP GED file through the one mapping (`ucdp.import_ged_file`), as drafts; a dry run rolls back."""
+    report = ImportReport(layout="ucdp")
+    try:
+        with transaction.atomic():
+            result = ucdp.import_ged_file(io.BytesIO(content))
+            if dry_run:
+                raise _Rollback(result)
+    except _Rollback as rollback:
+        result = rollback.args[0]
+    except ucdp.GedFormatError as error:
+        report.file_errors.append(str(error))
+        return report
+    except (DatabaseError, ValueError) as error:
+        report.file_errors.append(f"The file could not be imported, so nothing was written: {error}.")
+        return report
+    report.created, report.skipped, report.figures_created = result.created, result.skipped + result.unchanged, result.figures_created
+    report.warnings = [str(warning) for warning in result.warnings]
+    if result.merged:
+        report.warnings.insert(0, f"{result.merged} event(s) already on an incident: their new claims and reports are added to it.")
+    report.committed = not dry_run
+    return report
+
+
+def import_file(content: bytes, filename: str, *, user=None, dry_run: bool = True) -> ImportReport:
+    """Read the file, choose its layout, and import it (or preview it)."""
+    if len(content) > MAX_BYTES:
+        return ImportReport(layout="", file_errors=[f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it."])
+    try:
+        header, rows = read_table(content, filename)
+    except ImportFileError as error:
+        return ImportReport(layout="", file_errors=[str(error)])
+    if is_ged(header):
+        if filename.lower().endswith(".xlsx"):
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(header)
+            writer.writerows([[raw.get(name, "") for name in header] for _, raw in rows])
+            content = buffer.getvalue().encode("utf-8")
+        return import_ged(content, dry_run=dry_run)
+    return import_rows(header, rows, user=user, filename=filename, dry_run=dry_run)

@@ -1,0 +1,23 @@
+"""The data model, one module per part of the record; everything is importable from `incidents.models`."""
+
+from .actors import Actor, Conflict
+from .claims import AggregateClaim, CasualtyFigure, ClaimFields, OfficialStatement, check_quote, describe_count
+from .incident import BelligerentRoleLink, ExternalIdentifier, Incident, IncidentAlias, IncidentReport
+from .victims import Victim
+
+__all__ = [
+    "Actor",
+    "AggregateClaim",
+    "BelligerentRoleLink",
+    "CasualtyFigure",
+    "ClaimFields",
+    "Conflict",
+    "ExternalIdentifier",
+    "Incident",
+    "IncidentAlias",
+    "IncidentReport",
+    "OfficialStatement",
+    "Victim",
+    "check_quote",
+    "describe_count",
+]

@@ -1,0 +1,64 @@
+"""Who fights and where: conflicts (theatres, campaigns) and actors (belligerents, official bodies)."""
+
+
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .. import choices
+from ..querysets import (
+    ActorQuerySet,
+    ConflictQuerySet,
+)
+
+
+class Conflict(models.Model):
+    name = models.CharField(max_length=200, unique=True, help_text=_("Theatre or campaign, e.g. “Coalition vs ISIS — Iraq”."))
+    slug = models.SlugField(max_length=200, unique=True, help_text=_("Short name used in the conflict's web address."))
+    description = models.TextField(blank=True, help_text=_("What the conflict or campaign is."))
+    ucdp_conflict_id = models.PositiveIntegerField(
+        null=True, blank=True, unique=True, help_text=_("UCDP's conflict id (conflict_new_id), when imported from UCDP."),
+    )
+    objects = ConflictQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("conflict_detail", args=[self.slug])
+
+
+class Actor(models.Model):
+    name = models.CharField(max_length=200, unique=True, help_text=_("Name of the belligerent or official body."))
+    slug = models.SlugField(max_length=200, unique=True, help_text=_("Short name used in the belligerent's web address."))
+    kind = models.CharField(
+        max_length=32, choices=choices.ActorKind, default=choices.ActorKind.STATE_FORCES,
+        help_text=_("State forces, coalition, non-state armed group, government body or other."),
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="members",
+        help_text=_("The coalition or body this actor belongs to, if any."),
+    )
+    country = models.CharField(max_length=2, blank=True, help_text=_("Country of the actor (ISO 3166-1 alpha-2), if a state."))
+    description = models.TextField(blank=True, help_text=_("Who the actor is."))
+    objects = ActorQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(parent__isnull=True) | ~Q(parent=F("id")), name="actor_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("belligerent_detail", args=[self.slug])
