@@ -100,7 +100,11 @@ class Report(models.Model):
 
     class Meta:
         ordering = ["-published_on", "title"]
-        indexes = [models.Index(fields=["published_on"], name="report_published_on")]
+        indexes = [
+            # Keyset pages of reports (the API's list; a source's page), newest first, the id breaking ties.
+            models.Index(fields=["published_on", "id"], name="report_published_id"),
+            models.Index(fields=["source", "published_on", "id"], name="report_source_published"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["url_normalised"], condition=~Q(url_normalised=""), name="report_unique_url",

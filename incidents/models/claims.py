@@ -228,6 +228,4 @@ class OfficialStatement(models.Model):
 
 def describe_count(claim) -> str:
     """A claim's numbers as the public pages write a range (`display.format_range`): “83–137”, “101+”, “no number given”."""
-    if claim.count_min is None and claim.count_max is None:
-        return "no number given"
-    return display.format_range(claim.count_min, claim.count_max)
+    return display.format_range(claim.count_min, claim.count_max, unknown="no number given")

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from sources.models import Report
 
-from .. import choices
+from .. import choices, display
 from ..codes import format_code, reserve_ids
 from ..querysets import (
     IncidentQuerySet,
@@ -178,6 +178,8 @@ class Incident(models.Model):
             models.Index(fields=["status", "-conceded_killed_max", "-id"], name="incident_pub_conceded"),
             models.Index(fields=["status", "-updated_at", "-id"], name="incident_pub_updated"),
             models.Index(fields=["status", "-published_at"], name="incident_pub_published"),
+            # A conflict's page lists its published incidents newest first, by keyset.
+            models.Index(fields=["conflict", "status", "-date_start", "-id"], name="incident_conflict_pub_date"),
             models.Index(fields=["country", "admin1"], name="incident_place"),
             # The duplicate check looks for incidents a few days either side, whatever their status.
             models.Index(fields=["date_start"], name="incident_date_start"),
@@ -251,9 +253,8 @@ class Incident(models.Model):
 
     @property
     def place(self) -> str:
-        """The place in words, most precise part first."""
-        parts = [self.neighbourhood, self.locality, self.admin2, self.admin1]
-        return ", ".join(dict.fromkeys(part for part in parts if part))
+        """The place in words, most precise part first (`display.place_words`)."""
+        return display.place_words(self)
 
 
 class IncidentAlias(models.Model):
