@@ -1,4 +1,10 @@
-"""The editors' interface. Importing this package registers every admin page of the incidents app (and the report's page).
+"""The editors' interface: incidents with their claims, statements and belligerents, and every other record.
+
+Every admin keeps a change history (django-simple-history). Derived figures are
+never typed: claims, statements and report links are saved through their
+services (`incidents.services`), which recompute the figures in the same
+transaction as the edit, once per page saved; they are shown read-only with the
+rule that derives them.
 
 - `forms`: optimistic locking (no lost edits), quotes checked against their report, workflow and merge forms;
 - `writes`: every admin save and delete goes through the incident services;

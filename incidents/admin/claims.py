@@ -1,8 +1,5 @@
 """Claims, statements, aggregate claims and victims on their own admin pages."""
 
-
-
-
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 

@@ -22,8 +22,6 @@ from ..workflow import was_public
 COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})}}
 
 
-
-
 def describe_range(low: int | None, high: int | None) -> str:
     """A stored min/max pair as the public pages write it (`display.format_range`); an empty cell is “—”."""
     return "—" if low is None and high is None else display.format_range(low, high)

@@ -1,7 +1,5 @@
 """The incident's admin page: the record with its claims and statements, the workflow, merges, history."""
 
-
-
 import functools
 
 from django import forms

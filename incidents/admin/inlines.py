@@ -1,8 +1,5 @@
 """Rows edited inside another record's page: claims, statements, victims, roles, reports, ids, old codes."""
 
-
-
-
 from django.contrib import admin
 
 from sources.admin import HTTPS_URLS

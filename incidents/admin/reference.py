@@ -1,8 +1,5 @@
 """Reference records and links on their own admin pages: conflicts, actors, external ids, roles, linked reports, old codes."""
 
-
-
-
 from django.contrib import admin
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin

@@ -1,20 +1,5 @@
 """Every save and delete made in the admin goes through the incident services, and a page's save re-derives each touched incident once."""
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 from .. import services
 from ..models import (
     CasualtyFigure,

@@ -1,4 +1,25 @@
-"""Bulk import of incidents from a file: read the table, check every row, then write them all in one atomic block."""
+"""Bulk import of incidents and their figures from a CSV or XLSX file, for editors (admin: Incidents › Import).
+
+`reading` reads the table, `columns` checks every row, `writing` writes them all in one atomic block; the admin's
+page is `incidents.admin.imports`.
+
+Two layouts are accepted:
+
+- the tracker's own: the columns of the incident export (`exports.INCIDENT_COLUMNS`), so
+  an export re-imports, plus optional columns `summary`, `external_dataset`,
+  `external_id`, `source_name`, `source_url`, `report_title`, `report_published_on`,
+  `attributed_to`. Each row is an incident; each filled figure pair
+  (`reported_killed_min`/`_max`, `conceded_killed_…`, injured, children, women) becomes
+  one claim of the report at `source_url` (else the row's `permalink`);
+- UCDP GED (detected by its header), through `incidents.ucdp.import_ged_file`: the one mapping.
+
+The preview is the import itself run in a transaction that is rolled back, so it
+shows exactly what confirming will do. Rows are checked before anything is written;
+one error and nothing is written. Imported incidents are drafts. A row is skipped as
+already imported when its code (an incident's code, old code, or the code it was
+imported under), its external id, or its source URL + start date + place matches an
+existing incident; `duplicates.possible_duplicates` (near in time and place, or a similar title) lists the others.
+"""
 
 from .columns import BELLIGERENT, CHOICE_COLUMNS, EXTRA_COLUMNS, FIGURE_COLUMNS, IGNORED_COLUMNS, KNOWN_COLUMNS, MAX_COUNT, RowResult, check_row
 from .reading import MAX_BYTES, MAX_ROWS, ImportFileError, is_ged, read_table

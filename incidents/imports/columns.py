@@ -1,6 +1,5 @@
 """What each column of an import means and how a row is checked: every problem becomes a row error in words."""
 
-
 import datetime
 import re
 from dataclasses import dataclass, field
@@ -41,7 +40,6 @@ CHOICE_COLUMNS = {
 
 
 BELLIGERENT = re.compile(r"^(?P<name>.+?)\s*(?:\((?P<role>[^()]*)\))?$")
-
 
 MAX_COUNT = 2_147_483_647
 

@@ -10,7 +10,6 @@ from .. import ucdp
 
 MAX_ROWS = 20_000
 
-
 MAX_BYTES = 20 * 1024 * 1024
 
 

@@ -30,7 +30,6 @@ from .reading import MAX_BYTES, MAX_ROWS, ImportFileError, is_ged, read_table
 
 GRADE_PERMISSION = "incidents.grade_incident"
 
-
 IMPORTED_FROM = "Imported from a file"
 
 

@@ -1,7 +1,5 @@
 """Who fights and where: conflicts (theatres, campaigns) and actors (belligerents, official bodies)."""
 
-
-
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse

@@ -1,6 +1,5 @@
 """What sources and belligerents say: casualty claims, aggregate claims, official statements."""
 
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q

@@ -1,7 +1,5 @@
 """Named casualties, public or private."""
 
-
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _

@@ -1,6 +1,5 @@
 """The one mapping from a UCDP GED event to our records: titles, places, precisions, event types, claims."""
 
-
 import datetime
 import re
 
@@ -15,7 +14,6 @@ from ..models import (
 from .reader import CIVILIANS, GedArticle, GedEvent, GedWarning, _plural
 
 GED_VERSION = "19.1"
-
 
 DATASET = choices.Dataset.UCDP_GED
 
@@ -49,7 +47,6 @@ NOTE_SOURCE = {
 
 IMPORT_REASON = f"Imported from UCDP GED {GED_VERSION}"
 
-
 DATE_PRECISION = {
     1: choices.DatePrecision.DAY, 2: choices.DatePrecision.DAYS, 3: choices.DatePrecision.WEEK,
     4: choices.DatePrecision.MONTH, 5: choices.DatePrecision.YEAR,
@@ -63,7 +60,6 @@ GEO_PRECISION = {
 
 
 VIOLENCE = {1: "state-based armed conflict", 2: "non-state conflict", 3: "one-sided violence against civilians"}
-
 
 PLACE_KINDS = ("town", "village", "city", "province", "district")
 
@@ -103,12 +99,10 @@ EVENT_TYPE_WORDS = [
 
 EVENT_TYPE_PATTERNS = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in EVENT_TYPE_WORDS]
 
-
 YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 MAX_TITLE = Report._meta.get_field("title").max_length
-
 
 MAX_ATTRIBUTION = CasualtyFigure._meta.get_field("attributed_to").max_length
 

@@ -12,7 +12,6 @@ from .. import display
 
 EVENT_URL = "https://ucdp.uu.se/event/{id}"
 
-
 REQUIRED_COLUMNS = (
     "id", "year", "type_of_violence", "conflict_new_id", "conflict_name", "dyad_name", "side_a", "side_b",
     "number_of_sources", "source_article", "source_office", "source_date", "source_headline", "source_original",
@@ -23,7 +22,6 @@ REQUIRED_COLUMNS = (
 
 
 CIVILIANS = "Civilians"
-
 
 ARTICLE_ITEM = re.compile(r"^(?P<outlet>.*?),(?P<date>\d{4}-\d{2}-\d{2}),(?P<title>.*)$", re.DOTALL)
 

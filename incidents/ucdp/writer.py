@@ -1,9 +1,5 @@
 """Writing UCDP GED events as incidents in bulk, matched on their UCDP ids, in one transaction."""
 
-
-
-
-
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
