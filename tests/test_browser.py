@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from incidents.demo import load_reference_article
 from incidents.models import Incident
@@ -34,6 +35,9 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield chromium
         chromium.close()
+        # The test's ORM calls ran beside Playwright's event loop, on connections of their own: close them, or
+        # PostgreSQL cannot drop the test database at the end ("being accessed by other users").
+        connections.close_all()
 
 
 @pytest.mark.parametrize("width", [1280, 390])
