@@ -28,6 +28,8 @@ def reserve_ids(model, count: int = 1) -> list[int]:
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk_column, count]
             )
             return [row[0] for row in cursor.fetchall()]
+        if connection.vendor != "sqlite":
+            raise NotImplementedError(f"Reserving ids is written for PostgreSQL and SQLite, not {connection.vendor}.")
         if not connection.in_atomic_block:
             raise RuntimeError("On SQLite, reserve ids inside the transaction that inserts the rows.")
         # SQLite (AUTOINCREMENT tables keep their counter in sqlite_sequence). The caller's transaction holds
