@@ -47,7 +47,12 @@ _CONCEDED = [
 ]
 
 
-def derive_figures(incident: Incident) -> dict:
+def known_by(day):
+    """Claims and statements stated on or before `day` (undated ones by their report's publication date)."""
+    return Q(stated_on__lte=day) | Q(stated_on__isnull=True, report__published_on__lte=day)
+
+
+def derive_figures(incident: Incident, *, known_on=None) -> dict:
     """The headline figures of an incident, derived from its claims and statements.
 
     Reported range: of every claim that a source reported (not a belligerent's
@@ -64,8 +69,14 @@ def derive_figures(incident: Incident) -> dict:
     Current official position: the stance of the most recent official statement.
 
     Aggregate claims (a figure for a period and area) never enter these numbers.
+
+    `known_on` (a date) derives the figures from what had been stated by the end of that day only
+    (`known_by`): the "as known on" view of the incident's own history.
     """
     claims = CasualtyFigure.objects.filter(incident=incident, excluded=False)
+    statements = OfficialStatement.objects.filter(incident=incident)
+    if known_on is not None:
+        claims, statements = claims.filter(known_by(known_on)), statements.filter(known_by(known_on))
     reported = Q(basis=choices.Basis.REPORTED)
     aggregates = {}
     for prefix, outcome, group in _REPORTED_ENVELOPES:
@@ -87,7 +98,7 @@ def derive_figures(incident: Incident) -> dict:
         derived[f"{prefix}_min"], derived[f"{prefix}_max"] = low, high
 
     derived["latest_stance"] = (
-        OfficialStatement.objects.filter(incident=incident)
+        statements
         .order_by("-stated_on", "-id")
         .values_list("stance", flat=True)
         .first()
