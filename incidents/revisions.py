@@ -20,13 +20,16 @@ editable fields (and the form's many-to-many fields), so a field added to a mode
 - Only reviewers (`publish_incident`) decide; with four-eyes on (`workflow.four_eyes`) not on their own revision.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from . import locking, services, workflow
 from .models import (
@@ -349,6 +352,22 @@ def _apply(op: dict, *, author, reason: str) -> None:
         save_row(obj)
 
 
+@contextmanager
+def _written_by(author):
+    """History rows written inside the block (the rows, links made automatically, re-derived figures) name the author."""
+    context = HistoricalRecords.context
+    missing = object()
+    saved = getattr(context, "request", missing)
+    context.request = SimpleNamespace(user=author) if author is not None else None
+    try:
+        yield
+    finally:
+        if saved is missing:
+            del context.request
+        else:
+            context.request = saved
+
+
 def approve_revision(*, revision: Revision, reviewer, note: str = "") -> Revision:
     """Apply the revision to the public record (through the services), or raise RevisionRefused saying why."""
     try:
@@ -362,7 +381,7 @@ def approve_revision(*, revision: Revision, reviewer, note: str = "") -> Revisio
                     "The public record changed after this change was proposed: approving it would overwrite that. "
                     "Reject it with a note, so that the author makes the change again on the current record.", found)
             reason = f"Approved by {reviewer.get_username()} (change #{revision.pk})"[:workflow.REASON_LENGTH]
-            with services.deferred_recompute():
+            with _written_by(revision.author), services.deferred_recompute():
                 for op in revision.changes:
                     _apply(op, author=revision.author, reason=reason)
             revision.state, revision.reviewer, revision.decided_at = Revision.State.APPROVED, reviewer, timezone.now()

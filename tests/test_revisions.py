@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from incidents import choices, revisions, workflow
-from incidents.models import CasualtyFigure, Incident, OfficialStatement, Revision, Victim
+from incidents.models import CasualtyFigure, Incident, IncidentReport, OfficialStatement, Revision, Victim
 from tests import factories
 from tests.test_admin import add_rows, figure_row, form_data, incident_change_url
 from tests.test_incident_detail import backdate_history
@@ -130,7 +130,9 @@ def test_editor_edit_of_a_published_incident_waits_for_review_then_is_published_
     claim_history = CasualtyFigure.history.get(quote=NEW_QUOTE)
     assert claim_history.history_user == editor
     assert claim_history.history_change_reason == f"Approved by reviewer (change #{revision.pk})"
-    assert market.history.filter(summary=NEW_SUMMARY).order_by("history_id").first().history_user == editor
+    # Every history row the approval wrote names the author: the row, the report linked by it, the re-derived figures.
+    assert {row.history_user for row in market.history.filter(summary=NEW_SUMMARY)} == {editor}
+    assert IncidentReport.history.get(incident_id=market.pk, report__title="Hospital count").history_user == editor
     assert after.updated_by == editor
     # The public change log lists the approved change.
     changes = [line for day in Client().get(reverse("incident_detail", args=[market.code])).context["changes"] for line in day.changes]
@@ -438,3 +440,35 @@ def test_queue_lists_pending_revisions_and_the_dashboard_counts_them(editor_clie
     waiting = dashboard["Changes of published incidents waiting for review"]
     assert waiting.count == 1
     assert waiting.items[0][0] == revision_url(pending(market))
+
+
+def test_role_and_identifier_writes_are_held_and_approval_applies_them(editor_client, reviewer, market):
+    actor = factories.ActorFactory(name="Coalition")
+    editor_client.post(reverse("admin:incidents_belligerentrolelink_add"), {"incident": market.pk, "actor": actor.pk, "role": "alleged"})
+    data = form_data(editor_client.get(incident_change_url(market)))
+    add_rows(data, "external_ids", [{"dataset": "ucdp_ged", "identifier": "238475"}])
+    data["victims-0-DELETE"] = "on"
+    editor_client.post(incident_change_url(market), data)
+    assert not market.belligerent_roles.exists() and not market.external_ids.exists() and market.victims.exists()
+
+    revisions.approve_revision(revision=pending(market), reviewer=reviewer)
+
+    assert list(market.belligerent_roles.values_list("actor__name", "role")) == [("Coalition", "alleged")]
+    assert list(market.external_ids.values_list("identifier", flat=True)) == ["238475"]
+    assert not market.victims.exists()
+    page = public_page(market)
+    assert "Coalition" in page and "Omar Public" not in page
+
+
+def test_approving_a_move_re_derives_both_incidents(editor_client, reviewer, market):
+    draft = factories.IncidentFactory()
+    claim = factories.FigureFactory(incident=draft, count_min=500, count_max=500)
+    change_url = reverse("admin:incidents_casualtyfigure_change", args=[claim.pk])
+    data = form_data(editor_client.get(change_url))
+    data["incident"] = market.pk
+    editor_client.post(change_url, data)
+
+    revisions.approve_revision(revision=pending(market), reviewer=reviewer)
+
+    assert live(market).reported_killed_max == 500
+    assert live(draft).reported_killed_max is None
