@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from sources.models import Report
 
-from .models import Incident
+from .models import Incident, Revision
 
 STALE_DAYS = 30
 LISTED = 10
@@ -61,6 +61,17 @@ def editors_dashboard(user) -> list[Queue]:
                             ungraded_with_claims(), "attention=ungraded", ["-date_start", "-pk"],
                             lambda i: f"{i.date_start:%d %b %Y}"),
         ]
+    if user.has_perm("incidents.change_incident"):
+        pending = Revision.objects.filter(state=Revision.State.PENDING).select_related("incident", "author")
+        listed = list(pending.order_by("created_at", "pk")[:LISTED])
+        queues.append(Queue(
+            "Changes of published incidents waiting for review",
+            "Edits of published records, kept apart until a reviewer approves them; the public sees the approved version.",
+            pending.count(), f"{reverse('admin:incidents_revision_changelist')}?state=pending",
+            [(reverse("admin:incidents_revision_change", args=[r.pk]), f"{r.incident.code}: {r.incident.title}",
+              f"by {r.author.get_username() if r.author else 'a former user'}, {timezone.localdate(r.created_at):%d %b %Y}")
+             for r in listed],
+        ))
     if user.has_perm("sources.view_report"):
         reports = unlinked_reports().select_related("source")
         listed = list(reports.order_by("-created_at", "-pk")[:LISTED])

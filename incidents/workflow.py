@@ -115,6 +115,18 @@ def last_editor_id(incident: Incident) -> int | None:
     return max(latest)[1] if latest else None
 
 
+def edit_needs_review(*, user, incident: Incident) -> bool:
+    """Whether the user's edit of the incident's record waits for a reviewer (`incidents.revisions`).
+
+    Drafts and records in review are edited directly. An edit of a record the public has seen waits, unless a
+    reviewer (publish_incident) makes it with four-eyes off; with four-eyes on, a reviewer's edit waits for
+    another reviewer too.
+    """
+    if not was_public(incident):
+        return False
+    return four_eyes() or not (user.is_active and user.has_perm("incidents.publish_incident"))
+
+
 def _refusal(user, incident: Incident, step: Transition, reason: str) -> str | None:
     if incident.status != step.source:
         return (f"{incident.code} is {Status(incident.status).label}: “{step.label}” applies only to "
@@ -220,7 +232,8 @@ _UNCOMPARED = {"updated_at", "created_at", "updated_by", "created_by", "publishe
 _LONG = 120
 
 
-def _shown(field, value) -> str:
+def shown_value(field, value) -> str:
+    """A stored value as an editor reads it: a choice's label, a related record's name, long text cut short."""
     if value in (None, ""):
         return "(empty)"
     if field.choices:
@@ -250,7 +263,7 @@ def describe_history_changes(base, rows) -> list[str]:
             continue
         old, new = getattr(base, field.attname), getattr(latest, field.attname)
         if old != new:
-            lines.append(f"{str(field.verbose_name).capitalize()}: {_shown(field, old)} → {_shown(field, new)}")
+            lines.append(f"{str(field.verbose_name).capitalize()}: {shown_value(field, old)} → {shown_value(field, new)}")
     return lines
 
 

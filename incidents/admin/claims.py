@@ -78,7 +78,7 @@ class AggregateClaimAdmin(ChooserMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Victim)
-class VictimAdmin(ChooserMixin, SimpleHistoryAdmin):
+class VictimAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdmin):
     list_display = ["name", "name_ar", "incident", "outcome", "sex", "age", "age_band", "visibility"]
     list_filter = ["visibility", "outcome", "sex", "age_band"]
     list_select_related = ["incident"]

@@ -252,6 +252,10 @@ class IncidentAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
             raise Http404("No such incidents.")
         if request.method != "POST" or not self.has_change_permission(request, incident):
             raise PermissionDenied
+        related = [*incident.related.values_list("pk", flat=True), other.pk]
+        if self.hold(request, incident, many={"related": related}) or self.hold(request, other, many={"related": [
+                *other.related.values_list("pk", flat=True), incident.pk]}):
+            return self.held_response(request, HttpResponseRedirect(reverse("admin:incidents_incident_change", args=[incident.pk])))
         incident.related.add(other)
         self.message_user(request, f"{other.code} is now linked to {incident.code} as a related record.", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:incidents_incident_change", args=[incident.pk]))

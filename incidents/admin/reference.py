@@ -36,7 +36,7 @@ class ActorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ExternalIdentifier)
-class ExternalIdentifierAdmin(ChooserMixin, SimpleHistoryAdmin):
+class ExternalIdentifierAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdmin):
     list_display = ["identifier", "dataset", "incident", "link_display"]
     list_filter = ["dataset"]
     list_select_related = ["incident"]
@@ -50,7 +50,7 @@ class ExternalIdentifierAdmin(ChooserMixin, SimpleHistoryAdmin):
 
 
 @admin.register(BelligerentRoleLink)
-class BelligerentRoleLinkAdmin(ChooserMixin, SimpleHistoryAdmin):
+class BelligerentRoleLinkAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdmin):
     list_display = ["incident", "actor", "role"]
     list_filter = ["role", "actor"]
     list_select_related = ["incident", "actor"]
