@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from incidents import choices
 from incidents.models import (
     Actor,
+    AggregateClaim,
     BelligerentRoleLink,
     CasualtyFigure,
     Conflict,
@@ -68,7 +69,8 @@ def incident_of(event_id) -> Incident:
 
 
 def row_counts() -> dict:
-    models = [Incident, ExternalIdentifier, CasualtyFigure, Report, IncidentReport, Source, Actor, Conflict, BelligerentRoleLink]
+    models = [Incident, ExternalIdentifier, CasualtyFigure, AggregateClaim, Report, IncidentReport, Source, Actor, Conflict,
+              BelligerentRoleLink]
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -76,19 +78,27 @@ def row_counts() -> dict:
 def test_bundled_file_imports_every_event_with_civilian_deaths_once():
     rows = list(_bundled()[2].values())
     civilian = [row for row in rows if int(row["deaths_civilians"]) > 0]
-    combatant_claims = sum((int(row["deaths_a"]) > 0) + (int(row["deaths_b"]) > 0) for row in civilian)
-    assert len(rows) == 7473 and len(civilian) == 2455
+    aggregated = [row for row in civilian if row["event_clarity"] == "2"]
+    events = [row for row in civilian if row["event_clarity"] == "1"]
+    combatant_claims = sum((int(row["deaths_a"]) > 0) + (int(row["deaths_b"]) > 0) for row in events)
+    assert len(rows) == 7473 and len(civilian) == 2455 and len(aggregated) == 82
 
     out = io.StringIO()
     call_command("import_ucdp", stdout=out)
 
-    assert Incident.objects.count() == 2455
+    assert Incident.objects.count() == 2373
     assert set(ExternalIdentifier.objects.filter(dataset="ucdp_ged").values_list("identifier", flat=True)) == {
-        row["id"] for row in civilian
+        row["id"] for row in events
     }
+    # UCDP's aggregates (a province over a month, a country over a year) are aggregate claims, never incidents.
+    assert AggregateClaim.objects.filter(group=choices.Group.CIVILIANS).count() == 82
+    assert sum(AggregateClaim.objects.filter(group=choices.Group.CIVILIANS).values_list("count_min", flat=True)) == sum(
+        int(row["deaths_civilians"]) for row in aggregated
+    )
     assert not Incident.objects.exclude(status=choices.Status.DRAFT).exists()
-    assert CasualtyFigure.objects.filter(group=choices.Group.CIVILIANS).count() == 2455
-    assert CasualtyFigure.objects.filter(group=choices.Group.UNDETERMINED).count() == 2455
+    assert CasualtyFigure.objects.filter(group=choices.Group.CIVILIANS).count() == 2373
+    assert CasualtyFigure.objects.filter(group=choices.Group.ALL_DEATHS).count() == 2373
+    assert not CasualtyFigure.objects.filter(group=choices.Group.UNDETERMINED).exists()
     assert CasualtyFigure.objects.filter(group=choices.Group.COMBATANTS).count() == combatant_claims
     assert Report.objects.filter(kind=ReportKind.DATASET_RECORD, source__slug="ucdp").count() == 2455
     # The derived range is the service's: with UCDP's single civilian claim, min = max = deaths_civilians.
@@ -97,14 +107,14 @@ def test_bundled_file_imports_every_event_with_civilian_deaths_once():
     assert (mosul.reported_killed_min, mosul.reported_killed_max) == (105, 105)
     assert mosul.sources_count == 7  # the UCDP record and six distinct articles (one listed twice)
     text = out.getvalue()
-    assert "2455 incidents created" in text and "5018 left out" in text
+    assert "2373 incidents created" in text and "5018 left out" in text and "82 events UCDP marks as aggregated" in text
     assert "low_above_high: 6 event(s)" in text and "sources_not_recorded: 1119 event(s)" in text
 
     before = row_counts()
     out = io.StringIO()
     call_command("import_ucdp", stdout=out)
     assert row_counts() == before
-    assert "0 incidents created" in out.getvalue() and "2455 already imported" in out.getvalue()
+    assert "0 incidents created" in out.getvalue() and "2373 already imported" in out.getvalue()
 
 
 @pytest.mark.django_db
@@ -134,13 +144,19 @@ def test_event_maps_to_incident_fields(tmp_path):
         "UCDP GED 19.1 event 238475", ReportKind.DATASET_RECORD, "Uppsala Conflict Data Program (UCDP)", "",
     )
     claims = {figure.group: figure for figure in incident.figures.all()}
-    assert set(claims) == {"civilians", "undetermined", "combatants"}
+    assert set(claims) == {"civilians", "all_deaths", "combatants"}
     civilians = claims["civilians"]
     assert (civilians.count_min, civilians.count_max, civilians.qualifier, civilians.basis) == (105, 105, "about", "reported")
     assert (civilians.attributed_to, civilians.stated_on, civilians.quote, civilians.report) == (
         "Local officials, representative WHO in Iraq", datetime.date(2017, 5, 25), "", record,
     )
-    assert (claims["undetermined"].count_min, claims["undetermined"].count_max, claims["undetermined"].qualifier) == (107, 143, "between")
+    all_deaths = claims["all_deaths"]
+    assert (all_deaths.count_min, all_deaths.count_max, all_deaths.count_best, all_deaths.qualifier, all_deaths.caveat) == (
+        107, 143, 107, "between", "",
+    )
+    assert civilians.count_best == 105
+    assert "0 of" not in incident.summary and "All deaths (any status), UCDP low–high: 107–143, best estimate 107" in incident.summary
+    assert incident.external_ids.get().source_codes == "where_prec 1; date_prec 1; event_clarity 1"
     assert claims["combatants"].count_min == 2 and "IS" in claims["combatants"].attributed_to
 
     articles = Report.objects.exclude(pk=record.pk)
@@ -175,7 +191,7 @@ def test_mosul_event_merges_into_the_incident_that_carries_its_ucdp_id(tmp_path)
     assert reference.summary == "" and reference.conflict is None and not reference.belligerent_roles.exists()
     ucdp_claims = reference.figures.filter(report__source__slug="ucdp")
     assert sorted(ucdp_claims.values_list("group", "count_min", "count_max")) == [
-        ("civilians", 105, 105), ("combatants", 2, 2), ("undetermined", 107, 143),
+        ("all_deaths", 107, 143), ("civilians", 105, 105), ("combatants", 2, 2),
     ]
     # Recomputed by the service once the import's transaction ends: UCDP's 105 widens the envelope.
     assert (reference.reported_killed_min, reference.reported_killed_max) == (105, 137)
@@ -194,13 +210,13 @@ def test_low_above_high_is_stored_with_bounds_swapped_and_a_warning(tmp_path):
     result = run(write_ged(tmp_path, [ged_row(145155)]), only_civilian=False)
 
     claim = incident_of(145155).figures.get()
-    assert (claim.group, claim.count_min, claim.count_max, claim.excluded) == ("undetermined", 21, 22, False)
-    assert "swapped" in claim.notes
+    assert (claim.group, claim.count_min, claim.count_max, claim.count_best, claim.excluded) == ("all_deaths", 21, 22, 22, False)
+    assert claim.caveat == "UCDP gives low 22 above high 21; the bounds were swapped on import."
     warning = next(w for w in result.warnings if w.kind == "low_above_high")
     assert warning.event_id == 145155
     assert str(warning) == (
         "event 145155: all deaths: low 22 is above high 21 (best 22); "
-        "stored the all-deaths claim as 21–22, bounds swapped, with a note on the claim."
+        "stored the all-deaths claim as 21–22, bounds swapped, with a public caveat on the claim."
     )
 
 
@@ -296,11 +312,11 @@ def test_article_reports_are_shared_between_events_and_reuse_existing_ones(tmp_p
 
 @pytest.mark.django_db
 def test_command_all_includes_events_without_civilian_deaths_and_publishes(tmp_path):
-    # 122091: three governments on side A; 145155: no civilian deaths.
-    path = write_ged(tmp_path, [ged_row(122091), ged_row(145155)])
+    # 121299: three governments on side A; 145155: no civilian deaths.
+    path = write_ged(tmp_path, [ged_row(121299), ged_row(145155)])
 
     call_command("import_ucdp", str(path), stdout=io.StringIO())
-    assert list(ExternalIdentifier.objects.values_list("identifier", flat=True)) == ["122091"]
+    assert list(ExternalIdentifier.objects.values_list("identifier", flat=True)) == ["121299"]
 
     out = io.StringIO()
     call_command("import_ucdp", str(path), all=True, publish=True, stdout=out)
@@ -310,8 +326,8 @@ def test_command_all_includes_events_without_civilian_deaths_and_publishes(tmp_p
     assert (battle.status, battle.reported_killed_min, battle.reported_killed_max) == ("published", None, None)
     assert battle.published_at is not None
     assert not battle.figures.filter(group="civilians").exists()
-    assert incident_of(122091).status == "draft"  # existing incidents keep their status
-    assert sorted(incident_of(122091).belligerents.values_list("name", flat=True)) == [
+    assert incident_of(121299).status == "draft"  # existing incidents keep their status
+    assert sorted(incident_of(121299).belligerents.values_list("name", flat=True)) == [
         "Government of Australia", "Government of Iraq", "Government of United Kingdom", "Government of United States of America",
     ]
     assert Actor.objects.get(name="Government of Iraq").kind == choices.ActorKind.STATE_FORCES
