@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from incidents import choices
 from incidents.models import (
@@ -349,3 +350,106 @@ def test_binary_upload_and_bad_files(tmp_path):
         call_command("import_ucdp", str(not_ged), stdout=io.StringIO())
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_ucdp", str(tmp_path / "missing.csv"), stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_aggregated_events_become_aggregate_claims_never_incidents(tmp_path, client):
+    # 144930: the Government of Iraq's violence against civilians in Karbalā’, summed over 1991 (event_clarity 2);
+    # 145592: the same over December 1992, for the whole country.
+    path = write_ged(tmp_path, [ged_row(144930), ged_row(145592), ged_row(MOSUL)])
+    result = run(path, publish=True)
+
+    assert (result.created, result.aggregated, result.aggregate_claims_created) == (1, 2, 4)
+    assert list(ExternalIdentifier.objects.values_list("identifier", flat=True)) == [MOSUL]
+    year = AggregateClaim.objects.get(report__url="https://ucdp.uu.se/event/144930", group="civilians")
+    assert (year.period_start, year.period_end, year.period_precision) == (datetime.date(1991, 1, 1), datetime.date(1991, 12, 31), "year")
+    assert (year.area, year.countries, year.actor.name, year.status) == ("Karbalā’ town, Karbalā’, Iraq", "IQ", "Government of Iraq", "published")
+    assert (year.count_min, year.count_max, year.count_best, year.measure) == (35, 35, 35, "casualties")
+    assert list(year.conflicts.values_list("name", flat=True)) == ["Government of Iraq - Civilians"]
+    country = AggregateClaim.objects.get(report__url="https://ucdp.uu.se/event/145592", group="all_deaths")
+    assert (country.area, country.period_precision, country.count_min, country.count_max) == ("Iraq", "month", 7, 7)
+
+    # Only the one incident can count in incident totals; the aggregates show on the belligerent's page, apart.
+    assert list(Incident.objects.published().values_list("reported_killed_min", flat=True)) == [105]
+    page = client.get(reverse("belligerent_detail", args=[year.actor.slug])).content.decode()
+    assert "Karbalā’ town, Karbalā’, Iraq" in page and "date precision: year" in page
+
+    before = row_counts()
+    again = run(path, publish=True)
+    assert row_counts() == before and again.aggregate_claims_created == 0
+
+
+@pytest.mark.django_db
+def test_aggregated_event_already_an_incident_is_reported_for_a_reviewer(tmp_path):
+    earlier = factories.IncidentFactory(status="published")
+    factories.ExternalIdentifierFactory(incident=earlier, identifier="144930")
+
+    result = run(write_ged(tmp_path, [ged_row(144930)]))
+
+    assert AggregateClaim.objects.filter(report__url="https://ucdp.uu.se/event/144930").count() == 2
+    assert not earlier.figures.exists()
+    warning = next(w for w in result.warnings if w.kind == "aggregated_event_is_an_incident")
+    assert earlier.code in str(warning) and "retract" in str(warning)
+
+
+@pytest.mark.django_db
+def test_admin_suffixes_are_stripped_for_every_country(tmp_path, client):
+    rows = [
+        ged_row(MOSUL, id=990101, adm_1="Aleppo governorate", adm_2="Jabal Sem‘ān district", country="Syria", iso3="SYR"),
+        ged_row(MOSUL, id=990102, adm_1="Donets'ka oblast", country="Ukraine", iso3="UKR"),
+        ged_row(MOSUL, id=990103, adm_1="Borno state", country="Nigeria", iso3="NGA"),
+        ged_row(MOSUL, id=990104, adm_1="Al Başrah province"),
+        ged_row(MOSUL, id=990105, adm_1="Hadramawt Governorate", country="Yemen (North Yemen)", iso3="YEM"),
+        ged_row(MOSUL, id=990106, adm_1="Northern Region", country="Ghana", iso3="GHA"),
+    ]
+    run(write_ged(tmp_path, rows), publish=True)
+
+    places = {i.external_ids.get().identifier: (i.country, i.admin1, i.admin2) for i in Incident.objects.all()}
+    assert places == {
+        "990101": ("SY", "Aleppo", "Jabal Sem‘ān"), "990102": ("UA", "Donets'ka", "Qaḑā’ al Mawşil"), "990103": ("NG", "Borno", "Qaḑā’ al Mawşil"),
+        "990104": ("IQ", "Al Başrah", "Qaḑā’ al Mawşil"), "990105": ("YE", "Hadramawt", "Qaḑā’ al Mawşil"),
+        "990106": ("GH", "Northern", "Qaḑā’ al Mawşil"),
+    }
+    listed = client.get(reverse("incident_list"), {"admin1": "Aleppo"}).context["page"].rows
+    assert [incident.country for incident in listed] == ["SY"]
+
+
+@pytest.mark.django_db
+def test_fuzzy_feature_without_a_province_is_country_level_and_raw_codes_are_kept(tmp_path):
+    # 125887: "Central Iraq", where_prec 5, no adm_1.
+    run(write_ged(tmp_path, [ged_row(125887), ged_row(125887, id=990201, adm_1="Diyālá province"), ged_row(MOSUL, id=990202, where_prec=2),
+                             ged_row(MOSUL, id=990203, where_prec=3)]))
+
+    assert incident_of(125887).geo_precision == choices.GeoPrecision.COUNTRY
+    assert incident_of(990201).geo_precision == choices.GeoPrecision.PROVINCE
+    # 2 (within ~25 km) and 3 (the district's centroid) are both "district" here; UCDP's own code stays on the id.
+    assert incident_of(990202).geo_precision == incident_of(990203).geo_precision == choices.GeoPrecision.DISTRICT
+    codes = dict(ExternalIdentifier.objects.values_list("identifier", "source_codes"))
+    assert codes["990202"] == "where_prec 2; date_prec 1; event_clarity 1"
+    assert codes["990203"] == "where_prec 3; date_prec 1; event_clarity 1"
+    assert codes["125887"].startswith("where_prec 5; date_prec ")
+
+
+@pytest.mark.django_db
+def test_best_estimate_and_caveat_reach_the_page_the_claims_csv_and_the_api(tmp_path, client):
+    # 145155: low 22, best 22, high 21 (swapped); 142373: low 4, best 3, high 4 (best outside the range).
+    run(write_ged(tmp_path, [ged_row(145155), ged_row(142373), ged_row(MOSUL)]), only_civilian=False, publish=True)
+    swapped, outside = incident_of(145155), incident_of(142373)
+    assert outside.figures.get(group="all_deaths").count_best is None
+    assert "best estimate 3 lies outside" in outside.figures.get(group="all_deaths").caveat
+
+    from tests.test_exports import body, csv_rows
+    rows = {(row["incident_code"], row["group"]): row for row in csv_rows(body(client.get(reverse("export_claims"))))}
+    row = rows[(swapped.code, "all_deaths")]
+    assert (row["count_min"], row["count_max"], row["count_best"]) == ("21", "22", "22")
+    assert row["caveat"] == "UCDP gives low 22 above high 21; the bounds were swapped on import."
+    assert rows[(incident_of(MOSUL).code, "civilians")]["count_best"] == "105"
+
+    api = client.get(f"/api/v1/incidents/{swapped.code}/").json()
+    claim = next(figure for figure in api["figures"] if figure["group"] == "all_deaths")
+    assert (claim["count_best"], claim["caveat"]) == (22, "UCDP gives low 22 above high 21; the bounds were swapped on import.")
+    assert api["external_ids"][0]["source_codes"].startswith("where_prec ")
+
+    page = client.get(swapped.get_absolute_url()).content.decode()
+    assert "all deaths (any status, not only civilians), low–high" in page and "the bounds were swapped on import" in page
+    assert "undetermined" not in page.lower() and "0 of unknown status" not in page
