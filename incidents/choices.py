@@ -116,6 +116,19 @@ class Group(models.TextChoices):
     MEN = "men", _("men")
     COMBATANTS = "combatants", _("combatants")
     UNDETERMINED = "undetermined", _("undetermined")
+    # A dataset's count of every death whatever the dead were (UCDP's low–high): never read as civilians.
+    ALL_DEATHS = "all_deaths", _("all deaths (any status)")
+
+
+class AggregateMeasure(models.TextChoices):
+    """What an aggregate claim counts: casualties, or a belligerent's own tally of allegations (never added to casualties)."""
+
+    CASUALTIES = "casualties", _("casualties")
+    ALLEGATIONS_RECEIVED = "allegations_received", _("allegations received")
+    ASSESSED_CREDIBLE = "assessed_credible", _("allegations assessed credible")
+    ASSESSED_NOT_CREDIBLE = "assessed_not_credible", _("allegations assessed not credible")
+    UNDER_INVESTIGATION = "under_investigation", _("allegations still under assessment or investigation")
+    DUPLICATE = "duplicate", _("allegations found to duplicate another case")
 
 
 class Basis(models.TextChoices):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from sources.models import Report
 
-from .models import Incident, Revision
+from .models import AggregateClaim, Incident, Revision
 
 STALE_DAYS = 30
 LISTED = 10
@@ -71,6 +71,15 @@ def editors_dashboard(user) -> list[Queue]:
             [(reverse("admin:incidents_revision_change", args=[r.pk]), f"{r.incident.code}: {r.incident.title}",
               f"by {r.author.get_username() if r.author else 'a former user'}, {timezone.localdate(r.created_at):%d %b %Y}")
              for r in listed],
+        ))
+    if user.has_perm("incidents.view_aggregateclaim"):
+        claims = AggregateClaim.objects.in_review().select_related("report__source")
+        listed = list(claims.order_by("updated_at", "pk")[:LISTED])
+        queues.append(Queue(
+            "Aggregate claims waiting for review", "Figures for a period and area (or a belligerent's tallies) submitted by an "
+            "editor; a reviewer publishes or returns them.",
+            claims.count(), f"{reverse('admin:incidents_aggregateclaim_changelist')}?status__exact=in_review",
+            [(reverse("admin:incidents_aggregateclaim_change", args=[c.pk]), str(c), c.report.source.public_name) for c in listed],
         ))
     if user.has_perm("sources.view_report"):
         reports = unlinked_reports().select_related("source")

@@ -64,12 +64,15 @@ AGGREGATE_COLUMNS = [
     _col(AggregateClaim, "area", "#loc+name"),
     _col(AggregateClaim, "countries", "#country+code"),
     Column("actor", "#org+belligerent", str(AggregateClaim._meta.get_field("actor").help_text), lambda a, c: a.actor.name if a.actor_id else ""),
-    Column("conflict", "#event+conflict", str(AggregateClaim._meta.get_field("conflict").help_text),
-           lambda a, c: a.conflict.name if a.conflict_id else ""),
+    Column("conflicts", "#event+conflict", str(AggregateClaim._meta.get_field("conflicts").help_text),
+           lambda a, c: "; ".join(conflict.name for conflict in a.conflicts.all())),
+    _col(AggregateClaim, "period_precision", "#date+precision"),
+    _col(AggregateClaim, "measure", "#meta+measure"),
     *[_col(AggregateClaim, name, hxl) for name, hxl in [
         ("outcome", "#affected+outcome"), ("group", "#affected+group"), ("basis", "#meta+basis"), ("count_min", "#affected+min"),
-        ("count_max", "#affected+max"), ("qualifier", "#affected+qualifier"), ("attributed_to", "#org+attributed"),
-        ("stated_on", "#date+stated"), ("quote", "#description+quote"),
+        ("count_max", "#affected+max"), ("count_best", "#affected+best"), ("qualifier", "#affected+qualifier"),
+        ("attributed_to", "#org+attributed"), ("stated_on", "#date+stated"), ("quote", "#description+quote"),
+        ("caveat", "#description+caveat"),
     ]],
     Column("report_id", "#meta+report", "Number of the report that states the figure.", lambda a, c: a.report_id),
     Column("source", "#org+source", "The source's name; a confidential source appears only as its generic label.",
@@ -113,7 +116,9 @@ def _public_sources():
 TABLE_QUERIES = {
     "incidents": lambda: exports.export_incidents(exports.all_published_incidents()),
     "claims": lambda: exports.export_claims(exports.all_published_incidents()),
-    "aggregate_claims": lambda: AggregateClaim.objects.published().select_related("actor", "conflict", "report__source").order_by("id"),
+    "aggregate_claims": lambda: (
+        AggregateClaim.objects.published().select_related("actor", "report__source").prefetch_related("conflicts").order_by("id")
+    ),
     "statements": lambda: OfficialStatement.objects.published().select_related("incident", "issuer").order_by("incident_id", "stated_on", "id"),
     "reports": _public_reports,
     "sources": _public_sources,

@@ -141,6 +141,8 @@ CLAIM_COLUMNS = [
     _claim_column("attributed_to", "#org+attributed"),
     _claim_column("stated_on", "#date+stated"),
     _claim_column("quote", "#description+quote"),
+    _claim_column("count_best", "#affected+best"),
+    _claim_column("caveat", "#description+caveat"),
     _claim_column("statement_id", "#meta+statement", "For a conceded figure: the number of the official statement that concedes it.",
                   lambda f, c: f.statement_id),
     _claim_column("report_id", "#meta+report", "Number of the report that states the figure.", lambda f, c: f.report_id),

@@ -102,6 +102,10 @@ class AggregateClaimQuerySet(models.QuerySet):
         """Aggregate claims the public may see: published and not excluded."""
         return self.filter(status=Status.PUBLISHED, excluded=False)
 
+    def in_review(self):
+        """Aggregate claims an editor submitted, waiting for a reviewer."""
+        return self.filter(status=Status.IN_REVIEW)
+
 
 class VictimQuerySet(models.QuerySet):
     def published(self):
@@ -136,7 +140,7 @@ class ConflictQuerySet(models.QuerySet):
         outer = OuterRef("pk")
         return self.filter(
             Exists(_model("Incident").objects.published().filter(conflict=outer))
-            | Exists(_model("AggregateClaim").objects.published().filter(conflict=outer))
+            | Exists(_model("AggregateClaim").objects.published().filter(conflicts=outer))
         )
 
     def of_incidents(self, incidents):

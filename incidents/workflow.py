@@ -204,11 +204,57 @@ def publish_by_system(*, incident_ids, why: str, user=None) -> int:
 
 @transaction.atomic
 def publish_aggregate_by_system(*, claim: AggregateClaim, why: str, user=None) -> AggregateClaim:
-    """Publish an aggregate claim from a trusted bulk source (the demo), recorded in its history with why."""
+    """Publish an aggregate claim from a trusted bulk source (the demo, a UCDP import), recorded in its history with why."""
     claim.status = Status.PUBLISHED
     claim._history_user = user
     claim._change_reason = f"{WORKFLOW_REASON}published by the system ({why})"[:REASON_LENGTH]
     claim.save()
+    return claim
+
+
+# Aggregate claims go through the same review as incidents: editors submit, reviewers publish. A published
+# aggregate claim leaves the public by being excluded with a reason (kept on record), as a claim does.
+AGGREGATE_TRANSITIONS = [
+    Transition("submit", "Submit for review", Status.DRAFT, Status.IN_REVIEW, ("incidents.change_aggregateclaim",),
+               done="submitted for review"),
+    Transition("return_to_draft", "Return to draft", Status.IN_REVIEW, Status.DRAFT, ("incidents.change_aggregateclaim",),
+               done="returned to draft"),
+    Transition("publish", "Publish", Status.IN_REVIEW, Status.PUBLISHED, ("incidents.publish_incident",), done="published"),
+]
+AGGREGATE_TRANSITIONS_BY_NAME = {t.name: t for t in AGGREGATE_TRANSITIONS}
+
+
+def _aggregate_last_editor_id(claim: AggregateClaim) -> int | None:
+    return (
+        claim.history.exclude(history_user__isnull=True).exclude(history_change_reason__startswith=WORKFLOW_REASON)
+        .order_by("-history_date").values_list("history_user_id", flat=True).first()
+    )
+
+
+def allowed_aggregate_transitions(*, user, claim: AggregateClaim) -> list[Transition]:
+    """The steps the user may take from the aggregate claim's status now (permissions only)."""
+    return [step for step in AGGREGATE_TRANSITIONS if step.source == claim.status and user.has_perms(step.permissions)]
+
+
+@transaction.atomic
+def transition_aggregate_claim(*, claim: AggregateClaim, name: str, user) -> AggregateClaim:
+    """Move an aggregate claim one step (submit, return to draft, publish), checked on the server and kept in its history."""
+    claim = locking.lock_row(AggregateClaim, claim.pk)
+    step = AGGREGATE_TRANSITIONS_BY_NAME.get(name)
+    if step is None:
+        raise TransitionRefused(f"There is no workflow step “{name}” for aggregate claims.")
+    if claim.status != step.source:
+        raise TransitionRefused(f"Aggregate claim {claim.pk} is {Status(claim.status).label}: “{step.label}” applies only to "
+                                f"{Status(step.source).label} aggregate claims.")
+    if not user.is_active or not user.has_perms(step.permissions):
+        raise TransitionRefused(f"You may not {step.label.lower()} aggregate claims: ask a reviewer.")
+    if step.target == Status.PUBLISHED and four_eyes() and _aggregate_last_editor_id(claim) == user.pk:
+        raise TransitionRefused(f"Four-eyes rule: you were the last to edit aggregate claim {claim.pk}, so another reviewer "
+                                "must publish it.")
+    claim.status = step.target
+    claim._history_user = user
+    claim._change_reason = f"{WORKFLOW_REASON}{step.done}"[:REASON_LENGTH]
+    claim.save(update_fields=["status", "updated_at"])
     return claim
 
 

@@ -58,5 +58,5 @@ class ReportQuerySet(models.QuerySet):
         ).prefetch_related(Prefetch("incident_links", queryset=links.order_by("-incident__date_start", "incident_id"), to_attr="published_links"))
 
     def unlinked(self):
-        """Reports that no incident is linked to yet (a queue of the editors' dashboard)."""
-        return self.filter(incident_links__isnull=True)
+        """Reports that nothing records yet: no incident linked, no aggregate claim (a queue of the editors' dashboard)."""
+        return self.filter(incident_links__isnull=True, aggregate_claims__isnull=True)

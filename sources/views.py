@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.shortcuts import render
 
-from incidents.models import Incident
+from incidents.models import AggregateClaim, Incident
 from incidents.pagination import Order, page_from_request
 
 from .models import Source
@@ -11,6 +11,7 @@ from .models import Source
 SOURCES_PER_PAGE = 50
 REPORTS_PER_PAGE = 25
 INCIDENTS_PER_PAGE = 25
+AGGREGATE_CLAIMS_SHOWN = 50
 
 # Each order pages by keyset (value, id). By name: the unique index on name; by count: over the counted sources.
 SORTS = {
@@ -56,8 +57,15 @@ def source_detail(request, slug):
         request, reports, REPORTS_NEWEST_FIRST, size=REPORTS_PER_PAGE, prefix="reports_", noun="reports",
     )
     incidents_page, incidents_notice = page_from_request(request, incidents, INCIDENTS_NEWEST_FIRST, size=INCIDENTS_PER_PAGE, noun="incidents")
+    # A source may back only figures for a period and area (a monitor's monthly count, a belligerent's tallies).
+    claims = (
+        AggregateClaim.objects.published().filter(report__source=source)
+        .select_related("report__source", "actor").prefetch_related("conflicts").order_by("-period_start", "id")
+    )
     return render(request, "sources/source_detail.html", {
         "source": source,
+        "claims": claims[:AGGREGATE_CLAIMS_SHOWN],
+        "claims_count": claims.count(),
         "reports_page": reports_page,
         "incidents_page": incidents_page,
         "notices": [notice for notice in (reports_notice, incidents_notice) if notice],

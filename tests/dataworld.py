@@ -93,7 +93,7 @@ def _draft_only_world(outlet) -> Incident:
     statement = factories.StatementFactory(incident=draft, issuer=actor, report=own_report, stance=choices.Stance.DENIES)
     factories.FigureFactory(incident=draft, report=own_report, statement=statement, basis=choices.Basis.CONCEDED, count_min=4, count_max=4)
     factories.FigureFactory(incident=draft, report=factories.ReportFactory(source=outlet, title=DRAFT_ONLY_REPORT), count_min=6, count_max=6)
-    factories.AggregateClaimFactory(report=own_report, actor=actor, conflict=conflict, status="draft", area="Phantom valley")
+    factories.AggregateClaimFactory(report=own_report, actor=actor, conflicts=[conflict], status="draft", area="Phantom valley")
     return draft
 
 

@@ -123,6 +123,7 @@ class StatementFactory(factory.django.DjangoModelFactory):
 class AggregateClaimFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = AggregateClaim
+        skip_postgeneration_save = True
 
     report = factory.SubFactory(ReportFactory)
     period_start = datetime.date(2017, 3, 1)
@@ -130,6 +131,11 @@ class AggregateClaimFactory(factory.django.DjangoModelFactory):
     area = "Iraq and Syria"
     count_min = 1000
     count_max = 1000
+
+    @factory.post_generation
+    def conflicts(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.conflicts.set(extracted)
 
 
 class VictimFactory(factory.django.DjangoModelFactory):

@@ -74,12 +74,12 @@ def world():
     _incident(conflict, D(2017, 9, 9), member, ALLEGED, claims=[(40, 40)], title="Member wing strike")
 
     factories.AggregateClaimFactory(
-        actor=a, conflict=conflict, status="published", count_min=4321, count_max=4321, area="Zeta province",
+        actor=a, conflicts=[conflict], status="published", count_min=4321, count_max=4321, area="Zeta province",
         quote="4,321 civilians died in Alpha's strikes", attributed_to="Monitor Omega",
     )
-    factories.AggregateClaimFactory(actor=a, conflict=conflict, status="draft", count_min=6666, count_max=6666, area="Draft area")
+    factories.AggregateClaimFactory(actor=a, conflicts=[conflict], status="draft", count_min=6666, count_max=6666, area="Draft area")
     factories.AggregateClaimFactory(
-        actor=a, conflict=conflict, status="published", excluded=True, excluded_reason="Unsourced", count_min=7777, count_max=7777,
+        actor=a, conflicts=[conflict], status="published", excluded=True, excluded_reason="Unsourced", count_min=7777, count_max=7777,
         area="Excluded area",
     )
     return {"conflict": conflict, "a": a, "b": b, "member": member, "incidents": [i1, i2, i3, i4, i5, i6]}
@@ -206,7 +206,7 @@ def test_query_count_does_not_grow_with_incidents(client, django_assert_max_num_
             factories.BelligerentRoleFactory(incident=incident, actor=other, role=ACKNOWLEDGED)
             _statement(incident, actor, D(year, 3, day), choices.Stance.CREDIBLE)
     for _ in range(30):
-        factories.AggregateClaimFactory(actor=actor, conflict=conflict, status="published")
+        factories.AggregateClaimFactory(actor=actor, conflicts=[conflict], status="published")
     with django_assert_max_num_queries(16):
         assert client.get(reverse("belligerent_detail", args=["busy-force"])).status_code == 200
     with django_assert_max_num_queries(16):

@@ -193,7 +193,8 @@ def test_report_page_records_statements_and_aggregate_claims(editor_client, arti
         "quote": "the U.S.-led coalition had said officials were unsure",
     }])
     add_rows(data, "aggregate_claims", [{
-        "period_start": "2017-03-01", "period_end": "2017-03-31", "area": "Iraq and Syria", "countries": "IQ,SY",
+        "period_start": "2017-03-01", "period_end": "2017-03-31", "period_precision": "month", "measure": "casualties",
+        "area": "Iraq and Syria", "countries": "IQ,SY",
         "basis": "reported", "outcome": "killed", "group": "civilians", "qualifier": "exact",
         "count_min": 1000, "count_max": 1000, "status": "draft",
     }])

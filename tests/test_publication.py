@@ -195,7 +195,7 @@ def test_a_published_aggregate_claim_makes_its_actor_conflict_and_source_public(
     """One rule for every surface: what a published record names has a page, on the site and in the API alike."""
     actor, conflict = factories.ActorFactory(slug="monitor-named"), factories.ConflictFactory(slug="campaign-named")
     source = factories.SourceFactory(slug="monitor-source")
-    factories.AggregateClaimFactory(status="published", actor=actor, conflict=conflict, report=factories.ReportFactory(source=source))
+    factories.AggregateClaimFactory(status="published", actor=actor, conflicts=[conflict], report=factories.ReportFactory(source=source))
     for page, slug, endpoint in (("belligerent_detail", "monitor-named", "actors"), ("conflict_detail", "campaign-named", "conflicts"),
                                  ("source_detail", "monitor-source", "sources")):
         assert client.get(reverse(page, args=[slug])).status_code == 200

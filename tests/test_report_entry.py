@@ -98,7 +98,8 @@ def test_reference_article_entered_report_first_in_one_sitting(editor_client):
          "quote": "Military leaders have also acknowledged the death of at least some civilians in a Navy SEAL raid in Yemen"},
     ])
     add_rows(data, "aggregate_claims", [{
-        "period_start": "2017-03-01", "period_end": "2017-03-31", "area": "Iraq and Syria", "countries": "IQ,SY",
+        "period_start": "2017-03-01", "period_end": "2017-03-31", "period_precision": "month", "measure": "casualties",
+        "area": "Iraq and Syria", "countries": "IQ,SY",
         "basis": "reported", "outcome": "killed", "group": "civilians", "qualifier": "about", "count_min": 1000,
         "count_max": 1000, "attributed_to": airwars, "stated_on": "2017-03-25",
         "quote": "1,000 civilians have died this month alone in strikes by the U.S.-led coalition in Iraq and Syria",

@@ -9,10 +9,12 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from incidents import choices
 from incidents.models import (
     Actor,
+    AggregateClaim,
     BelligerentRoleLink,
     CasualtyFigure,
     Conflict,
@@ -68,7 +70,8 @@ def incident_of(event_id) -> Incident:
 
 
 def row_counts() -> dict:
-    models = [Incident, ExternalIdentifier, CasualtyFigure, Report, IncidentReport, Source, Actor, Conflict, BelligerentRoleLink]
+    models = [Incident, ExternalIdentifier, CasualtyFigure, AggregateClaim, Report, IncidentReport, Source, Actor, Conflict,
+              BelligerentRoleLink]
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -76,19 +79,27 @@ def row_counts() -> dict:
 def test_bundled_file_imports_every_event_with_civilian_deaths_once():
     rows = list(_bundled()[2].values())
     civilian = [row for row in rows if int(row["deaths_civilians"]) > 0]
-    combatant_claims = sum((int(row["deaths_a"]) > 0) + (int(row["deaths_b"]) > 0) for row in civilian)
-    assert len(rows) == 7473 and len(civilian) == 2455
+    aggregated = [row for row in civilian if row["event_clarity"] == "2"]
+    events = [row for row in civilian if row["event_clarity"] == "1"]
+    combatant_claims = sum((int(row["deaths_a"]) > 0) + (int(row["deaths_b"]) > 0) for row in events)
+    assert len(rows) == 7473 and len(civilian) == 2455 and len(aggregated) == 82
 
     out = io.StringIO()
     call_command("import_ucdp", stdout=out)
 
-    assert Incident.objects.count() == 2455
+    assert Incident.objects.count() == 2373
     assert set(ExternalIdentifier.objects.filter(dataset="ucdp_ged").values_list("identifier", flat=True)) == {
-        row["id"] for row in civilian
+        row["id"] for row in events
     }
+    # UCDP's aggregates (a province over a month, a country over a year) are aggregate claims, never incidents.
+    assert AggregateClaim.objects.filter(group=choices.Group.CIVILIANS).count() == 82
+    assert sum(AggregateClaim.objects.filter(group=choices.Group.CIVILIANS).values_list("count_min", flat=True)) == sum(
+        int(row["deaths_civilians"]) for row in aggregated
+    )
     assert not Incident.objects.exclude(status=choices.Status.DRAFT).exists()
-    assert CasualtyFigure.objects.filter(group=choices.Group.CIVILIANS).count() == 2455
-    assert CasualtyFigure.objects.filter(group=choices.Group.UNDETERMINED).count() == 2455
+    assert CasualtyFigure.objects.filter(group=choices.Group.CIVILIANS).count() == 2373
+    assert CasualtyFigure.objects.filter(group=choices.Group.ALL_DEATHS).count() == 2373
+    assert not CasualtyFigure.objects.filter(group=choices.Group.UNDETERMINED).exists()
     assert CasualtyFigure.objects.filter(group=choices.Group.COMBATANTS).count() == combatant_claims
     assert Report.objects.filter(kind=ReportKind.DATASET_RECORD, source__slug="ucdp").count() == 2455
     # The derived range is the service's: with UCDP's single civilian claim, min = max = deaths_civilians.
@@ -97,14 +108,14 @@ def test_bundled_file_imports_every_event_with_civilian_deaths_once():
     assert (mosul.reported_killed_min, mosul.reported_killed_max) == (105, 105)
     assert mosul.sources_count == 7  # the UCDP record and six distinct articles (one listed twice)
     text = out.getvalue()
-    assert "2455 incidents created" in text and "5018 left out" in text
+    assert "2373 incidents created" in text and "5018 left out" in text and "82 events UCDP marks as aggregated" in text
     assert "low_above_high: 6 event(s)" in text and "sources_not_recorded: 1119 event(s)" in text
 
     before = row_counts()
     out = io.StringIO()
     call_command("import_ucdp", stdout=out)
     assert row_counts() == before
-    assert "0 incidents created" in out.getvalue() and "2455 already imported" in out.getvalue()
+    assert "0 incidents created" in out.getvalue() and "2373 already imported" in out.getvalue()
 
 
 @pytest.mark.django_db
@@ -134,13 +145,19 @@ def test_event_maps_to_incident_fields(tmp_path):
         "UCDP GED 19.1 event 238475", ReportKind.DATASET_RECORD, "Uppsala Conflict Data Program (UCDP)", "",
     )
     claims = {figure.group: figure for figure in incident.figures.all()}
-    assert set(claims) == {"civilians", "undetermined", "combatants"}
+    assert set(claims) == {"civilians", "all_deaths", "combatants"}
     civilians = claims["civilians"]
     assert (civilians.count_min, civilians.count_max, civilians.qualifier, civilians.basis) == (105, 105, "about", "reported")
     assert (civilians.attributed_to, civilians.stated_on, civilians.quote, civilians.report) == (
         "Local officials, representative WHO in Iraq", datetime.date(2017, 5, 25), "", record,
     )
-    assert (claims["undetermined"].count_min, claims["undetermined"].count_max, claims["undetermined"].qualifier) == (107, 143, "between")
+    all_deaths = claims["all_deaths"]
+    assert (all_deaths.count_min, all_deaths.count_max, all_deaths.count_best, all_deaths.qualifier, all_deaths.caveat) == (
+        107, 143, 107, "between", "",
+    )
+    assert civilians.count_best == 105
+    assert "0 of" not in incident.summary and "All deaths (any status), UCDP low–high: 107–143, best estimate 107" in incident.summary
+    assert incident.external_ids.get().source_codes == "where_prec 1; date_prec 1; event_clarity 1"
     assert claims["combatants"].count_min == 2 and "IS" in claims["combatants"].attributed_to
 
     articles = Report.objects.exclude(pk=record.pk)
@@ -175,7 +192,7 @@ def test_mosul_event_merges_into_the_incident_that_carries_its_ucdp_id(tmp_path)
     assert reference.summary == "" and reference.conflict is None and not reference.belligerent_roles.exists()
     ucdp_claims = reference.figures.filter(report__source__slug="ucdp")
     assert sorted(ucdp_claims.values_list("group", "count_min", "count_max")) == [
-        ("civilians", 105, 105), ("combatants", 2, 2), ("undetermined", 107, 143),
+        ("all_deaths", 107, 143), ("civilians", 105, 105), ("combatants", 2, 2),
     ]
     # Recomputed by the service once the import's transaction ends: UCDP's 105 widens the envelope.
     assert (reference.reported_killed_min, reference.reported_killed_max) == (105, 137)
@@ -194,13 +211,13 @@ def test_low_above_high_is_stored_with_bounds_swapped_and_a_warning(tmp_path):
     result = run(write_ged(tmp_path, [ged_row(145155)]), only_civilian=False)
 
     claim = incident_of(145155).figures.get()
-    assert (claim.group, claim.count_min, claim.count_max, claim.excluded) == ("undetermined", 21, 22, False)
-    assert "swapped" in claim.notes
+    assert (claim.group, claim.count_min, claim.count_max, claim.count_best, claim.excluded) == ("all_deaths", 21, 22, 22, False)
+    assert claim.caveat == "UCDP gives low 22 above high 21; the bounds were swapped on import."
     warning = next(w for w in result.warnings if w.kind == "low_above_high")
     assert warning.event_id == 145155
     assert str(warning) == (
         "event 145155: all deaths: low 22 is above high 21 (best 22); "
-        "stored the all-deaths claim as 21–22, bounds swapped, with a note on the claim."
+        "stored the all-deaths claim as 21–22, bounds swapped, with a public caveat on the claim."
     )
 
 
@@ -296,11 +313,11 @@ def test_article_reports_are_shared_between_events_and_reuse_existing_ones(tmp_p
 
 @pytest.mark.django_db
 def test_command_all_includes_events_without_civilian_deaths_and_publishes(tmp_path):
-    # 122091: three governments on side A; 145155: no civilian deaths.
-    path = write_ged(tmp_path, [ged_row(122091), ged_row(145155)])
+    # 121299: three governments on side A; 145155: no civilian deaths.
+    path = write_ged(tmp_path, [ged_row(121299), ged_row(145155)])
 
     call_command("import_ucdp", str(path), stdout=io.StringIO())
-    assert list(ExternalIdentifier.objects.values_list("identifier", flat=True)) == ["122091"]
+    assert list(ExternalIdentifier.objects.values_list("identifier", flat=True)) == ["121299"]
 
     out = io.StringIO()
     call_command("import_ucdp", str(path), all=True, publish=True, stdout=out)
@@ -310,8 +327,8 @@ def test_command_all_includes_events_without_civilian_deaths_and_publishes(tmp_p
     assert (battle.status, battle.reported_killed_min, battle.reported_killed_max) == ("published", None, None)
     assert battle.published_at is not None
     assert not battle.figures.filter(group="civilians").exists()
-    assert incident_of(122091).status == "draft"  # existing incidents keep their status
-    assert sorted(incident_of(122091).belligerents.values_list("name", flat=True)) == [
+    assert incident_of(121299).status == "draft"  # existing incidents keep their status
+    assert sorted(incident_of(121299).belligerents.values_list("name", flat=True)) == [
         "Government of Australia", "Government of Iraq", "Government of United Kingdom", "Government of United States of America",
     ]
     assert Actor.objects.get(name="Government of Iraq").kind == choices.ActorKind.STATE_FORCES
@@ -333,3 +350,106 @@ def test_binary_upload_and_bad_files(tmp_path):
         call_command("import_ucdp", str(not_ged), stdout=io.StringIO())
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_ucdp", str(tmp_path / "missing.csv"), stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_aggregated_events_become_aggregate_claims_never_incidents(tmp_path, client):
+    # 144930: the Government of Iraq's violence against civilians in Karbalā’, summed over 1991 (event_clarity 2);
+    # 145592: the same over December 1992, for the whole country.
+    path = write_ged(tmp_path, [ged_row(144930), ged_row(145592), ged_row(MOSUL)])
+    result = run(path, publish=True)
+
+    assert (result.created, result.aggregated, result.aggregate_claims_created) == (1, 2, 4)
+    assert list(ExternalIdentifier.objects.values_list("identifier", flat=True)) == [MOSUL]
+    year = AggregateClaim.objects.get(report__url="https://ucdp.uu.se/event/144930", group="civilians")
+    assert (year.period_start, year.period_end, year.period_precision) == (datetime.date(1991, 1, 1), datetime.date(1991, 12, 31), "year")
+    assert (year.area, year.countries, year.actor.name, year.status) == ("Karbalā’ town, Karbalā’, Iraq", "IQ", "Government of Iraq", "published")
+    assert (year.count_min, year.count_max, year.count_best, year.measure) == (35, 35, 35, "casualties")
+    assert list(year.conflicts.values_list("name", flat=True)) == ["Government of Iraq - Civilians"]
+    country = AggregateClaim.objects.get(report__url="https://ucdp.uu.se/event/145592", group="all_deaths")
+    assert (country.area, country.period_precision, country.count_min, country.count_max) == ("Iraq", "month", 7, 7)
+
+    # Only the one incident can count in incident totals; the aggregates show on the belligerent's page, apart.
+    assert list(Incident.objects.published().values_list("reported_killed_min", flat=True)) == [105]
+    page = client.get(reverse("belligerent_detail", args=[year.actor.slug])).content.decode()
+    assert "Karbalā’ town, Karbalā’, Iraq" in page and "date precision: year" in page
+
+    before = row_counts()
+    again = run(path, publish=True)
+    assert row_counts() == before and again.aggregate_claims_created == 0
+
+
+@pytest.mark.django_db
+def test_aggregated_event_already_an_incident_is_reported_for_a_reviewer(tmp_path):
+    earlier = factories.IncidentFactory(status="published")
+    factories.ExternalIdentifierFactory(incident=earlier, identifier="144930")
+
+    result = run(write_ged(tmp_path, [ged_row(144930)]))
+
+    assert AggregateClaim.objects.filter(report__url="https://ucdp.uu.se/event/144930").count() == 2
+    assert not earlier.figures.exists()
+    warning = next(w for w in result.warnings if w.kind == "aggregated_event_is_an_incident")
+    assert earlier.code in str(warning) and "retract" in str(warning)
+
+
+@pytest.mark.django_db
+def test_admin_suffixes_are_stripped_for_every_country(tmp_path, client):
+    rows = [
+        ged_row(MOSUL, id=990101, adm_1="Aleppo governorate", adm_2="Jabal Sem‘ān district", country="Syria", iso3="SYR"),
+        ged_row(MOSUL, id=990102, adm_1="Donets'ka oblast", country="Ukraine", iso3="UKR"),
+        ged_row(MOSUL, id=990103, adm_1="Borno state", country="Nigeria", iso3="NGA"),
+        ged_row(MOSUL, id=990104, adm_1="Al Başrah province"),
+        ged_row(MOSUL, id=990105, adm_1="Hadramawt Governorate", country="Yemen (North Yemen)", iso3="YEM"),
+        ged_row(MOSUL, id=990106, adm_1="Northern Region", country="Ghana", iso3="GHA"),
+    ]
+    run(write_ged(tmp_path, rows), publish=True)
+
+    places = {i.external_ids.get().identifier: (i.country, i.admin1, i.admin2) for i in Incident.objects.all()}
+    assert places == {
+        "990101": ("SY", "Aleppo", "Jabal Sem‘ān"), "990102": ("UA", "Donets'ka", "Qaḑā’ al Mawşil"), "990103": ("NG", "Borno", "Qaḑā’ al Mawşil"),
+        "990104": ("IQ", "Al Başrah", "Qaḑā’ al Mawşil"), "990105": ("YE", "Hadramawt", "Qaḑā’ al Mawşil"),
+        "990106": ("GH", "Northern", "Qaḑā’ al Mawşil"),
+    }
+    listed = client.get(reverse("incident_list"), {"admin1": "Aleppo"}).context["page"].rows
+    assert [incident.country for incident in listed] == ["SY"]
+
+
+@pytest.mark.django_db
+def test_fuzzy_feature_without_a_province_is_country_level_and_raw_codes_are_kept(tmp_path):
+    # 125887: "Central Iraq", where_prec 5, no adm_1.
+    run(write_ged(tmp_path, [ged_row(125887), ged_row(125887, id=990201, adm_1="Diyālá province"), ged_row(MOSUL, id=990202, where_prec=2),
+                             ged_row(MOSUL, id=990203, where_prec=3)]))
+
+    assert incident_of(125887).geo_precision == choices.GeoPrecision.COUNTRY
+    assert incident_of(990201).geo_precision == choices.GeoPrecision.PROVINCE
+    # 2 (within ~25 km) and 3 (the district's centroid) are both "district" here; UCDP's own code stays on the id.
+    assert incident_of(990202).geo_precision == incident_of(990203).geo_precision == choices.GeoPrecision.DISTRICT
+    codes = dict(ExternalIdentifier.objects.values_list("identifier", "source_codes"))
+    assert codes["990202"] == "where_prec 2; date_prec 1; event_clarity 1"
+    assert codes["990203"] == "where_prec 3; date_prec 1; event_clarity 1"
+    assert codes["125887"].startswith("where_prec 5; date_prec ")
+
+
+@pytest.mark.django_db
+def test_best_estimate_and_caveat_reach_the_page_the_claims_csv_and_the_api(tmp_path, client):
+    # 145155: low 22, best 22, high 21 (swapped); 142373: low 4, best 3, high 4 (best outside the range).
+    run(write_ged(tmp_path, [ged_row(145155), ged_row(142373), ged_row(MOSUL)]), only_civilian=False, publish=True)
+    swapped, outside = incident_of(145155), incident_of(142373)
+    assert outside.figures.get(group="all_deaths").count_best is None
+    assert "best estimate 3 lies outside" in outside.figures.get(group="all_deaths").caveat
+
+    from tests.test_exports import body, csv_rows
+    rows = {(row["incident_code"], row["group"]): row for row in csv_rows(body(client.get(reverse("export_claims"))))}
+    row = rows[(swapped.code, "all_deaths")]
+    assert (row["count_min"], row["count_max"], row["count_best"]) == ("21", "22", "22")
+    assert row["caveat"] == "UCDP gives low 22 above high 21; the bounds were swapped on import."
+    assert rows[(incident_of(MOSUL).code, "civilians")]["count_best"] == "105"
+
+    api = client.get(f"/api/v1/incidents/{swapped.code}/").json()
+    claim = next(figure for figure in api["figures"] if figure["group"] == "all_deaths")
+    assert (claim["count_best"], claim["caveat"]) == (22, "UCDP gives low 22 above high 21; the bounds were swapped on import.")
+    assert api["external_ids"][0]["source_codes"].startswith("where_prec ")
+
+    page = client.get(swapped.get_absolute_url()).content.decode()
+    assert "all deaths (any status, not only civilians), low–high" in page and "the bounds were swapped on import" in page
+    assert "undetermined" not in page.lower() and "0 of unknown status" not in page

@@ -385,6 +385,10 @@ def test_nobody_deletes_a_retracted_incident(reviewer_client):
     assert Incident.objects.filter(pk=incident.pk).exists()
 
 
+def aggregate_workflow_url(claim, step):
+    return reverse("admin:incidents_aggregateclaim_workflow", args=[claim.pk, step])
+
+
 def test_editor_cannot_publish_an_aggregate_claim(editor_client):
     claim = factories.AggregateClaimFactory()
     url = reverse("admin:incidents_aggregateclaim_change", args=[claim.pk])
@@ -393,21 +397,56 @@ def test_editor_cannot_publish_an_aggregate_claim(editor_client):
     data["status"] = "published"
 
     assert editor_client.post(url, data).status_code == 302
-
     claim.refresh_from_db()
     assert claim.status == DRAFT
 
+    # Submitting is the editor's step; publishing, even by a crafted POST to the step's address, is not.
+    editor_client.post(aggregate_workflow_url(claim, "submit"))
+    claim.refresh_from_db()
+    assert claim.status == IN_REVIEW
+    response = editor_client.post(aggregate_workflow_url(claim, "publish"), follow=True)
+    assert "You may not publish aggregate claims" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == IN_REVIEW
+    with pytest.raises(workflow.TransitionRefused):
+        workflow.transition_aggregate_claim(claim=claim, name="publish", user=response.wsgi_request.user)
 
-def test_reviewer_publishes_an_aggregate_claim(reviewer_client):
+
+def test_reviewer_publishes_an_aggregate_claim_after_review(reviewer_client):
     claim = factories.AggregateClaimFactory()
     url = reverse("admin:incidents_aggregateclaim_change", args=[claim.pk])
     data = form_data(reviewer_client.get(url))
     data["status"] = "published"
-
     assert reviewer_client.post(url, data).status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == DRAFT  # the form never writes the status, a reviewer's neither
+
+    # A draft is not published straight away: it is submitted, then published.
+    reviewer_client.post(aggregate_workflow_url(claim, "publish"))
+    claim.refresh_from_db()
+    assert claim.status == DRAFT
+    page = reviewer_client.get(url).content.decode()
+    assert "workflow-submit" in page and "workflow-publish" not in page
+    assert reviewer_client.get(aggregate_workflow_url(claim, "submit")).status_code == 405
+    reviewer_client.post(aggregate_workflow_url(claim, "submit"))
+    reviewer_client.post(aggregate_workflow_url(claim, "publish"))
 
     claim.refresh_from_db()
     assert claim.status == PUBLISHED
+    reasons = list(claim.history.order_by("history_date").values_list("history_change_reason", flat=True))
+    assert reasons[-2:] == ["Workflow: submitted for review", "Workflow: published"]
+
+
+def test_aggregate_claims_published_from_the_list_only_in_review(reviewer_client):
+    waiting, draft = factories.AggregateClaimFactory(status=IN_REVIEW), factories.AggregateClaimFactory()
+
+    reviewer_client.post(reverse("admin:incidents_aggregateclaim_changelist"), {
+        "action": "aggregate_workflow_publish", "_selected_action": [waiting.pk, draft.pk],
+    })
+
+    waiting.refresh_from_db()
+    draft.refresh_from_db()
+    assert (waiting.status, draft.status) == (PUBLISHED, DRAFT)
 
 
 def test_demo_accounts_are_members_of_their_role(db, settings):

@@ -1,8 +1,12 @@
 """Claims, statements, aggregate claims and victims on their own admin pages."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from .. import workflow
 from ..models import (
     AggregateClaim,
     CasualtyFigure,
@@ -10,7 +14,7 @@ from ..models import (
     Victim,
 )
 from ..workflow import was_public
-from .forms import COMPACT_TEXT, QuoteCheckedForm, describe_range, publish_protected
+from .forms import COMPACT_TEXT, QuoteCheckedForm, describe_range
 from .inlines import ChooserMixin
 from .writes import EvidenceWritesMixin
 
@@ -55,26 +59,84 @@ class OfficialStatementAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdm
         return not (obj is not None and was_public(obj.incident)) and super().has_delete_permission(request, obj)
 
 
+def _aggregate_action(step: workflow.Transition):
+    """An action of the aggregate-claim list taking one workflow step for each selected claim (checked per claim)."""
+
+    def action(modeladmin, request, queryset):
+        modeladmin.run_step(request, queryset, step)
+
+    action.__name__ = f"aggregate_{step.action_name}"
+    return admin.action(description=f"{step.label} (selected aggregate claims)", permissions=[step.action_name])(action)
+
+
 @admin.register(AggregateClaim)
 class AggregateClaimAdmin(ChooserMixin, SimpleHistoryAdmin):
     form = QuoteCheckedForm
-    list_display = ["__str__", "period_start", "period_end", "actor", "report", "status", "excluded"]
-    list_filter = ["status", "outcome", "group", "basis", "excluded", "actor"]
+    change_form_template = "admin/incidents/aggregateclaim/change_form.html"
+    list_display = ["__str__", "measure", "period_start", "period_end", "actor", "report", "status", "excluded"]
+    # "status: in review" is the reviewers' queue (linked from the dashboard).
+    list_filter = ["status", "measure", "outcome", "group", "basis", "excluded", "actor"]
     list_select_related = ["actor", "report__source"]
     search_fields = ["area", "countries", "attributed_to", "quote", "report__title", "actor__name"]
-    autocomplete_fields = ["report", "actor", "conflict"]
+    autocomplete_fields = ["report", "actor", "conflicts"]
     fieldsets = [
-        (None, {"fields": ["report", ("period_start", "period_end"), ("area", "countries"), ("actor", "conflict"), "status"]}),
+        (None, {"fields": [
+            "report", ("period_start", "period_end", "period_precision"), ("area", "countries"), ("actor", "conflicts"), "status",
+        ]}),
         ("The figure", {"fields": [
-            ("basis", "outcome", "group"), ("qualifier", "count_min", "count_max"), ("attributed_to", "stated_on"), "quote",
+            "measure", ("basis", "outcome", "group"), ("qualifier", "count_min", "count_max", "count_best"),
+            ("attributed_to", "stated_on"), "quote", "caveat",
         ]}),
         ("Editors", {"fields": [("excluded", "excluded_reason"), ("created_at", "updated_at"), "base_updated"]}),
     ]
-    readonly_fields = ["created_at", "updated_at"]
+    # The status moves only through the workflow: the buttons on this page and the list's actions.
+    readonly_fields = ["status", "created_at", "updated_at"]
     formfield_overrides = COMPACT_TEXT
+    actions = [_aggregate_action(step) for step in workflow.AGGREGATE_TRANSITIONS]
 
-    def get_readonly_fields(self, request, obj=None):
-        return publish_protected(request, super().get_readonly_fields(request, obj))
+    def get_urls(self):
+        return [
+            path("<path:object_id>/workflow/<str:step>/", self.admin_site.admin_view(self.workflow_view),
+                 name="incidents_aggregateclaim_workflow"),
+            *super().get_urls(),
+        ]
+
+    def run_step(self, request, queryset, step: workflow.Transition) -> None:
+        done, refused = [], []
+        for claim in queryset.order_by("pk"):
+            try:
+                done.append(str(workflow.transition_aggregate_claim(claim=claim, name=step.name, user=request.user).pk))
+            except workflow.TransitionRefused as refusal:
+                refused.append(refusal.message)
+        if done:
+            self.message_user(request, f"Aggregate claims {', '.join(done)} {step.done}.", messages.SUCCESS)
+        for message in refused:
+            self.message_user(request, message, messages.ERROR)
+
+    def workflow_view(self, request, object_id, step):
+        """One step for one aggregate claim (POST only); the service checks status and permission again."""
+        claim = self.get_object(request, unquote(object_id))
+        if claim is None or step not in workflow.AGGREGATE_TRANSITIONS_BY_NAME:
+            raise Http404("No such aggregate claim or workflow step.")
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self.run_step(request, AggregateClaim.objects.filter(pk=claim.pk), workflow.AGGREGATE_TRANSITIONS_BY_NAME[step])
+        return HttpResponseRedirect(reverse("admin:incidents_aggregateclaim_change", args=[claim.pk]))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        claim = self.get_object(request, unquote(object_id))
+        steps = workflow.allowed_aggregate_transitions(user=request.user, claim=claim) if claim is not None else []
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "workflow_steps": steps})
+
+    # Who may take each step from the list (the service checks again, per claim).
+    def has_workflow_submit_permission(self, request):
+        return request.user.has_perms(workflow.AGGREGATE_TRANSITIONS_BY_NAME["submit"].permissions)
+
+    def has_workflow_return_to_draft_permission(self, request):
+        return request.user.has_perms(workflow.AGGREGATE_TRANSITIONS_BY_NAME["return_to_draft"].permissions)
+
+    def has_workflow_publish_permission(self, request):
+        return request.user.has_perms(workflow.AGGREGATE_TRANSITIONS_BY_NAME["publish"].permissions)
 
 
 @admin.register(Victim)

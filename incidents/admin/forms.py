@@ -155,13 +155,6 @@ class KeepPublicEvidenceFormSet(forms.BaseInlineFormSet):
                 )
 
 
-def publish_protected(request, readonly_fields) -> list:
-    """An aggregate claim's status is a publication: only reviewers (publish_incident) change it."""
-    if request.user.has_perm("incidents.publish_incident"):
-        return list(readonly_fields)
-    return [*readonly_fields, "status"]
-
-
 def derived_description() -> str:
     return format_html(
         "<p>Never typed: recomputed from the claims and statements below whenever one of them changes, in the same "

@@ -15,7 +15,7 @@ from ..models import (
     Victim,
 )
 from ..workflow import was_public
-from .forms import COMPACT_TEXT, KeepPublicEvidenceFormSet, QuoteCheckedForm, publish_protected
+from .forms import COMPACT_TEXT, KeepPublicEvidenceFormSet, QuoteCheckedForm
 
 
 class LimitedStatementsMixin:
@@ -215,23 +215,24 @@ class ReportAggregateClaimInline(admin.StackedInline):
     model = AggregateClaim
     form = QuoteCheckedForm
     fields = [
-        ("period_start", "period_end"),
+        ("period_start", "period_end", "period_precision"),
         ("area", "countries"),
-        ("actor", "conflict"),
+        ("actor", "conflicts"),
+        "measure",
         ("basis", "outcome", "group"),
-        ("qualifier", "count_min", "count_max"),
+        ("qualifier", "count_min", "count_max", "count_best"),
         ("attributed_to", "stated_on"),
         "quote",
+        "caveat",
         ("status", "excluded", "excluded_reason"),
         "base_updated",
     ]
-    autocomplete_fields = ["actor", "conflict"]
+    # The status moves only through the workflow (submit, publish) on the aggregate claim's own page or list.
+    readonly_fields = ["status"]
+    autocomplete_fields = ["actor", "conflicts"]
     formfield_overrides = COMPACT_TEXT
     extra = 0
     verbose_name_plural = "aggregate claims this report states (a period and area, never added to incidents)"
 
-    def get_readonly_fields(self, request, obj=None):
-        return publish_protected(request, super().get_readonly_fields(request, obj))
-
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor", "conflict")
+        return super().get_queryset(request).select_related("actor").prefetch_related("conflicts")

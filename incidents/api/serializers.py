@@ -91,7 +91,7 @@ class FigureSerializer(serializers.ModelSerializer):
     class Meta:
         model = CasualtyFigure
         fields = ["id", "outcome", "group", "basis", "count_min", "count_max", "qualifier", "attributed_to", "stated_on", "quote",
-                  "report", "statement"]
+                  "report", "statement", "count_best", "caveat"]
         read_only_fields = fields
 
 
@@ -117,7 +117,7 @@ class ExternalIdentifierSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ExternalIdentifier
-        fields = ["dataset", "identifier", "link"]
+        fields = ["dataset", "identifier", "link", "source_codes"]
         read_only_fields = fields
 
 

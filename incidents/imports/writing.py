@@ -268,6 +268,9 @@ def import_ged(content: bytes, *, dry_run: bool = True) -> ImportReport:
     report.warnings = [str(warning) for warning in result.warnings]
     if result.merged:
         report.warnings.insert(0, f"{result.merged} event(s) already on an incident: their new claims and reports are added to it.")
+    if result.aggregated:
+        report.warnings.insert(0, f"{result.aggregated} event(s) UCDP marks as aggregated (event_clarity 2): "
+                                  f"{result.aggregate_claims_created} aggregate claim(s) of their period and area, never incidents.")
     report.committed = not dry_run
     return report
 

@@ -43,7 +43,10 @@ class ClaimFields(models.Model):
     )
     group = models.CharField(
         max_length=16, choices=choices.Group, default=choices.Group.CIVILIANS,
-        help_text=_("Who the figure counts: civilians, children, women, men, combatants or undetermined."),
+        help_text=_(
+            "Who the figure counts: civilians, children, women, men, combatants, undetermined, or all deaths "
+            "whatever the status of the dead (a dataset's total, e.g. UCDP's low–high: never a count of civilians)."
+        ),
     )
     basis = models.CharField(
         max_length=16, choices=choices.Basis, default=choices.Basis.REPORTED,
@@ -69,6 +72,17 @@ class ClaimFields(models.Model):
         default=False, help_text=_("Rejected by the editors: kept on record, never shown or counted publicly."),
     )
     excluded_reason = models.TextField(blank=True, help_text=_("Why the editors rejected the claim; required when excluded."))
+    count_best = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text=_("The source's own best estimate within its range, where it gives one (UCDP's “best”); empty otherwise."),
+    )
+    caveat = models.CharField(
+        max_length=500, blank=True,
+        help_text=_(
+            "A public note on how the figure was read from its source, e.g. “UCDP gives low 22 above high 21; "
+            "the bounds were swapped on import”. Empty when the figure is as given."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True, help_text=_("When the record was created."))
     updated_at = models.DateTimeField(auto_now=True, help_text=_("When the record was last changed."))
 
@@ -104,6 +118,20 @@ def _claim_constraints(prefix: str) -> list:
     ]
 
 
+def _best_constraints(prefix: str) -> list:
+    """A best estimate lies within the claim's own range, and a claim with no number has none."""
+    within = (Q(count_min__isnull=True) | Q(count_min__lte=F("count_best"))) & (
+        Q(count_max__isnull=True) | Q(count_best__lte=F("count_max"))
+    )
+    return [
+        models.CheckConstraint(
+            condition=Q(count_best__isnull=True) | (within & ~Q(qualifier=choices.Qualifier.UNQUANTIFIED)),
+            name=f"{prefix}_best_within_range",
+            violation_error_message=_("The best estimate must lie between the minimum and the maximum."),
+        ),
+    ]
+
+
 class CasualtyFigure(ClaimFields):
     incident = models.ForeignKey(
         Incident, on_delete=models.PROTECT, related_name="figures", help_text=_("The incident the claim is about."),
@@ -129,6 +157,7 @@ class CasualtyFigure(ClaimFields):
         ]
         constraints = [
             *_claim_constraints("figure"),
+            *_best_constraints("figure"),
             models.CheckConstraint(
                 condition=Q(basis=choices.Basis.ESTIMATE) | Q(report__isnull=False),
                 name="figure_report_required",
@@ -145,8 +174,27 @@ class CasualtyFigure(ClaimFields):
             raise ValidationError({"statement": _("The statement belongs to another incident.")})
 
 
+def validate_country_codes(value: str) -> None:
+    """Comma-separated ISO 3166-1 alpha-2 codes ("IQ,SY"); spaces and lower case are tidied on save."""
+    unknown = [code for code in split_country_codes(value) if display.country_name(code) == code]
+    if unknown:
+        raise ValidationError(
+            _("Not ISO 3166-1 alpha-2 country codes: %(codes)s. Write two-letter codes separated by commas (IQ,SY)."),
+            params={"codes": ", ".join(unknown)},
+        )
+
+
+def split_country_codes(value: str) -> list[str]:
+    """The codes of a countries field, upper-cased, each once, in the order given."""
+    return list(dict.fromkeys(code.strip().upper() for code in (value or "").split(",") if code.strip()))
+
+
 class AggregateClaim(ClaimFields):
-    """A figure for a period and an area, not for one incident; never summed into incident totals."""
+    """A figure for a period and an area, not for one incident; never summed into incident totals.
+
+    Besides casualties (`measure` casualties), a belligerent's own tallies of allegations ("18 received: 12 not
+    credible, 3 credible, 3 under investigation") are aggregate claims of their own `measure`, never added to casualties.
+    """
 
     report = models.ForeignKey(
         Report, on_delete=models.PROTECT, related_name="aggregate_claims", help_text=_("The report that states the figure."),
@@ -155,19 +203,31 @@ class AggregateClaim(ClaimFields):
         Actor, null=True, blank=True, on_delete=models.PROTECT, related_name="aggregate_claims",
         help_text=_("The belligerent whose actions the figure counts (e.g. “strikes by the U.S.-led coalition”)."),
     )
-    conflict = models.ForeignKey(
-        Conflict, null=True, blank=True, on_delete=models.PROTECT, related_name="aggregate_claims",
-        help_text=_("The conflict the figure covers, if one."),
+    conflicts = models.ManyToManyField(
+        Conflict, blank=True, related_name="aggregate_claims",
+        help_text=_("The conflicts the figure covers (one or more), if it names any."),
+    )
+    measure = models.CharField(
+        max_length=24, choices=choices.AggregateMeasure, default=choices.AggregateMeasure.CASUALTIES,
+        help_text=_(
+            "What the figure counts: casualties, or a belligerent's own tally of allegations (received, assessed "
+            "credible, assessed not credible, under investigation, duplicate). Tallies are never added to casualties."
+        ),
     )
     period_start = models.DateField(help_text=_("First day of the period the figure covers."))
     period_end = models.DateField(help_text=_("Last day of the period the figure covers."))
+    period_precision = models.CharField(
+        max_length=8, choices=choices.DatePrecision, default=choices.DatePrecision.DAY,
+        help_text=_("How precisely the period is known, as for incident dates: exact days, a month (“March 2017”), a year…"),
+    )
     area = models.CharField(max_length=300, help_text=_("The area(s) the figure covers, in words (“Iraq and Syria”)."))
     countries = models.CharField(
-        max_length=100, blank=True, help_text=_("ISO 3166-1 alpha-2 codes of the countries covered, comma-separated (IQ,SY)."),
+        max_length=100, blank=True, validators=[validate_country_codes],
+        help_text=_("ISO 3166-1 alpha-2 codes of the countries covered, comma-separated (IQ,SY)."),
     )
     status = models.CharField(
         max_length=16, choices=choices.Status, default=choices.Status.DRAFT,
-        help_text=_("Only published aggregate claims appear publicly."),
+        help_text=_("Only published aggregate claims appear publicly; editors submit them for review, reviewers publish."),
     )
 
     objects = AggregateClaimQuerySet.as_manager()
@@ -175,9 +235,13 @@ class AggregateClaim(ClaimFields):
 
     class Meta:
         ordering = ["-period_start", "id"]
-        indexes = [models.Index(fields=["status", "actor"], name="aggregate_status_actor")]
+        indexes = [
+            models.Index(fields=["status", "actor"], name="aggregate_status_actor"),
+            models.Index(fields=["status", "measure", "-period_start"], name="aggregate_status_measure"),
+        ]
         constraints = [
             *_claim_constraints("aggregate"),
+            *_best_constraints("aggregate"),
             models.CheckConstraint(
                 condition=Q(period_end__gte=F("period_start")), name="aggregate_period_ordered",
                 violation_error_message=_("The period cannot end before it starts."),
@@ -185,7 +249,17 @@ class AggregateClaim(ClaimFields):
         ]
 
     def __str__(self):
+        if self.measure != choices.AggregateMeasure.CASUALTIES:
+            return f"{describe_count(self)} {self.get_measure_display()} — {self.area}"
         return f"{describe_count(self)} {self.get_group_display()} {self.get_outcome_display()} — {self.area}"
+
+    def clean(self):
+        super().clean()
+        self.countries = ",".join(split_country_codes(self.countries))
+
+    @property
+    def country_codes(self) -> list[str]:
+        return split_country_codes(self.countries)
 
 
 class OfficialStatement(models.Model):

@@ -286,6 +286,13 @@ class ExternalIdentifier(models.Model):
     )
     identifier = models.CharField(max_length=64, help_text=_("The incident's id in that dataset (e.g. 238475, CI550)."))
     url = models.URLField(max_length=500, blank=True, help_text=_("Link to the record in that dataset, if it has one."))
+    source_codes = models.CharField(
+        max_length=200, blank=True,
+        help_text=_(
+            "The dataset's own codes for how precise and how separate the record is, as it gives them "
+            "(UCDP: “where_prec 2; date_prec 1; event_clarity 1”), kept where our precisions are coarser."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:

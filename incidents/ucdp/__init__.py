@@ -20,8 +20,12 @@ What the data's quirks become (each is reported as a `GedWarning` in words):
   items are quoted; if that fails too, its raw text becomes one undated report.
 - the same article listed twice for one event: linked once.
 - `low` > `high`: the all-deaths claim keeps min ≤ max by swapping the two bounds;
-  the claim's notes say so. It is not excluded: the numbers are UCDP's.
-- `best` outside `low`–`high`: kept as given (best is in the summary and notes).
+  its public `caveat` says so (pages, exports, API). It is not excluded: the numbers are UCDP's.
+- `best`: the claim's `count_best`; outside `low`–`high` it cannot be (the database checks min ≤ best ≤ max),
+  so it is left empty and the public caveat gives it.
+- `event_clarity` 2 (UCDP's source already summed several days or places): aggregate claims of the period and
+  area, cited to UCDP's record, never incidents; an incident that already carries such an id is reported.
+- `where_prec` / `date_prec` / `event_clarity`: kept as given on the external identifier (`source_codes`).
 - `deaths_civilians` 0 (only with `only_civilian=False`): no civilian claim is
   recorded, because UCDP's 0 is a residual (deaths of unknown status may be
   civilians), not a statement that no civilian died. The same holds for

@@ -6,12 +6,13 @@ import re
 from sources.choices import ReportKind, SourceKind
 from sources.models import Report
 
-from .. import choices
+from .. import choices, display
 from ..models import (
+    AggregateClaim,
     CasualtyFigure,
     Incident,
 )
-from .reader import CIVILIANS, GedArticle, GedEvent, GedWarning, _plural
+from .reader import CIVILIANS, GedArticle, GedEvent, GedWarning
 
 GED_VERSION = "19.1"
 
@@ -53,10 +54,24 @@ DATE_PRECISION = {
 }
 
 
+# where_prec 1 (the named place's point) is a town or a city by the place's kind; 5 (a fuzzy feature) is the
+# province where UCDP names one, else the country (`_geo_precision`). The raw code is kept on the external id.
 GEO_PRECISION = {
     2: choices.GeoPrecision.DISTRICT, 3: choices.GeoPrecision.DISTRICT, 4: choices.GeoPrecision.PROVINCE,
-    5: choices.GeoPrecision.PROVINCE, 6: choices.GeoPrecision.COUNTRY, 7: choices.GeoPrecision.COUNTRY,
+    6: choices.GeoPrecision.COUNTRY, 7: choices.GeoPrecision.COUNTRY,
 }
+
+# event_clarity 2: UCDP's source already summed several days or places ("a whole country over a whole year").
+AGGREGATED = 2
+
+# The words UCDP's admin names end with, in any country's file ("Nīnawá province", "Aleppo governorate",
+# "Donetsk oblast"): dropped so that a filter on the plain name finds the place. Longest first.
+ADMIN_SUFFIXES = (
+    "autonomous region", "governorate", "muhafazah", "province", "district", "region", "state", "oblast", "oblast'",
+    "wilayah", "wilaya", "vilayet", "velayat", "prefecture", "department", "division", "county", "municipality",
+    "emirate", "raion", "rayon",
+)
+ADMIN_SUFFIX = re.compile(r"\s+(?:" + "|".join(re.escape(suffix) for suffix in ADMIN_SUFFIXES) + r")$", re.IGNORECASE)
 
 
 VIOLENCE = {1: "state-based armed conflict", 2: "non-state conflict", 3: "one-sided violence against civilians"}
@@ -109,6 +124,8 @@ MAX_ATTRIBUTION = CasualtyFigure._meta.get_field("attributed_to").max_length
 
 MAX_WHO = 200
 
+MAX_AREA = AggregateClaim._meta.get_field("area").max_length
+
 
 def _clip(value: str, length: int) -> str:
     return value if len(value) <= length else value[: length - 1] + "…"
@@ -147,11 +164,34 @@ def _locality(event: GedEvent) -> str:
 def _geo_precision(event: GedEvent) -> str:
     if event.where_prec == 1:
         return choices.GeoPrecision.CITY if _place_name_and_kind(event)[1] == "city" else choices.GeoPrecision.TOWN
+    if event.where_prec == 5:
+        # A river, road or border: known to its province when UCDP names one, else to the country only.
+        return choices.GeoPrecision.PROVINCE if event.adm_1 else choices.GeoPrecision.COUNTRY
     return GEO_PRECISION.get(event.where_prec, choices.GeoPrecision.COUNTRY)
 
 
+def admin_name(value: str) -> str:
+    """An administrative division's own name, without the kind word UCDP appends ("Aleppo governorate" → "Aleppo")."""
+    name = ADMIN_SUFFIX.sub("", value).strip()
+    return name or value
+
+
 def _admin1(event: GedEvent) -> str:
-    return re.sub(r"\s+province$", "", event.adm_1, flags=re.IGNORECASE)
+    return admin_name(event.adm_1)
+
+
+def _admin2(event: GedEvent) -> str:
+    return admin_name(event.adm_2)
+
+
+def is_aggregated(event: GedEvent) -> bool:
+    """UCDP marks the event as an aggregate its source already summed (event_clarity 2): an aggregate claim, never an incident."""
+    return event.event_clarity == AGGREGATED
+
+
+def source_codes(event: GedEvent) -> str:
+    """UCDP's own precision and clarity codes, kept as given where our precisions are coarser."""
+    return f"where_prec {event.where_prec}; date_prec {event.date_prec}; event_clarity {event.event_clarity}"
 
 
 def describe_dates(start: datetime.date, end: datetime.date) -> str:
@@ -183,18 +223,38 @@ def incident_summary(event: GedEvent) -> str:
     admin = f" ({event.adm_1})" if event.adm_1 and event.adm_1 != event.where_coordinates else ""
     who = event.source_original
     sources = f" UCDP's figures come from: {who}." if who and len(who) <= MAX_WHO else ""
-    parts = [f"{event.deaths_civilians} civilians", f"{event.deaths_a} of {event.side_a}"]
-    if event.side_b != CIVILIANS:
-        parts.append(f"{event.deaths_b} of {event.side_b}")
-    parts.append(f"{event.deaths_unknown} of unknown status")
     return (
         f"Imported from the UCDP Georeferenced Event Dataset (GED) {GED_VERSION}, event {event.id} ({event.url}). "
         f"UCDP codes it as {violence} in the conflict “{event.conflict_name}”, {parties}, "
         f"on {describe_dates(event.date_start, event.date_end)} at {event.where_coordinates or event.country_name}{admin}. "
-        f"UCDP's best estimate is {_plural(event.best, 'death')} in all (low {event.low}, high {event.high}): "
-        f"{', '.join(parts)}.{sources} "
+        f"{deaths_in_words(event)}{sources} "
         "The belligerents are UCDP's pair of warring sides, not a finding of who caused the harm."
     )
+
+
+def deaths_in_words(event: GedEvent) -> str:
+    """UCDP's counts in words: all deaths of any status (low–high, best), then the parts UCDP gives (zeros left out).
+
+    UCDP's parts are best estimates and its zeros are remainders, not findings: "0 of unknown status" is not written.
+    """
+    parts = [(event.deaths_civilians, "civilians"), (event.deaths_a, f"of {event.side_a}")]
+    if event.side_b != CIVILIANS:
+        parts.append((event.deaths_b, f"of {event.side_b}"))
+    parts.append((event.deaths_unknown, "of unknown status"))
+    named = ", ".join(f"{count} {who}" for count, who in parts if count > 0)
+    low, high = sorted((event.low, event.high))
+    text = f"All deaths (any status), UCDP low–high: {display.format_range(low, high)}, best estimate {event.best}."
+    return f"{text} Of these, by UCDP's best estimates: {named}." if named else text
+
+
+def all_deaths_caveat(event: GedEvent) -> str:
+    """The public caveat of the all-deaths claim: bounds given in the wrong order, a best estimate outside them."""
+    parts = []
+    if event.low > event.high:
+        parts.append(f"UCDP gives low {event.low} above high {event.high}; the bounds were swapped on import")
+    if not min(event.low, event.high) <= event.best <= max(event.low, event.high):
+        parts.append(f"UCDP's best estimate {event.best} lies outside its low–high range, so it is not given as this claim's best estimate")
+    return "; ".join(parts) + ("." if parts else "")
 
 
 def _attribution(event: GedEvent, warnings: list[GedWarning]) -> str:
@@ -220,35 +280,58 @@ def ucdp_figures(event: GedEvent, warnings: list[GedWarning] | None = None) -> l
     if event.deaths_civilians > 0:
         figures.append({
             **common, "group": choices.Group.CIVILIANS, "attributed_to": who, "qualifier": choices.Qualifier.ABOUT,
-            "count_min": event.deaths_civilians, "count_max": event.deaths_civilians,
-            "notes": f"UCDP GED {GED_VERSION} best estimate of civilian deaths (deaths_civilians).",
+            "count_min": event.deaths_civilians, "count_max": event.deaths_civilians, "count_best": event.deaths_civilians,
+            "caveat": "", "notes": f"UCDP GED {GED_VERSION} best estimate of civilian deaths (deaths_civilians).",
         })
     low, high = event.low, event.high
     notes = f"UCDP GED {GED_VERSION} low and high estimates of all deaths; best estimate {event.best}."
     if low > high:
         warnings.append(event.warning(
             "low_above_high", f"all deaths: low {low} is above high {high} (best {event.best})",
-            f"stored the all-deaths claim as {high}–{low}, bounds swapped, with a note on the claim",
+            f"stored the all-deaths claim as {high}–{low}, bounds swapped, with a public caveat on the claim",
         ))
         notes += f" UCDP gives low {low} above high {high}; the bounds were swapped on import so that min ≤ max."
         low, high = high, low
-    elif not low <= event.best <= high:
+    best = event.best if low <= event.best <= high else None
+    if best is None:
         warnings.append(event.warning(
-            "best_outside_range", f"best estimate {event.best} is outside low–high {low}–{high}", "kept low and high as given",
+            "best_outside_range", f"best estimate {event.best} is outside low–high {low}–{high}",
+            "kept low and high as given; the best estimate is in the claim's public caveat, not its best-estimate field",
         ))
     figures.append({
-        **common, "group": choices.Group.UNDETERMINED, "attributed_to": who, "qualifier": choices.Qualifier.BETWEEN,
-        "count_min": low, "count_max": high, "notes": notes,
+        **common, "group": choices.Group.ALL_DEATHS, "attributed_to": who, "qualifier": choices.Qualifier.BETWEEN,
+        "count_min": low, "count_max": high, "count_best": best, "caveat": all_deaths_caveat(event), "notes": notes,
     })
     for side, deaths in ((event.side_a, event.deaths_a), (event.side_b, event.deaths_b)):
         if deaths > 0:
             figures.append({
                 **common, "group": choices.Group.COMBATANTS, "qualifier": choices.Qualifier.ABOUT,
                 "attributed_to": _clip(f"{who} (deaths of {side})", MAX_ATTRIBUTION),
-                "count_min": deaths, "count_max": deaths,
+                "count_min": deaths, "count_max": deaths, "count_best": deaths, "caveat": "",
                 "notes": f"UCDP GED {GED_VERSION} best estimate of deaths of {side}.",
             })
     return figures
+
+
+def aggregate_area(event: GedEvent) -> str:
+    """The area an aggregated event covers, in words: UCDP's place and its province, or the country."""
+    place = event.where_coordinates if event.where_prec != 6 else ""
+    parts = [part for part in (place, _admin1(event), event.country_name) if part]
+    return _clip(", ".join(dict.fromkeys(parts)), MAX_AREA)
+
+
+def aggregate_claims(event: GedEvent, warnings: list[GedWarning] | None = None) -> list[dict]:
+    """UCDP's figures for an aggregated event (event_clarity 2) as AggregateClaim fields (without report, actor, conflicts).
+
+    The same figures as for an incident (`ucdp_figures`), for the event's period and area; editors' notes, which
+    aggregate claims do not have, are dropped (the public caveat and the best estimate are kept).
+    """
+    period = {
+        "period_start": event.date_start, "period_end": event.date_end,
+        "period_precision": DATE_PRECISION.get(event.date_prec, choices.DatePrecision.YEAR),
+        "area": aggregate_area(event), "countries": event.country, "measure": choices.AggregateMeasure.CASUALTIES,
+    }
+    return [{**{k: v for k, v in figure.items() if k != "notes"}, **period} for figure in ucdp_figures(event, warnings)]
 
 
 def _article_title(article: GedArticle, event: GedEvent, warnings: list[GedWarning]) -> str:

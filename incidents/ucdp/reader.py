@@ -15,7 +15,7 @@ EVENT_URL = "https://ucdp.uu.se/event/{id}"
 REQUIRED_COLUMNS = (
     "id", "year", "type_of_violence", "conflict_new_id", "conflict_name", "dyad_name", "side_a", "side_b",
     "number_of_sources", "source_article", "source_office", "source_date", "source_headline", "source_original",
-    "where_prec", "where_coordinates", "adm_1", "adm_2", "latitude", "longitude", "country",
+    "where_prec", "where_coordinates", "adm_1", "adm_2", "latitude", "longitude", "country", "event_clarity",
     "date_prec", "date_start", "date_end", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown",
     "low", "best", "high",
 )
@@ -78,6 +78,7 @@ class GedEvent:
     longitude: Decimal | None
     country: str
     country_name: str
+    event_clarity: int
     date_prec: int
     date_start: datetime.date
     date_end: datetime.date
@@ -208,6 +209,7 @@ def _event(row: dict, *, line: int) -> GedEvent:
         longitude=longitude,
         country="",
         country_name=_text(row["country"]),
+        event_clarity=int(row["event_clarity"]),
         date_prec=int(row["date_prec"]),
         date_start=date_start,
         date_end=date_end,

@@ -26,7 +26,7 @@ def _incident_page(request, incidents, actor=None):
 
 
 def _aggregate_claims(**scope):
-    claims = AggregateClaim.objects.published().filter(**scope).select_related("report__source", "actor", "conflict")
+    claims = AggregateClaim.objects.published().filter(**scope).select_related("report__source", "actor").prefetch_related("conflicts")
     return claims.order_by("-period_start", "id")
 
 
@@ -54,7 +54,7 @@ def conflict_detail(request, slug):
     conflict = get_object_or_404(Conflict.objects.public(), slug=slug)
     incidents = accountability.conflict_incidents(conflict)
     belligerents = Actor.objects.belligerents_in(incidents).order_by("-published_incidents", "name")
-    claims = _aggregate_claims(conflict=conflict)
+    claims = _aggregate_claims(conflicts=conflict)
     page, page_notice = _incident_page(request, incidents)
     return render(request, "incidents/conflict_detail.html", {
         "conflict": conflict,

@@ -19,11 +19,13 @@ class Command(BaseCommand):
     help = (
         "Import events of the UCDP Georeferenced Event Dataset (GED) from a CSV file (UCDP's own, or HDX's with "
         "the HXL row): one incident per event with its UCDP id, UCDP's record and the source articles as reports, "
-        "and UCDP's figures as reported claims (civilians killed; all deaths low–high; combatants per side). "
+        "and UCDP's figures as reported claims (civilians killed; all deaths of any status low–high with UCDP's best "
+        "estimate; combatants per side). Events UCDP marks as aggregated (event_clarity 2) become aggregate claims "
+        "of their period and area, never incidents. "
         "An event whose UCDP id is already on an incident adds its reports and claims to that incident and "
         "changes none of its editorial fields. Running it twice imports nothing twice. "
         "Quirks, reported event by event: where UCDP's low is above its high, the all-deaths claim is stored with "
-        "the bounds swapped (min ≤ max) and a note; number_of_sources -1 keeps UCDP's source note as one undated "
+        "the bounds swapped (min ≤ max) and a public caveat; number_of_sources -1 keeps UCDP's source note as one undated "
         "report; source lists of unequal length are read again from source_article."
     )
 
@@ -62,10 +64,12 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"UCDP GED import from {path.name} ({which}, new incidents {made}) in {elapsed:.1f} s: "
             f"{result.created} incidents created, {result.merged} events merged into existing incidents, "
-            f"{result.unchanged} already imported, {result.skipped} left out."
+            f"{result.unchanged} already imported, {result.skipped} left out; "
+            f"{result.aggregated} events UCDP marks as aggregated (event_clarity 2) kept as aggregate claims, not incidents."
         ))
         self.stdout.write(
-            f"  written: {result.figures_created} claims, {result.reports_created} reports, "
+            f"  written: {result.figures_created} claims, {result.aggregate_claims_created} aggregate claims, "
+            f"{result.reports_created} reports, "
             f"{result.links_created} report links, {result.sources_created} sources, {result.actors_created} actors, "
             f"{result.conflicts_created} conflicts."
         )
