@@ -52,6 +52,10 @@ class IncidentQuerySet(models.QuerySet):
         """Incidents that keep a public address: published ones, and retracted ones (a notice with the public reason)."""
         return self.filter(status__in=[Status.PUBLISHED, Status.RETRACTED])
 
+    def seen_by_public(self):
+        """Incidents the public has seen (published now, retracted, or published once): their edits wait for review."""
+        return self.filter(Q(status__in=[Status.PUBLISHED, Status.RETRACTED]) | Q(published_at__isnull=False))
+
     def retracted(self):
         """Retracted incidents: their page shows only the retraction notice."""
         return self.filter(status=Status.RETRACTED)

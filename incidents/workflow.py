@@ -122,9 +122,12 @@ def edit_needs_review(*, user, incident: Incident) -> bool:
     reviewer (publish_incident) makes it with four-eyes off; with four-eyes on, a reviewer's edit waits for
     another reviewer too.
     """
-    if not was_public(incident):
-        return False
-    return four_eyes() or not (user.is_active and user.has_perm("incidents.publish_incident"))
+    return was_public(incident) and not edits_public_directly(user)
+
+
+def edits_public_directly(user) -> bool:
+    """Whether the user's edits of records the public has seen apply at once: a reviewer's, with four-eyes off."""
+    return not four_eyes() and user.is_active and user.has_perm("incidents.publish_incident")
 
 
 def _refusal(user, incident: Incident, step: Transition, reason: str) -> str | None:

@@ -453,3 +453,26 @@ def test_best_estimate_and_caveat_reach_the_page_the_claims_csv_and_the_api(tmp_
     page = client.get(swapped.get_absolute_url()).content.decode()
     assert "all deaths (any status, not only civilians), low–high" in page and "the bounds were swapped on import" in page
     assert "undetermined" not in page.lower() and "0 of unknown status" not in page
+
+
+@pytest.mark.django_db
+def test_an_editors_upload_adds_nothing_to_a_published_incident_but_a_reviewers_does(tmp_path, editor, reviewer):
+    from incidents.imports import import_file
+
+    reference = factories.IncidentFactory(status="published", grade=choices.Grade.FAIR)
+    factories.ExternalIdentifierFactory(incident=reference, identifier=MOSUL)
+    factories.FigureFactory(incident=reference, count_min=137, count_max=137)
+    content = write_ged(tmp_path, [ged_row(MOSUL)]).read_bytes()
+
+    held = import_file(content, "ged.csv", user=editor, dry_run=False)
+
+    assert held.ok and held.committed
+    assert any("a reviewer imports" in warning for warning in held.warnings)
+    reference.refresh_from_db()
+    assert reference.figures.count() == 1 and (reference.reported_killed_min, reference.reported_killed_max) == (137, 137)
+
+    applied = import_file(content, "ged.csv", user=reviewer, dry_run=False)
+
+    assert applied.committed and not any("a reviewer imports" in warning for warning in applied.warnings)
+    reference.refresh_from_db()
+    assert reference.figures.count() == 4 and reference.reported_killed_min == 105

@@ -25,6 +25,7 @@ from ..models import (
     IncidentAlias,
 )
 from ..services import deferred_recompute, save_claim
+from ..workflow import edits_public_directly
 from .columns import IGNORED_COLUMNS, KNOWN_COLUMNS, RowResult, check_row
 from .reading import MAX_BYTES, MAX_ROWS, ImportFileError, is_ged, read_table
 
@@ -248,12 +249,17 @@ def import_rows(header: list[str], rows: list[tuple[int, dict]], *, user=None, f
     return report
 
 
-def import_ged(content: bytes, *, dry_run: bool = True) -> ImportReport:
-    """A UCDP GED file through the one mapping (`ucdp.import_ged_file`), as drafts; a dry run rolls back."""
+def import_ged(content: bytes, *, user=None, dry_run: bool = True) -> ImportReport:
+    """A UCDP GED file through the one mapping (`ucdp.import_ged_file`), as drafts; a dry run rolls back.
+
+    An editor's upload adds nothing to incidents the public has seen (their edits wait for a reviewer,
+    `workflow.edit_needs_review`): those events are left out with a warning, for a reviewer to import.
+    """
     report = ImportReport(layout="ucdp")
+    merge_into_public = user is None or edits_public_directly(user)
     try:
         with transaction.atomic():
-            result = ucdp.import_ged_file(io.BytesIO(content))
+            result = ucdp.import_ged_file(io.BytesIO(content), merge_into_public=merge_into_public)
             if dry_run:
                 raise _Rollback(result)
     except _Rollback as rollback:
@@ -290,5 +296,5 @@ def import_file(content: bytes, filename: str, *, user=None, dry_run: bool = Tru
             writer.writerow(header)
             writer.writerows([[raw.get(name, "") for name in header] for _, raw in rows])
             content = buffer.getvalue().encode("utf-8")
-        return import_ged(content, dry_run=dry_run)
+        return import_ged(content, user=user, dry_run=dry_run)
     return import_rows(header, rows, user=user, filename=filename, dry_run=dry_run)

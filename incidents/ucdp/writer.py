@@ -89,18 +89,20 @@ def _slug(name: str, taken: set[str], max_length: int = 200) -> str:
     return slug
 
 
-def import_ged_file(file, *, publish: bool = False, only_civilian: bool = True) -> ImportResult:
+def import_ged_file(
+    file, *, publish: bool = False, only_civilian: bool = True, merge_into_public: bool = True,
+) -> ImportResult:
     """Read a GED CSV file and import its events (see `import_ged_events`); unreadable rows are warnings."""
     problems: list[GedWarning] = []
     events = list(read_ged_csv(file, problems=problems))
-    result = import_ged_events(events, publish=publish, only_civilian=only_civilian)
+    result = import_ged_events(events, publish=publish, only_civilian=only_civilian, merge_into_public=merge_into_public)
     result.warnings = problems + result.warnings
     result.skipped += len(problems)
     return result
 
 
 def import_ged_events(
-    events: Iterable[GedEvent], *, publish: bool = False, only_civilian: bool = True,
+    events: Iterable[GedEvent], *, publish: bool = False, only_civilian: bool = True, merge_into_public: bool = True,
 ) -> ImportResult:
     """Write GED events as incidents, reports and claims, in one transaction; nothing is imported twice.
 
@@ -113,6 +115,8 @@ def import_ged_events(
     events with no civilian deaths. New incidents are drafts; with `publish` the workflow publishes them
     (`workflow.publish_by_system`, recorded in their history). Rows are written in bulk, with history, and
     every incident touched is re-derived (`services.recompute_figures`) once, before the transaction ends.
+    Without `merge_into_public` (an editor's upload) an event already on an incident the public has seen
+    adds nothing to it: it is left out with a warning, since such edits wait for a reviewer.
     """
     result = ImportResult()
     chosen, seen = [], set()
@@ -130,7 +134,7 @@ def import_ged_events(
         seen.add(event.id)
         chosen.append(event)
     with deferred_recompute():
-        run = _Import(result=result)
+        run = _Import(result=result, merge_into_public=merge_into_public)
         created = run.run([event for event in chosen if not is_aggregated(event)])
         aggregates = run.aggregates([event for event in chosen if is_aggregated(event)])
         if publish and created:
@@ -149,8 +153,9 @@ def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
 class _Import:
     """One import run: caches of what exists, then one bulk write per table."""
 
-    def __init__(self, *, result: ImportResult):
+    def __init__(self, *, result: ImportResult, merge_into_public: bool = True):
         self.result = result
+        self.merge_into_public = merge_into_public
         self.now = timezone.now()
         self.sources: dict[str, Source] = {}
 
@@ -159,6 +164,10 @@ class _Import:
         if not events:
             return []
         existing = self._existing_incidents(events)
+        if not self.merge_into_public:
+            events = self._hold_public(events, existing)
+            if not events:
+                return []
         self._fill_source_codes([event for event in events if event.id in existing])
         new_events = [event for event in events if event.id not in existing]
         warnings = {event.id: list(event.warnings) for event in events}
@@ -217,6 +226,23 @@ class _Import:
                 ExternalIdentifier.objects.filter(dataset=DATASET, identifier__in=chunk).values_list("identifier", "incident_id")
             )
         return {int(identifier): incident_id for identifier, incident_id in found.items()}
+
+    def _hold_public(self, events: list[GedEvent], existing: dict[int, int]) -> list[GedEvent]:
+        """Leave out, with a warning, the events already on incidents the public has seen."""
+        seen = set()
+        for chunk in _chunks(sorted(set(existing.values()))):
+            seen.update(Incident.objects.filter(pk__in=chunk).seen_by_public().values_list("pk", flat=True))
+        kept = []
+        for event in events:
+            if existing.get(event.id) in seen:
+                self.result.skipped += 1
+                self.result.warnings.append(GedWarning(
+                    kind="held_for_review", problem="the event is on an incident the public has seen",
+                    action="nothing added to it: a reviewer imports the file to add its new claims", event_id=event.id,
+                ))
+            else:
+                kept.append(event)
+        return kept
 
     def _known(self, incident_ids, reports) -> tuple[set, Counter]:
         """Links and UCDP claims already on the incidents being merged into."""
