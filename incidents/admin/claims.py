@@ -79,11 +79,17 @@ class AggregateClaimAdmin(ChooserMixin, SimpleHistoryAdmin):
 
 @admin.register(Victim)
 class VictimAdmin(ChooserMixin, SimpleHistoryAdmin):
-    list_display = ["name", "name_ar", "incident", "outcome", "sex", "age", "age_band", "visibility"]
-    list_filter = ["visibility", "outcome", "sex", "age_band"]
+    list_display = ["label_display", "name_ar", "incident", "outcome", "sex", "age", "age_band", "person_status", "visibility"]
+    list_filter = ["visibility", "outcome", "sex", "age_band", "person_status"]
     list_select_related = ["incident"]
     search_fields = ["name", "name_ar", "family_group", "incident__code", "incident__title"]
+    search_help_text = "Name (Latin or Arabic script), family, or the incident's code or title."
     autocomplete_fields = ["incident", "report"]
     fields = [
-        "incident", ("name", "name_ar"), ("sex", "age", "age_band", "outcome"), ("family_group", "visibility"), "report", "notes",
+        "incident", ("name", "name_ar"), ("sex", "age", "age_band", "person_status", "outcome"), ("family_group", "visibility"),
+        "report", "notes",
     ]
+
+    @admin.display(description="victim", ordering="name")
+    def label_display(self, obj):
+        return obj.label

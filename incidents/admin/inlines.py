@@ -129,7 +129,7 @@ class VictimInline(ChooserMixin, admin.StackedInline):
     model = Victim
     fields = [
         ("name", "name_ar"),
-        ("sex", "age", "age_band", "outcome"),
+        ("sex", "age", "age_band", "person_status", "outcome"),
         ("family_group", "visibility"),
         "report",
         "notes",
@@ -137,7 +137,7 @@ class VictimInline(ChooserMixin, admin.StackedInline):
     autocomplete_fields = ["report"]
     formfield_overrides = COMPACT_TEXT
     extra = 0
-    verbose_name_plural = "named victims"
+    verbose_name_plural = "victims (named, or known by role only: leave the name empty and say what is known)"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("report__source")
