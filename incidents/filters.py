@@ -207,7 +207,11 @@ class IncidentFilter(django_filters.FilterSet):
     )
     has_victims = YesNoFilter(
         method="filter_has_victims", label=_("Named victims"),
-        help_text=_("Yes: the record names at least one victim publicly."),
+        help_text=_("Yes: the record lists at least one victim publicly (named, or known by role only)."),
+    )
+    victim = django_filters.CharFilter(
+        method="filter_victim", max_length=200, label=_("Victim's name"),
+        help_text=_("Part of a publicly named victim's name, in Latin or Arabic script (case does not matter)."),
     )
     sort = django_filters.ChoiceFilter(
         method="filter_sort", choices=[(key, sort.label) for key, sort in SORTS.items()], empty_label=None,
@@ -279,6 +283,13 @@ class IncidentFilter(django_filters.FilterSet):
         if value.is_confidential:  # the choices never offer one; refuse it here too
             return queryset.none()
         return queryset.reported_by(value)
+
+    def filter_victim(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        named = Victim.objects.published().filter(Q(name__icontains=text) | Q(name_ar__icontains=text))
+        return queryset.filter(Exists(named.filter(incident=OuterRef("pk"))))
 
     def filter_has_victims(self, queryset, name, value):
         public = Exists(Victim.objects.published().filter(incident=OuterRef("pk")))
