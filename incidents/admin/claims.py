@@ -23,6 +23,7 @@ class CasualtyFigureAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdmin)
     list_select_related = ["incident", "report__source"]
     search_fields = ["incident__code", "incident__title", "attributed_to", "quote", "report__title"]
     autocomplete_fields = ["incident", "report", "statement"]
+    incident_date_field, incident_report_field = "stated_on", "report"
     fieldsets = [
         (None, {"fields": ["incident", "report", "statement", "attributed_to"]}),
         ("The figure", {"fields": [("basis", "outcome", "group"), ("qualifier", "count_min", "count_max"), "stated_on", "quote"]}),
@@ -47,6 +48,7 @@ class OfficialStatementAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdm
     list_select_related = ["incident", "issuer", "report__source"]
     search_fields = ["incident__code", "incident__title", "issuer__name", "quote", "summary"]
     autocomplete_fields = ["incident", "issuer", "report"]
+    incident_date_field, incident_report_field = "stated_on", "report"
     fields = ["incident", "issuer", ("stated_on", "stance"), "report", "quote", "summary", ("created_at", "updated_at"), "base_updated"]
     readonly_fields = ["created_at", "updated_at"]
     formfield_overrides = COMPACT_TEXT
@@ -85,6 +87,7 @@ class VictimAdmin(ChooserMixin, SimpleHistoryAdmin):
     search_fields = ["name", "name_ar", "family_group", "incident__code", "incident__title"]
     search_help_text = "Name (Latin or Arabic script), family, or the incident's code or title."
     autocomplete_fields = ["incident", "report"]
+    incident_report_field = "report"
     fields = [
         "incident", ("name", "name_ar"), ("sex", "age", "age_band", "person_status", "outcome"), ("family_group", "visibility"),
         "report", "notes",
