@@ -27,6 +27,7 @@ from .models import (
     OfficialStatement,
     Victim,
 )
+from .models.victims import DESCRIBED_BY, describe_victim
 from .timeline import describe_claim
 
 RANGES = ["reported_killed", "conceded_killed", "reported_injured", "conceded_injured", "children_killed", "women_killed"]
@@ -219,7 +220,7 @@ def _victim_events(rows, public_ids: set[int]) -> list[tuple]:
         for row in history:
             public = row["visibility"] == choices.Visibility.PUBLIC
             if public and not shown:
-                events.append((row["history_date"], "Named victim added", row["name"]))
+                events.append((row["history_date"], "Victim added", describe_victim(**{field: row[field] for field in DESCRIBED_BY})))
             shown = public
     return events
 
@@ -229,7 +230,7 @@ PLURALS = {
     "Claim excluded by the editors": "claims excluded by the editors",
     "Official statement added": "official statements added", "Official statement corrected": "official statements corrected",
     "Official statement removed": "official statements removed", "Report added": "reports added", "Report removed": "reports removed",
-    "Named victim added": "named victims added",
+    "Victim added": "victims added",
 }
 
 
@@ -311,7 +312,7 @@ def load_changelog(incident: Incident, *, public_figure_ids: set[int], public_vi
     links = rows(IncidentReport, ["id", "history_date", "history_type", "report_id"])
     roles = rows(BelligerentRoleLink, ["id", "history_date", "history_type", "actor_id", "role"])
     identifiers = rows(ExternalIdentifier, ["id", "history_date", "history_type", "dataset", "identifier"])
-    victims = rows(Victim, ["id", "history_date", "history_type", "name", "visibility"])
+    victims = rows(Victim, ["id", "history_date", "history_type", "visibility", *DESCRIBED_BY])
 
     actor_ids = {row["issuer_id"] for row in statements} | {row["actor_id"] for row in roles}
     actors = dict(Actor.objects.filter(id__in=actor_ids).values_list("id", "name")) if actor_ids else {}

@@ -170,6 +170,16 @@ class AgeBand(models.TextChoices):
     UNKNOWN = "unknown", _("unknown")
 
 
+class PersonStatus(models.TextChoices):
+    """A person's status under international humanitarian law, as in SDG indicator 16.1.2."""
+
+    CIVILIAN = "civilian", _("civilian")
+    OTHER_PROTECTED = "other_protected", _("other protected person")
+    ARMED_FORCES = "armed_forces", _("member of armed forces")
+    PARTICIPATING = "participating", _("directly participating in hostilities")
+    UNKNOWN = "unknown", _("unknown")
+
+
 class Visibility(models.TextChoices):
     PUBLIC = "public", _("public")
     PRIVATE = "private", _("private (never leaves the admin)")

@@ -43,6 +43,37 @@ def search_vector():
     return SearchVector(*SEARCH_FIELDS, config=SEARCH_CONFIG)
 
 
+def match_text(queryset, value: str):
+    """Incidents whose code, former code or other dataset's id is the text, or whose words all start words of its text.
+
+    The public search (`?q=`) and the editors' incident chooser share it; on PostgreSQL it reads the GIN index.
+    """
+    text = value.strip()
+    if not text:
+        return queryset
+    ids = list(
+        ExternalIdentifier.objects.filter(identifier=text).order_by().values_list("incident_id", flat=True)
+        .union(IncidentAlias.objects.filter(code=text.upper()).order_by().values_list("incident_id", flat=True))[:100]
+    )
+    exact = Q(code=text.upper()) | Q(pk__in=ids)
+    words = search_words(text)
+    if not words:
+        return queryset.filter(exact)
+    if settings.IS_POSTGRES:
+        from django.contrib.postgres.search import SearchQuery
+
+        # Each word may be the start of a longer one ("Jadid" finds "al-Jadida"); words are letters and digits only.
+        query = SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=SEARCH_CONFIG)
+        return queryset.alias(search_document=search_vector()).filter(Q(search_document=query) | exact)
+    every_word = Q()
+    for word in words:
+        any_field = Q()
+        for field in SEARCH_FIELDS:
+            any_field |= Q(**{f"{field}__icontains": word})
+        every_word &= any_field
+    return queryset.filter(every_word | exact)
+
+
 @dataclass(frozen=True)
 class Sort:
     """One order of the list; every order ends with the id so that it is total and pages are stable."""
@@ -207,7 +238,11 @@ class IncidentFilter(django_filters.FilterSet):
     )
     has_victims = YesNoFilter(
         method="filter_has_victims", label=_("Named victims"),
-        help_text=_("Yes: the record names at least one victim publicly."),
+        help_text=_("Yes: the record lists at least one victim publicly (named, or known by role only)."),
+    )
+    victim = django_filters.CharFilter(
+        method="filter_victim", max_length=200, label=_("Victim's name"),
+        help_text=_("Part of a publicly named victim's name, in Latin or Arabic script (case does not matter)."),
     )
     sort = django_filters.ChoiceFilter(
         method="filter_sort", choices=[(key, sort.label) for key, sort in SORTS.items()], empty_label=None,
@@ -237,30 +272,7 @@ class IncidentFilter(django_filters.FilterSet):
         return queryset  # applied last, in filter_queryset, so the default applies too
 
     def filter_text(self, queryset, name, value):
-        text = value.strip()
-        if not text:
-            return queryset
-        ids = list(
-            ExternalIdentifier.objects.filter(identifier=text).order_by().values_list("incident_id", flat=True)
-            .union(IncidentAlias.objects.filter(code=text.upper()).order_by().values_list("incident_id", flat=True))[:100]
-        )
-        exact = Q(code=text.upper()) | Q(pk__in=ids)
-        words = search_words(text)
-        if not words:
-            return queryset.filter(exact)
-        if settings.IS_POSTGRES:
-            from django.contrib.postgres.search import SearchQuery
-
-            # Each word may be the start of a longer one ("Jadid" finds "al-Jadida"); words are letters and digits only.
-            query = SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=SEARCH_CONFIG)
-            return queryset.alias(search_document=search_vector()).filter(Q(search_document=query) | exact)
-        every_word = Q()
-        for word in words:
-            any_field = Q()
-            for field in SEARCH_FIELDS:
-                any_field |= Q(**{f"{field}__icontains": word})
-            every_word &= any_field
-        return queryset.filter(every_word | exact)
+        return match_text(queryset, value)
 
     def filter_date_from(self, queryset, name, value):
         return queryset.filter(Q(date_end__gte=value) | Q(date_end__isnull=True, date_start__gte=value))
@@ -279,6 +291,13 @@ class IncidentFilter(django_filters.FilterSet):
         if value.is_confidential:  # the choices never offer one; refuse it here too
             return queryset.none()
         return queryset.reported_by(value)
+
+    def filter_victim(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        named = Victim.objects.published().filter(Q(name__icontains=text) | Q(name_ar__icontains=text))
+        return queryset.filter(Exists(named.filter(incident=OuterRef("pk"))))
 
     def filter_has_victims(self, queryset, name, value):
         public = Exists(Victim.objects.published().filter(incident=OuterRef("pk")))

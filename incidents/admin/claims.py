@@ -27,6 +27,7 @@ class CasualtyFigureAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdmin)
     list_select_related = ["incident", "report__source"]
     search_fields = ["incident__code", "incident__title", "attributed_to", "quote", "report__title"]
     autocomplete_fields = ["incident", "report", "statement"]
+    incident_date_field, incident_report_field = "stated_on", "report"
     fieldsets = [
         (None, {"fields": ["incident", "report", "statement", "attributed_to"]}),
         ("The figure", {"fields": [("basis", "outcome", "group"), ("qualifier", "count_min", "count_max"), "stated_on", "quote"]}),
@@ -51,6 +52,7 @@ class OfficialStatementAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdm
     list_select_related = ["incident", "issuer", "report__source"]
     search_fields = ["incident__code", "incident__title", "issuer__name", "quote", "summary"]
     autocomplete_fields = ["incident", "issuer", "report"]
+    incident_date_field, incident_report_field = "stated_on", "report"
     fields = ["incident", "issuer", ("stated_on", "stance"), "report", "quote", "summary", ("created_at", "updated_at"), "base_updated"]
     readonly_fields = ["created_at", "updated_at"]
     formfield_overrides = COMPACT_TEXT
@@ -141,11 +143,18 @@ class AggregateClaimAdmin(ChooserMixin, SimpleHistoryAdmin):
 
 @admin.register(Victim)
 class VictimAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdmin):
-    list_display = ["name", "name_ar", "incident", "outcome", "sex", "age", "age_band", "visibility"]
-    list_filter = ["visibility", "outcome", "sex", "age_band"]
+    list_display = ["label_display", "name_ar", "incident", "outcome", "sex", "age", "age_band", "person_status", "visibility"]
+    list_filter = ["visibility", "outcome", "sex", "age_band", "person_status"]
     list_select_related = ["incident"]
     search_fields = ["name", "name_ar", "family_group", "incident__code", "incident__title"]
+    search_help_text = "Name (Latin or Arabic script), family, or the incident's code or title."
     autocomplete_fields = ["incident", "report"]
+    incident_report_field = "report"
     fields = [
-        "incident", ("name", "name_ar"), ("sex", "age", "age_band", "outcome"), ("family_group", "visibility"), "report", "notes",
+        "incident", ("name", "name_ar"), ("sex", "age", "age_band", "person_status", "outcome"), ("family_group", "visibility"),
+        "report", "notes",
     ]
+
+    @admin.display(description="victim", ordering="name")
+    def label_display(self, obj):
+        return obj.label

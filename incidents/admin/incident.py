@@ -20,7 +20,7 @@ from ..models import (
 )
 from ..services import figures_changed
 from ..workflow import was_public
-from . import imports
+from . import chooser, imports
 from .forms import IncidentForm, MergeForm, ReasonForm, derived_description, describe_range, grade_description
 from .inlines import (
     AliasInline,
@@ -111,6 +111,12 @@ class IncidentAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
     actions = [*(_workflow_action(step) for step in workflow.TRANSITIONS), "merge_selected"]
     form = IncidentForm
+
+    def get_search_results(self, request, queryset, search_term):
+        # The autocomplete of every page that names an incident: ranked by the report being entered, bounded.
+        if chooser.is_chooser_request(request):
+            return chooser.choose(queryset, search_term, chooser.near_from(request.GET)), False
+        return super().get_search_results(request, queryset, search_term)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from sources.admin import HTTPS_URLS
+from sources.models import Report
 
 from ..models import (
     AggregateClaim,
@@ -15,6 +16,7 @@ from ..models import (
     Victim,
 )
 from ..workflow import was_public
+from .chooser import IncidentChooser
 from .forms import COMPACT_TEXT, KeepPublicEvidenceFormSet, QuoteCheckedForm
 
 
@@ -42,15 +44,37 @@ class LimitedStatementsMixin:
 
 
 class ChooserMixin:
-    """Choosers of reports and incidents: reports named with their source (one query), wide enough to read."""
+    """Choosers of reports and incidents: reports named with their source (one query), wide enough to read.
+
+    The incident chooser ranks by closeness to the report (incidents.admin.chooser): to the date typed in
+    `incident_date_field` and the report chosen in `incident_report_field` on the same page, or, on a report's
+    own page, to that report.
+    """
+
+    incident_date_field = ""
+    incident_report_field = ""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "report":
             kwargs["queryset"] = db_field.remote_field.model.objects.select_related("source")
+        if db_field.name == "incident" and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = IncidentChooser(
+                db_field, self.admin_site, using=kwargs.get("using"),
+                date_field=self.incident_date_field, report_field=self.incident_report_field,
+            )
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name in {"report", "incident"} and formfield is not None:
             formfield.widget.attrs["data-width"] = "36em"
         return formfield
+
+    def get_formset(self, request, obj=None, **kwargs):
+        """Inlines only: on a report's page, the incident chooser of every row ranks by that report."""
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields.get("incident")
+        chooser = getattr(getattr(field, "widget", None), "widget", None)
+        if isinstance(obj, Report) and obj.pk is not None and isinstance(chooser, IncidentChooser):
+            chooser.hints["data-near-report"] = str(obj.pk)
+        return formset
 
 
 class BelligerentRoleInline(admin.TabularInline):
@@ -129,7 +153,7 @@ class VictimInline(ChooserMixin, admin.StackedInline):
     model = Victim
     fields = [
         ("name", "name_ar"),
-        ("sex", "age", "age_band", "outcome"),
+        ("sex", "age", "age_band", "person_status", "outcome"),
         ("family_group", "visibility"),
         "report",
         "notes",
@@ -137,7 +161,7 @@ class VictimInline(ChooserMixin, admin.StackedInline):
     autocomplete_fields = ["report"]
     formfield_overrides = COMPACT_TEXT
     extra = 0
-    verbose_name_plural = "named victims"
+    verbose_name_plural = "victims (named, or known by role only: leave the name empty and say what is known)"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("report__source")
@@ -170,6 +194,7 @@ class AliasInline(admin.TabularInline):
 
 class ReportIncidentInline(ChooserMixin, admin.TabularInline):
     model = IncidentReport
+    incident_date_field = "published_on"  # the report's own field, on the same page
     fields = ["incident", "note"]
     autocomplete_fields = ["incident"]
     extra = 0
@@ -182,6 +207,7 @@ class ReportIncidentInline(ChooserMixin, admin.TabularInline):
 
 class ReportFigureInline(LimitedStatementsMixin, ChooserMixin, admin.StackedInline):
     model = CasualtyFigure
+    incident_date_field = "published_on"  # the report's own field, on the same page
     form = QuoteCheckedForm
     formset = KeepPublicEvidenceFormSet
     fields = ["incident", *FIGURE_FIELDS]
@@ -199,6 +225,7 @@ class ReportFigureInline(LimitedStatementsMixin, ChooserMixin, admin.StackedInli
 
 class ReportStatementInline(ChooserMixin, admin.StackedInline):
     model = OfficialStatement
+    incident_date_field = "published_on"  # the report's own field, on the same page
     form = QuoteCheckedForm
     formset = KeepPublicEvidenceFormSet
     fields = ["incident", "issuer", ("stated_on", "stance"), "quote", "summary", "base_updated"]

@@ -64,6 +64,7 @@ class IncidentReportAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdmin)
     list_select_related = ["incident", "report__source"]
     search_fields = ["incident__code", "incident__title", "report__title", "report__url"]
     autocomplete_fields = ["incident", "report"]
+    incident_report_field = "report"
 
 
 @admin.register(IncidentAlias)

@@ -106,9 +106,14 @@ class StatementSerializer(serializers.ModelSerializer):
 
 
 class VictimSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(
+        read_only=True, help_text="The name, or “unnamed” with what is known of a person known by role only "
+                                  "(“unnamed child, female, injured”); `name` is then empty.",
+    )
+
     class Meta:
         model = Victim
-        fields = ["name", "name_ar", "sex", "age", "age_band", "outcome", "family_group"]
+        fields = ["label", "name", "name_ar", "sex", "age", "age_band", "person_status", "outcome", "family_group"]
         read_only_fields = fields
 
 

@@ -9,7 +9,7 @@ from ..models import Incident
 from ..pagination import PAGE_SIZE, page_from_request
 from ..totals import totals_of
 
-ADVANCED_FILTERS = ("admin1", "conflict", "belligerent", "source", "killed_min", "conceded", "has_victims", "grade", "event_type", "stance")
+ADVANCED_FILTERS = ("admin1", "conflict", "belligerent", "source", "killed_min", "conceded", "has_victims", "victim", "grade", "event_type", "stance")
 
 
 def filter_context(request, filterset) -> dict:
