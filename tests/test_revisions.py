@@ -255,7 +255,8 @@ def test_statement_and_victim_admin_writes_are_held(editor_client, market):
     data["stance"] = choices.Stance.DENIES
     editor_client.post(url, data)
     editor_client.post(reverse("admin:incidents_victim_add"), {
-        "incident": market.pk, "name": "Crafted Name", "sex": "unknown", "age_band": "unknown", "outcome": "killed",
+        "incident": market.pk, "name": "Crafted Name", "sex": "unknown", "age_band": "unknown", "person_status": "unknown",
+        "outcome": "killed",
         "visibility": "public",
     })
 
