@@ -97,6 +97,12 @@ class StatementQuerySet(models.QuerySet):
         return self.filter(ON_PUBLISHED_INCIDENT)
 
 
+class PositionQuerySet(models.QuerySet):
+    def published(self):
+        """Current positions on published incidents (derived from their statements and non-excluded concessions)."""
+        return self.filter(ON_PUBLISHED_INCIDENT)
+
+
 class AggregateClaimQuerySet(models.QuerySet):
     def published(self):
         """Aggregate claims the public may see: published and not excluded."""

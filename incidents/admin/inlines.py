@@ -82,7 +82,7 @@ FIGURE_FIELDS = [
     "quote",
     ("basis", "outcome", "group"),
     ("qualifier", "count_min", "count_max"),
-    "statement",
+    ("statement", "conceded_by"),
     ("excluded", "excluded_reason"),
     "notes",
     "base_updated",
@@ -93,7 +93,7 @@ class IncidentFigureInline(LimitedStatementsMixin, ChooserMixin, admin.StackedIn
     model = CasualtyFigure
     form = QuoteCheckedForm
     fields = ["report", *FIGURE_FIELDS]
-    autocomplete_fields = ["report"]
+    autocomplete_fields = ["report", "conceded_by"]
     formfield_overrides = COMPACT_TEXT
     extra = 1
     verbose_name_plural = "casualty figures (one claim per row)"
@@ -112,7 +112,7 @@ class IncidentFigureInline(LimitedStatementsMixin, ChooserMixin, admin.StackedIn
 class IncidentStatementInline(ChooserMixin, admin.StackedInline):
     model = OfficialStatement
     form = QuoteCheckedForm
-    fields = ["issuer", ("stated_on", "stance"), "report", "quote", "summary", "base_updated"]
+    fields = ["issuer", ("stated_on", "stance"), "reason", "report", "quote", "summary", "base_updated"]
     autocomplete_fields = ["issuer", "report"]
     formfield_overrides = COMPACT_TEXT
     extra = 0
@@ -185,7 +185,7 @@ class ReportFigureInline(LimitedStatementsMixin, ChooserMixin, admin.StackedInli
     form = QuoteCheckedForm
     formset = KeepPublicEvidenceFormSet
     fields = ["incident", *FIGURE_FIELDS]
-    autocomplete_fields = ["incident"]
+    autocomplete_fields = ["incident", "conceded_by"]
     formfield_overrides = COMPACT_TEXT
     extra = 1
     verbose_name_plural = "casualty figures this report states (one claim per row)"
@@ -201,7 +201,7 @@ class ReportStatementInline(ChooserMixin, admin.StackedInline):
     model = OfficialStatement
     form = QuoteCheckedForm
     formset = KeepPublicEvidenceFormSet
-    fields = ["incident", "issuer", ("stated_on", "stance"), "quote", "summary", "base_updated"]
+    fields = ["incident", "issuer", ("stated_on", "stance"), "reason", "quote", "summary", "base_updated"]
     autocomplete_fields = ["incident", "issuer"]
     formfield_overrides = COMPACT_TEXT
     extra = 0

@@ -3,6 +3,7 @@
 from .actors import Actor, Conflict
 from .claims import AggregateClaim, CasualtyFigure, ClaimFields, OfficialStatement, check_quote, describe_count
 from .incident import BelligerentRoleLink, ExternalIdentifier, Incident, IncidentAlias, IncidentReport
+from .positions import Position
 from .victims import Victim
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "IncidentAlias",
     "IncidentReport",
     "OfficialStatement",
+    "Position",
     "Victim",
     "check_quote",
     "describe_count",
