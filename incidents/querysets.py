@@ -60,6 +60,11 @@ class IncidentQuerySet(models.QuerySet):
         """Incidents with what a list row shows (conflict, belligerents with their names): two queries whatever the rows."""
         return self.select_related("conflict").prefetch_related(_belligerents())
 
+    def with_positions(self):
+        """Incidents with each actor's current position (`current_positions`, latest first, actors named): one query more."""
+        positions = _model("Position").objects.select_related("actor__parent").order_by("-stated_on", "actor__name")
+        return self.prefetch_related(Prefetch("positions", queryset=positions, to_attr="current_positions"))
+
     def by_code(self, code: str):
         """Incidents with this code, or whose old code (before a merge) it is."""
         return self.filter(Q(code=code) | Q(Exists(_model("IncidentAlias").objects.filter(incident=OuterRef("pk"), code=code))))

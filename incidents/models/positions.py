@@ -88,4 +88,7 @@ class Position(models.Model):
 
     @property
     def has_concession(self) -> bool:
-        return self.conceded_killed_min is not None or self.conceded_killed_max is not None
+        return any(
+            value is not None
+            for value in (self.conceded_killed_min, self.conceded_killed_max, self.conceded_injured_min, self.conceded_injured_max)
+        )
