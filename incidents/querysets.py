@@ -122,12 +122,13 @@ class VictimQuerySet(models.QuerySet):
 
 class ActorQuerySet(models.QuerySet):
     def public(self):
-        """Actors a public record names: belligerent or statement issuer on a published incident, or actor of a published aggregate claim."""
+        """Actors a public record names: belligerent, statement issuer or conceding actor on a published incident, or aggregate claim actor."""
         outer = OuterRef("pk")
         return self.filter(
             Exists(_model("BelligerentRoleLink").objects.filter(ON_PUBLISHED_INCIDENT, actor=outer))
             | Exists(_model("OfficialStatement").objects.published().filter(issuer=outer))
             | Exists(_model("AggregateClaim").objects.published().filter(actor=outer))
+            | Exists(_model("Position").objects.published().filter(actor=outer))
         )
 
     def belligerents_in(self, incidents):
