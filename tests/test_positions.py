@@ -141,3 +141,39 @@ def test_positions_are_rebuilt_with_every_statement_and_concession(db):
 
     services.delete_statement(statement=_stated(incident, coalition, datetime.date(2017, 6, 1), choices.Stance.DENIES))
     assert Position.objects.get(incident=incident, actor=coalition).stance == ""
+
+
+def test_positions_on_every_surface_keep_hidden_records_hidden(db, client):
+    from tests import dataworld
+
+    world = dataworld.build_world()
+    mosul = world["mosul"]
+    # An excluded concession by an actor named nowhere else: never a position, never named.
+    factories.FigureFactory(incident=mosul, basis=choices.Basis.CONCEDED, conceded_by=factories.ActorFactory(name="Excluded Conceder"),
+                            count_min=77, count_max=77, excluded=True, excluded_reason="Misattributed")
+    hidden = [*dataworld.hidden_strings(world), "Excluded Conceder"]
+
+    # The draft's "denies" is no public incident's position.
+    assert client.get(reverse("api:incident-list"), {"stance": "denies"}).json()["count"] == 0
+    assert client.get(reverse("api:incident-list"), {"stance_by": "phantom-brigade"}).status_code == 400
+
+    api = client.get(reverse("api:incident-list")).json()
+    positions = {item["code"]: item["positions"] for item in api["results"]}
+    assert positions[mosul.code][0]["stance"] == choices.Stance.CREDIBLE
+    assert positions[mosul.code][0]["conceded_killed_min"] == 12
+    detail = client.get(reverse("api:incident-detail", args=[mosul.code])).json()
+    assert [f["conceded_by"] for f in detail["figures"] if f["basis"] == "conceded"] == [positions[mosul.code][0]["actor"]["slug"]]
+    outputs = {
+        "list": client.get(reverse("incident_list")).content.decode(),
+        "api": client.get(reverse("api:incident-list")).content.decode(),
+        "csv": b"".join(client.get(reverse("export_csv")).streaming_content).decode(),
+        "claims": b"".join(client.get(reverse("export_claims")).streaming_content).decode(),
+        "page": client.get(mosul.get_absolute_url()).content.decode(),
+    }
+    for name, text in outputs.items():
+        for secret in hidden:
+            assert secret not in text, (name, secret)
+    header = outputs["csv"].splitlines()[0].split(",")
+    assert "positions" in header
+    assert "conceded killed 12" in outputs["csv"]
+    assert "conceded_by" in outputs["claims"].splitlines()[0]

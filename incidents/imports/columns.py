@@ -20,7 +20,7 @@ KNOWN_COLUMNS = [column.name for column in INCIDENT_COLUMNS] + EXTRA_COLUMNS
 
 
 # Filled by the database from the claims, or by the tracker: read, never imported.
-IGNORED_COLUMNS = {"latest_stance", "sources_count", "updated_at"}
+IGNORED_COLUMNS = {"latest_stance", "positions", "sources_count", "updated_at"}
 
 
 # (column prefix, outcome, group, basis) of each figure pair a row may carry.
