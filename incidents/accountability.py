@@ -4,8 +4,11 @@ Everything is computed by the database, one grouped query per table. The unit is
 published incident, counted in the year of its earliest possible date (`date_start`):
 
 - reported killed: the sum of the incidents' derived reported ranges (lower bounds, upper bounds; `incidents.totals`);
-- conceded killed: the sum of the incidents' derived conceded figures (the latest concession
-  by any belligerent, see `incidents.services.derive_figures`);
+- conceded killed: for a belligerent, the sum of what it conceded itself on each incident (its latest concession,
+  `incidents.positions`), or, where it did not concede, what a member force of it conceded (said so on each row:
+  "conceded by US forces, member of CJTF-OIR"); never a figure another party conceded. For a conflict, the sum of the
+  incidents' derived conceded figures (the latest concession by anyone, `incidents.services.derive_figures`), with
+  a table of what each actor conceded. A concession with no upper bound makes the sum "at least" (no upper bound);
 - alleged / responsibility acknowledged: the belligerent's role on the incident
   (for a conflict: any belligerent's role; "alleged only" when none acknowledged it);
 - assessed: at least one official statement on the incident by the belligerent (for a conflict, by anyone);
@@ -26,6 +29,7 @@ from django.db import connection
 from django.db.models import (
     Aggregate,
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -37,12 +41,15 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
+    Value,
+    When,
     Window,
 )
-from django.db.models.functions import ExtractYear, RowNumber
+from django.db.models.functions import Coalesce, ExtractYear, RowNumber
 
 from . import choices
-from .models import Actor, BelligerentRoleLink, Conflict, Incident, OfficialStatement
+from .models import Actor, BelligerentRoleLink, Conflict, Incident, OfficialStatement, Position
 from .totals import killed_sums
 
 ACKNOWLEDGING_STANCES = (choices.Stance.ACKNOWLEDGES_STRIKE, choices.Stance.CREDIBLE)
@@ -135,9 +142,53 @@ def _middle_values(annotated: QuerySet, field: str, by_year: bool) -> dict:
     return {key: sum(values) / len(values) for key, values in middles.items()}
 
 
-def _gap(incidents: QuerySet, statements: QuerySet, alleged, acknowledged, statements_by: str) -> Gap:
+HAS_CONCEDED_KILLED = Q(conceded_killed_min__isnull=False) | Q(conceded_killed_max__isnull=False)
+
+
+def actor_concession(actor: Actor) -> dict:
+    """Annotations of an incident: what `actor` conceded of its civilian deaths, else what a member force of it conceded.
+
+    `actor_conceded_min`, `actor_conceded_max` (an open top counts its minimum), `actor_conceded_open`, and who
+    conceded it (`actor_conceded_by`, `actor_conceded_by_member`: the member's name when it was a member, else None).
+    """
+    conceded = (
+        Position.objects.filter(HAS_CONCEDED_KILLED, Q(actor=actor) | Q(actor__parent=actor), incident=OuterRef("pk"))
+        .order_by(Case(When(actor=actor, then=Value(0)), default=Value(1)), F("stated_on").desc(nulls_last=True), "actor_id")
+    )
+
+    def first(value):
+        return Subquery(conceded.values(value=value)[:1])
+
+    return {
+        "actor_conceded_min": first(F("conceded_killed_min")),
+        "actor_conceded_max": first(Coalesce("conceded_killed_max", "conceded_killed_min")),
+        "actor_conceded_open": first(F("conceded_killed_open")),
+        "actor_conceded_by": first(F("actor__name")),
+        "actor_conceded_by_member": first(Case(When(actor=actor, then=Value(None)), default=F("actor__name"))),
+    }
+
+
+ACTOR_CONCEDED_SUMS = {
+    "conceded_min": Sum("actor_conceded_min"),
+    "conceded_max": Sum("actor_conceded_max"),
+    "with_conceded": Count("pk", filter=Q(actor_conceded_min__isnull=False) | Q(actor_conceded_max__isnull=False)),
+    "conceded_open": Count("pk", filter=Q(actor_conceded_open=True)),
+}
+
+
+def _open_tops(row: dict) -> dict:
+    """A sum that adds a concession with no upper bound has none either: it reads "at least" the sum of minimums."""
+    if row.get("conceded_open"):
+        row["conceded_max"] = None
+    return row
+
+
+def _gap(incidents: QuerySet, statements: QuerySet, alleged, acknowledged, statements_by: str, actor: Actor | None = None) -> Gap:
     annotated = _answers(incidents, statements, alleged, acknowledged).order_by()
     aggregates = _aggregates()
+    if actor is not None:
+        annotated = annotated.annotate(**actor_concession(actor))
+        aggregates.update(ACTOR_CONCEDED_SUMS)
     years = list(
         annotated.annotate(year=ExtractYear("date_start")).values("year").annotate(**aggregates).order_by("year")
     )
@@ -148,7 +199,7 @@ def _gap(incidents: QuerySet, statements: QuerySet, alleged, acknowledged, state
             for row in years:
                 row[key] = by_year.get(row["year"])
             total[key] = _middle_values(annotated, field, by_year=False).get(None)
-    return Gap(years=years, total=total, statements_by=statements_by)
+    return Gap(years=[_open_tops(row) for row in years], total=_open_tops(total), statements_by=statements_by)
 
 
 def actor_incidents(actor: Actor) -> QuerySet:
@@ -170,6 +221,7 @@ def actor_gap(actor: Actor) -> Gap:
         alleged=Exists(roles.filter(role=choices.BelligerentRole.ALLEGED)),
         acknowledged=Exists(roles.filter(role=choices.BelligerentRole.ACKNOWLEDGED)),
         statements_by=actor.name,
+        actor=actor,
     )
 
 
@@ -188,3 +240,19 @@ def conflict_gap(conflict: Conflict) -> Gap:
         acknowledged=acknowledged,
         statements_by="",
     )
+
+
+def conceded_by_actor(incidents: QuerySet) -> list[dict]:
+    """What each actor itself conceded on these incidents: one row per actor (with its coalition), most conceded first."""
+    rows = (
+        Position.objects.filter(HAS_CONCEDED_KILLED, incident__in=incidents.order_by().values("pk"))
+        .values("actor__name", "actor__slug", "actor__parent__name")
+        .annotate(
+            incidents=Count("pk"),
+            conceded_min=Sum("conceded_killed_min"),
+            conceded_max=Sum(Coalesce("conceded_killed_max", "conceded_killed_min")),
+            conceded_open=Count("pk", filter=Q(conceded_killed_open=True)),
+        )
+        .order_by(F("conceded_max").desc(nulls_last=True), "actor__name")
+    )
+    return [_open_tops(row) for row in rows]

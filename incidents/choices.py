@@ -148,6 +148,7 @@ class Qualifier(models.TextChoices):
 
 
 class Stance(models.TextChoices):
+    OPEN = "open", _("not yet assessed / open")
     ACKNOWLEDGES_STRIKE = "acknowledges_strike", _("acknowledges strike")
     DENIES = "denies", _("denies")
     INVESTIGATING = "investigating", _("investigating")

@@ -52,6 +52,7 @@ STATEMENT_COLUMNS = [
     Column("issuer", "#org+issuer", str(OfficialStatement._meta.get_field("issuer").help_text), lambda s, c: s.issuer.name),
     _col(OfficialStatement, "stated_on", "#date+stated"),
     _col(OfficialStatement, "stance", "#status+stance"),
+    _col(OfficialStatement, "reason", "#description+reason"),
     _col(OfficialStatement, "quote", "#description+quote"),
     _col(OfficialStatement, "summary", "#description+summary"),
     Column("report_id", "#meta+report", "Number of the report where the statement was published.", lambda s, c: s.report_id),

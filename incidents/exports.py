@@ -18,7 +18,8 @@ from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from .models import BelligerentRoleLink, CasualtyFigure, ExternalIdentifier, Incident
+from .display import format_range
+from .models import BelligerentRoleLink, CasualtyFigure, ExternalIdentifier, Incident, Position
 
 CHUNK_SIZE = 2000
 
@@ -43,6 +44,22 @@ def _belligerents(incident, context) -> str:
 
 def _external_ids(incident, context) -> str:
     return "; ".join(f"{identifier.dataset}:{identifier.identifier}" for identifier in incident.external_ids.all())
+
+
+def _position(position) -> str:
+    parts = [position.stance or "no statement"]
+    if position.stated_on:
+        parts[0] += f" ({position.stated_on.isoformat()})"
+    for outcome in ("killed", "injured"):
+        low, high = getattr(position, f"conceded_{outcome}_min"), getattr(position, f"conceded_{outcome}_max")
+        if low is not None or high is not None:
+            parts.append(f"conceded {outcome} {format_range(low, high)}")
+    member = f" [member of {position.actor.parent.name}]" if position.actor.parent_id else ""
+    return f"{position.actor.name}{member}: " + ", ".join(parts)
+
+
+def _positions(incident, context) -> str:
+    return "; ".join(_position(position) for position in incident.positions.all())
 
 
 def _permalink(incident, context) -> str:
@@ -90,6 +107,10 @@ INCIDENT_COLUMNS = [
     _incident_column("women_killed_min", "#affected+killed+women+min"),
     _incident_column("women_killed_max", "#affected+killed+women+max"),
     _incident_column("latest_stance", "#status+stance"),
+    _incident_column("positions", "#status+stance+actor",
+                     "Each actor's current position (the stance of its latest statement, with its date) and what it conceded "
+                     "itself, counted for it only: “US forces: credible (2017-06-01), conceded killed 3+; Iraqi forces: denies "
+                     "(2017-04-02)”. Derived.", _positions),
     _incident_column("sources_count", "#meta+sources+num"),
     _incident_column("external_ids", "#meta+id+external",
                      "The incident's ids in other datasets that also track it, as dataset:id (ucdp_ged:238475; airwars:CI550).",
@@ -143,6 +164,7 @@ CLAIM_COLUMNS = [
     _claim_column("quote", "#description+quote"),
     _claim_column("count_best", "#affected+best"),
     _claim_column("caveat", "#description+caveat"),
+    _claim_column("conceded_by", "#org+conceded", value=lambda f, c: f.conceded_by.name if f.conceded_by_id else ""),
     _claim_column("statement_id", "#meta+statement", "For a conceded figure: the number of the official statement that concedes it.",
                   lambda f, c: f.statement_id),
     _claim_column("report_id", "#meta+report", "Number of the report that states the figure.", lambda f, c: f.report_id),
@@ -161,6 +183,7 @@ def export_incidents(queryset):
     return queryset.select_related("conflict").prefetch_related(
         Prefetch("belligerent_roles", queryset=BelligerentRoleLink.objects.select_related("actor").order_by("role", "actor__name")),
         Prefetch("external_ids", queryset=ExternalIdentifier.objects.order_by("dataset", "identifier")),
+        Prefetch("positions", queryset=Position.objects.select_related("actor__parent").order_by("-stated_on", "actor__name")),
     )
 
 
@@ -168,7 +191,7 @@ def export_claims(incidents):
     """The non-excluded claims of the given incidents, in the incidents' order then the claims' own."""
     return (
         CasualtyFigure.objects.published().filter(incident__in=incidents.order_by().values("pk"))
-        .select_related("incident", "report__source")
+        .select_related("incident", "report__source", "conceded_by")
         .defer("notes", "excluded_reason", "report__text", "report__notes", "report__source__description")
         .order_by("incident_id", "stated_on", "id")
     )

@@ -19,7 +19,7 @@ from sources.models import Source
 
 from . import choices
 from .display import country_name
-from .models import Actor, Conflict, ExternalIdentifier, Incident, IncidentAlias, Victim
+from .models import Actor, Conflict, ExternalIdentifier, Incident, IncidentAlias, Position, Victim
 
 # The text the search reads. On PostgreSQL the GIN index of migration 0002 indexes
 # exactly this expression; change both together.
@@ -219,8 +219,16 @@ class IncidentFilter(django_filters.FilterSet):
         label=_("Grade"), help_text=_("What the evidence says about civilian harm (see the methodology); tick one or more."),
     )
     stance = django_filters.MultipleChoiceFilter(
-        field_name="latest_stance", choices=choices.Stance.choices, distinct=False, widget=forms.CheckboxSelectMultiple,
-        label=_("Current official position"), help_text=_("The stance of the latest official statement on the incident."),
+        method="filter_position", choices=choices.Stance.choices, distinct=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Current official position"),
+        help_text=_("Incidents on which a belligerent's or official body's current position (its latest statement) is one "
+                    "of these; tick one or more."),
+    )
+    stance_by = django_filters.ModelChoiceFilter(
+        method="filter_position", to_field_name="slug", queryset=Actor.objects.public(), empty_label=_("Any actor"),
+        label=_("Position held by"),
+        help_text=_("Only this actor's current position counts (with a stance ticked: incidents on which its current "
+                    "position is one of them; alone: incidents on which it has taken a position)."),
     )
     conceded = YesNoFilter(
         method="filter_conceded", label=_("Deaths conceded by a belligerent"),
@@ -279,6 +287,21 @@ class IncidentFilter(django_filters.FilterSet):
 
     def filter_date_to(self, queryset, name, value):
         return queryset.filter(date_start__lte=value)
+
+    def filter_position(self, queryset, name, value):
+        """`stance` and `stance_by` together: one actor's current position, not one actor's stance and another's."""
+        data = self.form.cleaned_data
+        stances, actor = data.get("stance"), data.get("stance_by")
+        if name == "stance_by" and stances:
+            return queryset  # applied with the stance
+        held = Position.objects.filter(incident=OuterRef("pk"))
+        if stances:
+            held = held.filter(stance__in=stances)
+        if actor is not None:
+            held = held.filter(actor=actor)
+        elif not stances:
+            return queryset
+        return queryset.filter(Exists(held))
 
     def filter_belligerent(self, queryset, name, value):
         return queryset.naming(value)

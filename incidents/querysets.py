@@ -64,6 +64,11 @@ class IncidentQuerySet(models.QuerySet):
         """Incidents with what a list row shows (conflict, belligerents with their names): two queries whatever the rows."""
         return self.select_related("conflict").prefetch_related(_belligerents())
 
+    def with_positions(self):
+        """Incidents with each actor's current position (`current_positions`, latest first, actors named): one query more."""
+        positions = _model("Position").objects.select_related("actor__parent").order_by("-stated_on", "actor__name")
+        return self.prefetch_related(Prefetch("positions", queryset=positions, to_attr="current_positions"))
+
     def by_code(self, code: str):
         """Incidents with this code, or whose old code (before a merge) it is."""
         return self.filter(Q(code=code) | Q(Exists(_model("IncidentAlias").objects.filter(incident=OuterRef("pk"), code=code))))
@@ -101,6 +106,12 @@ class StatementQuerySet(models.QuerySet):
         return self.filter(ON_PUBLISHED_INCIDENT)
 
 
+class PositionQuerySet(models.QuerySet):
+    def published(self):
+        """Current positions on published incidents (derived from their statements and non-excluded concessions)."""
+        return self.filter(ON_PUBLISHED_INCIDENT)
+
+
 class AggregateClaimQuerySet(models.QuerySet):
     def published(self):
         """Aggregate claims the public may see: published and not excluded."""
@@ -119,12 +130,13 @@ class VictimQuerySet(models.QuerySet):
 
 class ActorQuerySet(models.QuerySet):
     def public(self):
-        """Actors a public record names: belligerent or statement issuer on a published incident, or actor of a published aggregate claim."""
+        """Actors a public record names: belligerent, statement issuer or conceding actor on a published incident, or aggregate claim actor."""
         outer = OuterRef("pk")
         return self.filter(
             Exists(_model("BelligerentRoleLink").objects.filter(ON_PUBLISHED_INCIDENT, actor=outer))
             | Exists(_model("OfficialStatement").objects.published().filter(issuer=outer))
             | Exists(_model("AggregateClaim").objects.published().filter(actor=outer))
+            | Exists(_model("Position").objects.published().filter(actor=outer))
         )
 
     def belligerents_in(self, incidents):

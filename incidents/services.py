@@ -19,7 +19,7 @@ from django.db.models import F, Max, Min, Q
 from django.db.models.functions import Coalesce
 from simple_history.utils import bulk_create_with_history
 
-from . import choices, locking
+from . import choices, locking, positions
 from .models import CasualtyFigure, Incident, IncidentReport, OfficialStatement
 
 AUTO_LINK_REASON = "Linked automatically: a claim or statement of the incident cites this report"
@@ -134,6 +134,7 @@ def recompute_figures(*, incident: Incident) -> Incident:
         # Derived figures are not an edit of the record: the version (optimistic locking) stays,
         # but the record was updated (lists sorted by last update and the "updated" feed see it).
         incident.save(update_fields=[*DERIVED_FIELDS, "updated_at"], keep_version=True)
+    positions.rebuild_positions(incident=incident)
     return incident
 
 
@@ -188,6 +189,7 @@ def _stored_incident_id(obj) -> int | None:
 def save_claim(*, claim: CasualtyFigure) -> CasualtyFigure:
     """Save a new or edited claim and re-derive its incident's figures (and those of an incident it left)."""
     before = _stored_incident_id(claim)
+    claim.fill_conceded_by()
     claim.save()
     _rederive(claim.incident_id, before)
     return claim

@@ -99,6 +99,12 @@ class FigureFactory(factory.django.DjangoModelFactory):
     attributed_to = "residents"
     count_min = 10
     count_max = 10
+    basis = choices.Basis.REPORTED
+    statement = None
+    # A concession names who conceded it: its statement's issuer, else a new actor (pass conceded_by to choose).
+    conceded_by = factory.LazyAttribute(
+        lambda o: None if o.basis != choices.Basis.CONCEDED else o.statement.issuer if o.statement else ActorFactory()
+    )
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):

@@ -223,3 +223,76 @@ def test_query_count_does_not_grow_with_incidents(client, django_assert_max_num_
 ])
 def test_aggregate_claim_period_in_words(start, end, words):
     assert display.format_period(start, end) == words
+
+
+# Item 4: a concession counts only for the actor that conceded it (and its coalition, said so).
+
+
+@pytest.fixture
+def conceded_by_one():
+    """One incident naming an alleged party (Force Kilo) and a conceding party (US forces, member of CJTF-OIR)."""
+    coalition = factories.ActorFactory(name="CJTF-OIR", slug="cjtf-oir", kind=choices.ActorKind.COALITION)
+    us_forces = factories.ActorFactory(name="US forces", slug="us-forces", parent=coalition)
+    alleged = factories.ActorFactory(name="Force Kilo", slug="force-kilo")
+    conflict = factories.ConflictFactory(name="Campaign Kilo", slug="campaign-kilo")
+    incident = _incident(conflict, D(2017, 4, 1), alleged, ALLEGED, claims=[(20, 30)], title="Strike on a depot")
+    factories.BelligerentRoleFactory(incident=incident, actor=us_forces, role=ACKNOWLEDGED)
+    factories.BelligerentRoleFactory(incident=incident, actor=coalition, role=ACKNOWLEDGED)
+    _statement(incident, alleged, D(2017, 4, 3), choices.Stance.DENIES)
+    _statement(incident, us_forces, D(2017, 5, 2), choices.Stance.CREDIBLE, conceded=7)
+    incident.refresh_from_db()
+    assert (incident.conceded_killed_min, incident.conceded_killed_max) == (7, 7)  # the incident's own headline
+    return {"incident": incident, "alleged": alleged, "us_forces": us_forces, "coalition": coalition, "conflict": conflict}
+
+
+def test_alleged_partys_page_shows_no_concession_another_party_made(client, conceded_by_one):
+    gap = accountability.actor_gap(conceded_by_one["alleged"])
+    assert (gap.total["conceded_min"], gap.total["conceded_max"], gap.total["with_conceded"]) == (None, None, 0)
+    assert (gap.total["reported_min"], gap.total["reported_max"]) == (20, 30)
+
+    response = client.get(reverse("belligerent_detail", args=["force-kilo"]))
+    html = response.content.decode()
+    assert "Strike on a depot" in html
+    row = html[html.index("Strike on a depot"):]
+    row = row[:row.index("</tr>")]
+    assert "none" in row and ">7<" not in row and "7" not in row.split('data-label="Conceded by it"')[1]
+    totals = html[html.index('aria-label="All years"'):html.index("</ul>", html.index('aria-label="All years"'))]
+    assert "civilian deaths it conceded" in totals and "—" in totals.split("civilian deaths it conceded")[0].rsplit("<li>", 1)[1]
+
+
+def test_the_conceding_party_and_its_coalition_count_it_saying_so(client, conceded_by_one):
+    assert accountability.actor_gap(conceded_by_one["us_forces"]).total["conceded_min"] == 7
+    coalition_gap = accountability.actor_gap(conceded_by_one["coalition"])
+    assert (coalition_gap.total["conceded_min"], coalition_gap.total["conceded_max"]) == (7, 7)
+
+    html = client.get(reverse("belligerent_detail", args=["cjtf-oir"])).content.decode()
+    assert "conceded by US forces, member of CJTF-OIR" in html
+    own = client.get(reverse("belligerent_detail", args=["us-forces"])).content.decode()
+    assert "member of" not in own.split('id="incidents-heading"')[1]
+
+
+def test_conflict_page_credits_each_concession_to_its_actor(client, conceded_by_one):
+    rows = accountability.conceded_by_actor(accountability.conflict_incidents(conceded_by_one["conflict"]))
+    assert [(r["actor__name"], r["conceded_min"], r["actor__parent__name"]) for r in rows] == [("US forces", 7, "CJTF-OIR")]
+    html = client.get(reverse("conflict_detail", args=["campaign-kilo"])).content.decode()
+    table = html[html.index('id="conceded-by-heading"'):html.index('id="aggregate-heading"')]
+    assert "US forces" in table and "member of CJTF-OIR" in table and "Force Kilo" not in table
+
+
+def test_an_open_concession_makes_the_actors_sum_open(conceded_by_one):
+    incident = factories.IncidentFactory(status="published", date_start=D(2017, 6, 1), conflict=conceded_by_one["conflict"])
+    factories.BelligerentRoleFactory(incident=incident, actor=conceded_by_one["us_forces"], role=ACKNOWLEDGED)
+    factories.FigureFactory(incident=incident, basis=choices.Basis.CONCEDED, conceded_by=conceded_by_one["us_forces"],
+                            count_min=3, count_max=None, qualifier="at_least", stated_on=D(2017, 6, 5))
+    total = accountability.actor_gap(conceded_by_one["us_forces"]).total
+    assert (total["conceded_min"], total["conceded_max"], total["conceded_open"]) == (10, None, 1)
+    assert display.format_total(total["conceded_min"], total["conceded_max"]) == "10+"
+
+
+def test_a_concession_hidden_from_the_public_counts_for_nobody(conceded_by_one):
+    draft = factories.IncidentFactory(status="draft", date_start=D(2017, 6, 1))
+    factories.BelligerentRoleFactory(incident=draft, actor=conceded_by_one["us_forces"], role=ACKNOWLEDGED)
+    factories.FigureFactory(incident=draft, basis=choices.Basis.CONCEDED, conceded_by=conceded_by_one["us_forces"], count_min=500, count_max=500)
+    factories.FigureFactory(incident=conceded_by_one["incident"], basis=choices.Basis.CONCEDED, conceded_by=conceded_by_one["us_forces"],
+                            count_min=900, count_max=900, stated_on=D(2017, 9, 9), excluded=True, excluded_reason="Misread")
+    assert accountability.actor_gap(conceded_by_one["us_forces"]).total["conceded_max"] == 7

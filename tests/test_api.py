@@ -78,7 +78,7 @@ def test_list_shows_published_incidents_only_with_stable_fields(api, world):
         "reported_killed_min", "reported_killed_max", "conceded_killed_min", "conceded_killed_max",
         "reported_injured_min", "reported_injured_max", "conceded_injured_min", "conceded_injured_max",
         "children_killed_min", "children_killed_max", "women_killed_min", "women_killed_max",
-        "latest_stance", "sources_count", "published_at", "updated_at",
+        "latest_stance", "positions", "sources_count", "published_at", "updated_at",
     ]
     assert (row["reported_killed_min"], row["reported_killed_max"], row["conceded_killed_max"]) == (83, 137, 12)
     assert row["belligerents"] == [{"slug": "coalition", "name": "Coalition", "role": "acknowledged"}]

@@ -48,7 +48,7 @@ def test_as_of_returns_the_older_figure_grade_and_statements(client, cited):
 
     assert page.status_code == 200
     content = page.content.decode()
-    assert "As of 27 March 2017" in content
+    assert "As recorded on 27 March 2017" in content
     assert [(r["low"], r["high"]) for r in page.context["ranges"] if r["label"] == "Civilians reported killed"] == [(83, 83)]
     assert [figure.quote for figure in page.context["reported"]] == ["pulled 83 bodies"]
     assert page.context["incident"].grade == choices.Grade.FAIR

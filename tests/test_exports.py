@@ -26,7 +26,7 @@ DOCUMENTED = [
     "reported_killed_min", "reported_killed_max", "conceded_killed_min", "conceded_killed_max",
     "reported_injured_min", "reported_injured_max", "conceded_injured_min", "conceded_injured_max",
     "children_killed_min", "children_killed_max", "women_killed_min", "women_killed_max",
-    "latest_stance", "sources_count", "external_ids", "permalink", "updated_at",
+    "latest_stance", "positions", "sources_count", "external_ids", "permalink", "updated_at",
 ]
 
 

@@ -85,7 +85,7 @@ def test_reference_article_entered_report_first_in_one_sitting(editor_client):
         figure_row("alleged to have killed scores of civilians at a mosque in Syria", "unquantified", "", incident=mosque.pk,
                    attributed_to="allegations cited by the U.S. military"),
         figure_row("acknowledged the death of at least some civilians", "unquantified", "", incident=raid.pk,
-                   attributed_to="U.S. military leaders", basis="conceded"),
+                   attributed_to="U.S. military leaders", basis="conceded", conceded_by=us_forces.pk),
     ])
     add_rows(data, "statements", [
         {"incident": mosul.pk, "issuer": coalition.pk, "stated_on": "2017-03-25", "stance": "acknowledges_strike",

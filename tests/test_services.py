@@ -192,9 +192,9 @@ def test_admin_deleting_a_claim_row_rederives_the_incident(editor_client):
 
 def test_file_import_leaves_the_stored_figures_equal_to_the_rule(db):
     content = (
-        b"title,date_start,country,source_url,reported_killed_min,reported_killed_max,conceded_killed_min,conceded_killed_max\n"
-        b"Strike on a market,2017-03-17,IQ,https://news.example.org/a,83,137,12,12\n"
-        b"Strike on a bridge,2017-03-18,IQ,https://news.example.org/b,5,,,\n"
+        b"title,date_start,country,belligerents,source_url,reported_killed_min,reported_killed_max,conceded_killed_min,conceded_killed_max\n"
+        b"Strike on a market,2017-03-17,IQ,Coalition (acknowledged),https://news.example.org/a,83,137,12,12\n"
+        b"Strike on a bridge,2017-03-18,IQ,,https://news.example.org/b,5,,,\n"
     )
 
     report = imports.import_file(content, "incidents.csv", dry_run=False)

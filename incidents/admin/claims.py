@@ -19,17 +19,30 @@ from .inlines import ChooserMixin
 from .writes import EvidenceWritesMixin
 
 
+class ConcedingActorUnknownFilter(admin.SimpleListFilter):
+    """Concessions recorded before conceding actors were named, whose actor the migration could not tell."""
+
+    title = "conceding actor"
+    parameter_name = "conceder"
+
+    def lookups(self, request, model_admin):
+        return [("unknown", "unknown: name it")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(conceded_by_unknown=True) if self.value() == "unknown" else queryset
+
+
 @admin.register(CasualtyFigure)
 class CasualtyFigureAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdmin):
     form = QuoteCheckedForm
     list_display = ["incident", "attributed_to", "count_display", "group", "outcome", "basis", "stated_on", "report", "excluded"]
-    list_filter = ["basis", "outcome", "group", "qualifier", "excluded", "incident__status"]
+    list_filter = ["basis", "outcome", "group", "qualifier", "excluded", "incident__status", ConcedingActorUnknownFilter]
     list_select_related = ["incident", "report__source"]
     search_fields = ["incident__code", "incident__title", "attributed_to", "quote", "report__title"]
-    autocomplete_fields = ["incident", "report", "statement"]
+    autocomplete_fields = ["incident", "report", "statement", "conceded_by"]
     incident_date_field, incident_report_field = "stated_on", "report"
     fieldsets = [
-        (None, {"fields": ["incident", "report", "statement", "attributed_to"]}),
+        (None, {"fields": ["incident", "report", ("statement", "conceded_by"), "attributed_to"]}),
         ("The figure", {"fields": [("basis", "outcome", "group"), ("qualifier", "count_min", "count_max"), "stated_on", "quote"]}),
         ("Editors", {"fields": [("excluded", "excluded_reason"), "notes", ("created_at", "updated_at"), "base_updated"]}),
     ]
@@ -53,7 +66,7 @@ class OfficialStatementAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdm
     search_fields = ["incident__code", "incident__title", "issuer__name", "quote", "summary"]
     autocomplete_fields = ["incident", "issuer", "report"]
     incident_date_field, incident_report_field = "stated_on", "report"
-    fields = ["incident", "issuer", ("stated_on", "stance"), "report", "quote", "summary", ("created_at", "updated_at"), "base_updated"]
+    fields = ["incident", "issuer", ("stated_on", "stance"), "reason", "report", "quote", "summary", ("created_at", "updated_at"), "base_updated"]
     readonly_fields = ["created_at", "updated_at"]
     formfield_overrides = COMPACT_TEXT
 

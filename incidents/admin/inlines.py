@@ -106,7 +106,7 @@ FIGURE_FIELDS = [
     "quote",
     ("basis", "outcome", "group"),
     ("qualifier", "count_min", "count_max"),
-    "statement",
+    ("statement", "conceded_by"),
     ("excluded", "excluded_reason"),
     "notes",
     "base_updated",
@@ -117,7 +117,7 @@ class IncidentFigureInline(LimitedStatementsMixin, ChooserMixin, admin.StackedIn
     model = CasualtyFigure
     form = QuoteCheckedForm
     fields = ["report", *FIGURE_FIELDS]
-    autocomplete_fields = ["report"]
+    autocomplete_fields = ["report", "conceded_by"]
     formfield_overrides = COMPACT_TEXT
     extra = 1
     verbose_name_plural = "casualty figures (one claim per row)"
@@ -136,7 +136,7 @@ class IncidentFigureInline(LimitedStatementsMixin, ChooserMixin, admin.StackedIn
 class IncidentStatementInline(ChooserMixin, admin.StackedInline):
     model = OfficialStatement
     form = QuoteCheckedForm
-    fields = ["issuer", ("stated_on", "stance"), "report", "quote", "summary", "base_updated"]
+    fields = ["issuer", ("stated_on", "stance"), "reason", "report", "quote", "summary", "base_updated"]
     autocomplete_fields = ["issuer", "report"]
     formfield_overrides = COMPACT_TEXT
     extra = 0
@@ -211,7 +211,7 @@ class ReportFigureInline(LimitedStatementsMixin, ChooserMixin, admin.StackedInli
     form = QuoteCheckedForm
     formset = KeepPublicEvidenceFormSet
     fields = ["incident", *FIGURE_FIELDS]
-    autocomplete_fields = ["incident"]
+    autocomplete_fields = ["incident", "conceded_by"]
     formfield_overrides = COMPACT_TEXT
     extra = 1
     verbose_name_plural = "casualty figures this report states (one claim per row)"
@@ -228,7 +228,7 @@ class ReportStatementInline(ChooserMixin, admin.StackedInline):
     incident_date_field = "published_on"  # the report's own field, on the same page
     form = QuoteCheckedForm
     formset = KeepPublicEvidenceFormSet
-    fields = ["incident", "issuer", ("stated_on", "stance"), "quote", "summary", "base_updated"]
+    fields = ["incident", "issuer", ("stated_on", "stance"), "reason", "quote", "summary", "base_updated"]
     autocomplete_fields = ["incident", "issuer"]
     formfield_overrides = COMPACT_TEXT
     extra = 0

@@ -15,6 +15,7 @@ from ..models import (
     ExternalIdentifier,
     Incident,
     OfficialStatement,
+    Position,
     Victim,
 )
 
@@ -25,7 +26,7 @@ INCIDENT_FIELDS = [
     "reported_killed_min", "reported_killed_max", "conceded_killed_min", "conceded_killed_max",
     "reported_injured_min", "reported_injured_max", "conceded_injured_min", "conceded_injured_max",
     "children_killed_min", "children_killed_max", "women_killed_min", "women_killed_max",
-    "latest_stance", "sources_count", "published_at", "updated_at",
+    "latest_stance", "positions", "sources_count", "published_at", "updated_at",
 ]
 
 
@@ -44,6 +45,27 @@ class BelligerentSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "role"]
 
 
+class PositionActorSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The coalition it is a member of, if any.")
+
+    class Meta:
+        model = Actor
+        fields = ["slug", "name", "parent"]
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    """One actor's current position on the incident and what it conceded itself (counted for it only)."""
+
+    actor = PositionActorSerializer(read_only=True)
+
+    class Meta:
+        model = Position
+        fields = ["actor", "stance", "reason", "stated_on",
+                  "conceded_killed_min", "conceded_killed_max", "conceded_killed_open",
+                  "conceded_injured_min", "conceded_injured_max", "conceded_injured_open"]
+        read_only_fields = fields
+
+
 class IncidentSerializer(serializers.ModelSerializer):
     """An incident in a list: where, when, who, how graded, and its derived figures."""
 
@@ -51,6 +73,7 @@ class IncidentSerializer(serializers.ModelSerializer):
     permalink = serializers.SerializerMethodField(help_text="The incident's public page.")
     conflict = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The conflict's slug.")
     belligerents = BelligerentSerializer(source="belligerent_roles", many=True, read_only=True)
+    positions = PositionSerializer(source="current_positions", many=True, read_only=True)
     latitude = serializers.FloatField(read_only=True, allow_null=True, help_text=Incident._meta.get_field("latitude").help_text)
     longitude = serializers.FloatField(read_only=True, allow_null=True, help_text=Incident._meta.get_field("longitude").help_text)
 
@@ -87,11 +110,14 @@ class PublicReportSerializer(serializers.Serializer):
 
 class FigureSerializer(serializers.ModelSerializer):
     report = serializers.PrimaryKeyRelatedField(read_only=True, help_text="Number of the report that states the figure (see `reports`).")
+    conceded_by = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="For a conceded figure: the slug of the actor that conceded it (see `actors`).",
+    )
 
     class Meta:
         model = CasualtyFigure
         fields = ["id", "outcome", "group", "basis", "count_min", "count_max", "qualifier", "attributed_to", "stated_on", "quote",
-                  "report", "statement", "count_best", "caveat"]
+                  "report", "statement", "conceded_by", "count_best", "caveat"]
         read_only_fields = fields
 
 
@@ -101,7 +127,7 @@ class StatementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OfficialStatement
-        fields = ["id", "issuer", "stated_on", "stance", "quote", "summary", "report"]
+        fields = ["id", "issuer", "stated_on", "stance", "reason", "quote", "summary", "report"]
         read_only_fields = fields
 
 

@@ -138,11 +138,12 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
         return SORTS.get(request.query_params.get("sort") or DEFAULT_SORT, SORTS[DEFAULT_SORT])
 
     def get_queryset(self):
-        queryset = Incident.objects.published().for_list()
+        queryset = Incident.objects.published().for_list().with_positions()
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 "external_ids",
-                Prefetch("figures", queryset=CasualtyFigure.objects.published().defer("notes").order_by("stated_on", "id"),
+                Prefetch("figures", queryset=CasualtyFigure.objects.published().select_related("conceded_by").defer("notes")
+                         .order_by("stated_on", "id"),
                          to_attr="public_figures"),
                 Prefetch("statements", queryset=OfficialStatement.objects.published().select_related("issuer").order_by("stated_on", "id"),
                          to_attr="public_statements"),

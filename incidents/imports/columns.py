@@ -10,6 +10,7 @@ from ..exports import INCIDENT_COLUMNS
 from ..models import (
     Incident,
 )
+from ..positions import presumed_conceder
 
 EXTRA_COLUMNS = ["summary", "external_dataset", "external_id", "source_name", "source_url", "report_title", "report_published_on",
                  "attributed_to"]
@@ -19,7 +20,7 @@ KNOWN_COLUMNS = [column.name for column in INCIDENT_COLUMNS] + EXTRA_COLUMNS
 
 
 # Filled by the database from the claims, or by the tracker: read, never imported.
-IGNORED_COLUMNS = {"latest_stance", "sources_count", "updated_at"}
+IGNORED_COLUMNS = {"latest_stance", "positions", "sources_count", "updated_at"}
 
 
 # (column prefix, outcome, group, basis) of each figure pair a row may carry.
@@ -193,6 +194,11 @@ def check_row(line: int, raw: dict) -> RowResult:
             row.error(f"{prefix}_min", f"the minimum {low} is greater than the maximum {high}.")
         elif low is not None or high is not None:
             data["figures"].append((prefix, outcome, group, basis, low, high))
+    if any(figure[3] == choices.Basis.CONCEDED for figure in data["figures"]):
+        data["conceded_by"] = presumed_conceder(dict(data["belligerents"]).items())
+        if data["conceded_by"] is None:
+            row.error("belligerents", "a conceded figure counts only for the belligerent that conceded it: name exactly "
+                      "one belligerent, or mark the one that conceded it “(acknowledged)”.")
     data["source_url"] = raw.get("source_url", "") or raw.get("permalink", "")
     data["source_name"] = raw.get("source_name", "")
     if data["source_url"] and not re.match(r"^https?://", data["source_url"]):

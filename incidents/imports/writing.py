@@ -170,6 +170,7 @@ class _Writer:
             claim = CasualtyFigure(
                 incident=incident, report=report, outcome=outcome, group=group, basis=basis, count_min=low, count_max=high,
                 qualifier=_qualifier(low, high), attributed_to=(data["attributed_to"] or report.source.public_name)[:300],
+                conceded_by=self.actor(data["conceded_by"]) if basis == choices.Basis.CONCEDED else None,
                 notes=f"{self.reason}: column {prefix}_min/_max.",
             )
             claim._change_reason = self.reason

@@ -3,6 +3,7 @@
 from .actors import Actor, Conflict
 from .claims import AggregateClaim, CasualtyFigure, ClaimFields, OfficialStatement, check_quote, describe_count
 from .incident import BelligerentRoleLink, ExternalIdentifier, Incident, IncidentAlias, IncidentReport
+from .positions import Position
 from .revisions import Revision
 from .victims import Victim
 
@@ -18,6 +19,7 @@ __all__ = [
     "IncidentAlias",
     "IncidentReport",
     "OfficialStatement",
+    "Position",
     "Revision",
     "Victim",
     "check_quote",

@@ -144,6 +144,16 @@ class CasualtyFigure(ClaimFields):
         "OfficialStatement", null=True, blank=True, on_delete=models.PROTECT, related_name="figures",
         help_text=_("For a conceded figure: the official statement that concedes it."),
     )
+    conceded_by = models.ForeignKey(
+        Actor, null=True, blank=True, on_delete=models.PROTECT, related_name="conceded_figures",
+        help_text=_("For a conceded figure: the belligerent or official body that conceded it (the issuer of its "
+                    "statement). The figure counts for this actor only, and for its coalition where it is a member."),
+    )
+    conceded_by_unknown = models.BooleanField(
+        default=False, editable=False,
+        help_text=_("A concession recorded before conceding actors were named, whose actor could not be told from its "
+                    "statement or the incident's belligerents: counted for no belligerent until an editor names it."),
+    )
     notes = models.TextField(blank=True, help_text=_("Editors' notes on the claim (not public)."))
 
     objects = FigureQuerySet.as_manager()
@@ -163,6 +173,16 @@ class CasualtyFigure(ClaimFields):
                 name="figure_report_required",
                 violation_error_message=_("A reported or conceded figure needs the report that states it."),
             ),
+            models.CheckConstraint(
+                condition=~Q(basis=choices.Basis.CONCEDED) | Q(conceded_by__isnull=False) | Q(conceded_by_unknown=True),
+                name="figure_conceded_by_named",
+                violation_error_message=_("A conceded figure needs the belligerent or official body that conceded it."),
+            ),
+            models.CheckConstraint(
+                condition=Q(basis=choices.Basis.CONCEDED) | Q(conceded_by__isnull=True, conceded_by_unknown=False),
+                name="figure_conceded_by_only_conceded",
+                violation_error_message=_("Only a conceded figure names the actor that conceded it."),
+            ),
         ]
 
     def __str__(self):
@@ -172,6 +192,31 @@ class CasualtyFigure(ClaimFields):
         super().clean()
         if self.statement_id and self.statement.incident_id != self.incident_id:
             raise ValidationError({"statement": _("The statement belongs to another incident.")})
+        self.clean_conceded_by()
+
+    def fill_conceded_by(self) -> None:
+        """A concession given with its statement is conceded by the statement's issuer, unless another actor is named."""
+        if self.basis == choices.Basis.CONCEDED and self.conceded_by_id is None and self.statement_id:
+            self.conceded_by_id = self.statement.issuer_id
+
+    def clean_conceded_by(self):
+        """A concession names who conceded it: the issuer of its statement (filled in when left empty)."""
+        if self.basis != choices.Basis.CONCEDED:
+            if self.conceded_by_id is not None:
+                raise ValidationError({"conceded_by": _("Only a conceded figure names the actor that conceded it.")})
+            self.conceded_by_unknown = False
+            return
+        self.fill_conceded_by()
+        if self.statement_id:
+            if self.conceded_by_id != self.statement.issuer_id:
+                raise ValidationError({"conceded_by": _(
+                    "The figure is conceded in a statement by %(issuer)s: the conceding actor must be %(issuer)s."
+                ) % {"issuer": self.statement.issuer}})
+        if self.conceded_by_id is None:
+            raise ValidationError({"conceded_by": _(
+                "Name the belligerent or official body that conceded this figure (or choose the statement that concedes it)."
+            )})
+        self.conceded_by_unknown = False
 
 
 def validate_country_codes(value: str) -> None:
@@ -272,7 +317,13 @@ class OfficialStatement(models.Model):
     stated_on = models.DateField(help_text=_("Date the statement was made. The latest one per issuer is its current position."))
     stance = models.CharField(
         max_length=24, choices=choices.Stance,
-        help_text=_("What the statement says of the incident: acknowledges strike, denies, investigating, credible, not credible…"),
+        help_text=_("What the statement says of the incident: not yet assessed / open, acknowledges strike, denies, investigating, "
+                    "assessed credible or not credible, duplicate of another case, no comment."),
+    )
+    reason = models.TextField(
+        blank=True,
+        help_text=_("Why the issuer takes this position, as it gives it (e.g. the case it duplicates, why it is assessed "
+                    "not credible). Public, shown with the stance."),
     )
     quote = models.TextField(blank=True, help_text=_("The statement's own words, quoted verbatim from the report."))
     summary = models.TextField(blank=True, help_text=_("What the statement says, in the editors' words."))

@@ -21,7 +21,7 @@ def _incident_page(request, incidents, actor=None):
     incidents = incidents.for_list()
     if actor is not None:
         role = BelligerentRoleLink.objects.filter(incident=OuterRef("pk"), actor=actor).values("role")[:1]
-        incidents = incidents.annotate(role=Subquery(role))
+        incidents = incidents.annotate(role=Subquery(role), **accountability.actor_concession(actor))
     return page_from_request(request, incidents, NEWEST_FIRST, size=INCIDENTS_PER_PAGE, noun="incidents")
 
 
@@ -60,6 +60,7 @@ def conflict_detail(request, slug):
         "conflict": conflict,
         "belligerents": belligerents,
         "gap": accountability.conflict_gap(conflict),
+        "concessions": accountability.conceded_by_actor(incidents),
         "claims": claims[:AGGREGATE_CLAIMS_SHOWN],
         "claims_count": claims.count(),
         "page": page,

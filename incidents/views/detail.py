@@ -1,5 +1,7 @@
 """`/incidents/<code>/`: everything about one incident, for a reader who has never heard of it."""
 
+import copy
+
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -7,13 +9,14 @@ from django.utils import timezone
 from sources.models import Report
 from sources.text import quote_context
 
-from .. import asof, changelog, choices, citations
+from .. import asof, changelog, choices, citations, positions, services
 from ..models import (
     CasualtyFigure,
     ExternalIdentifier,
     Incident,
     IncidentReport,
     OfficialStatement,
+    Position,
     Victim,
 )
 from ..timeline import build_timeline
@@ -39,9 +42,29 @@ def incident_detail(request, code):
     incident = Incident.objects.published().select_related("conflict").filter(code=code).first()
     if incident is None:
         return _not_current(request, code)
+    if request.GET.get("as_of") and request.GET.get("known_on"):
+        notice = ("“As recorded on” and “as known on” are two different views: open one at a time. "
+                  "The current record is shown.")
+        return render(request, "incidents/incident_detail.html", {**incident_page(request, incident), "as_of_notice": notice})
     if request.GET.get("as_of"):
         return _as_of(request, incident, request.GET["as_of"])
+    if request.GET.get("known_on"):
+        return _known_on(request, incident, request.GET["known_on"])
     return render(request, "incidents/incident_detail.html", incident_page(request, incident))
+
+
+def _known_on(request, incident, value):
+    """`?known_on=YYYY-MM-DD`: the figures and positions derived only from what had been stated by that day."""
+    try:
+        day = asof.parse_day(value)
+    except asof.BadDate as error:
+        return render(request, "incidents/incident_detail.html", {**incident_page(request, incident), "as_of_notice": str(error)})
+    context = incident_page(request, incident, known_on=day)
+    context["citation"].update({
+        "permalink": f"{context['citation']['permalink']}?known_on={day.isoformat()}",
+        "version": f"{context['citation']['version']}, figures and positions as known on {asof.in_words(day)}",
+    })
+    return render(request, "incidents/incident_detail.html", {**context, "known_on": day, "known_on_words": asof.in_words(day)})
 
 
 def _as_of(request, incident, value):
@@ -58,10 +81,18 @@ def _as_of(request, incident, value):
     context["changes"] = [change for change in context["changes"] if change.day <= day]
     context["citation"].update({
         "permalink": f"{context['citation']['permalink']}?as_of={day.isoformat()}",
-        "version": f"as it stood at the end of {asof.in_words(day)}",
+        "version": f"as recorded on {asof.in_words(day)} (the published record at the end of that day)",
         "updated": timezone.localdate(found.history[-1]["history_date"]),
     })
     return render(request, "incidents/incident_detail.html", {**context, "as_of": day, "as_of_words": asof.in_words(day)})
+
+
+def _as_known_on(incident: Incident, day) -> Incident:
+    """A copy of the incident whose derived figures are those derived from what was stated by `day`."""
+    known = copy.copy(incident)
+    for field, value in services.derive_figures(incident, known_on=day).items():
+        setattr(known, field, value)
+    return known
 
 
 def _not_current(request, code):
@@ -131,23 +162,33 @@ def _statement_groups(statements) -> list[dict]:
     return groups
 
 
-def incident_page(request, incident: Incident, snapshot: "asof.Snapshot | None" = None) -> dict:
+def incident_page(request, incident: Incident, snapshot: "asof.Snapshot | None" = None, known_on=None) -> dict:
     """Everything the page shows, in a fixed number of queries whatever the number of claims.
 
-    With a `snapshot` (incidents.asof), the rows are those of the record as it stood on a past day.
+    With a `snapshot` (incidents.asof), the rows are those of the record as it stood on a past day ("as recorded on").
+    With `known_on` (a date), the claims, statements, derived figures and positions are those stated by the end of
+    that day ("as known on": `services.derive_figures` and `positions.derive_positions` with the same day).
     """
     if snapshot is None:
         links = list(
             IncidentReport.objects.filter(incident=incident).select_related("report__source")
             .order_by("report__published_on", "report_id")
         )
-        figures = list(CasualtyFigure.objects.published().filter(incident=incident).defer("notes", "excluded_reason"))
-        statements = list(OfficialStatement.objects.published().filter(incident=incident).select_related("issuer"))
+        figures = CasualtyFigure.objects.published().filter(incident=incident).defer("notes", "excluded_reason")
+        statements = OfficialStatement.objects.published().filter(incident=incident).select_related("issuer")
+        if known_on is None:
+            current = Position.objects.published().filter(incident=incident).select_related("actor__parent")
+        else:
+            figures, statements = figures.filter(services.known_by(known_on)), statements.filter(services.known_by(known_on))
+            current = positions.with_actors(positions.derive_positions(incident, known_on=known_on))
+            incident = _as_known_on(incident, known_on)
+        figures, statements, current = list(figures), list(statements), list(current)
         roles = list(incident.belligerent_roles.select_related("actor").order_by("role", "actor__name"))
         history = changelog.history_rows(incident)
     else:
         links, figures, statements = snapshot.links, snapshot.figures, snapshot.statements
         roles, history = snapshot.roles, snapshot.history
+        current = positions.with_actors(positions.positions_from(statements, figures, incident_id=incident.pk))
     reports = {link.report_id: link.report for link in links}
     # Every cited report is linked to the incident (services.link_cited_reports); this only guards a gap.
     missing = {item.report_id for item in [*figures, *statements] if item.report_id and item.report_id not in reports}
@@ -185,7 +226,8 @@ def incident_page(request, incident: Incident, snapshot: "asof.Snapshot | None" 
         "conceded": [f for f in figures if f.basis == choices.Basis.CONCEDED],
         "estimates": [f for f in figures if f.basis == choices.Basis.ESTIMATE],
         "statement_groups": groups,
-        "positions": [group["current"] for group in groups],
+        "positions": [position for position in current if position.stance],
+        "concessions_by_actor": [position for position in current if position.has_concession],
         "links": links,
         "victims": victims,
         "external_ids": external_ids,

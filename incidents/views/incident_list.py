@@ -9,7 +9,10 @@ from ..models import Incident
 from ..pagination import PAGE_SIZE, page_from_request
 from ..totals import totals_of
 
-ADVANCED_FILTERS = ("admin1", "conflict", "belligerent", "source", "killed_min", "conceded", "has_victims", "victim", "grade", "event_type", "stance")
+ADVANCED_FILTERS = (
+    "admin1", "conflict", "belligerent", "source", "killed_min", "conceded", "has_victims", "victim", "grade", "event_type",
+    "stance", "stance_by",
+)
 
 
 def filter_context(request, filterset) -> dict:
@@ -57,6 +60,6 @@ def incident_list(request):
     context = filter_context(request, filterset)
     context.update(sort=filterset.sort_key, sort_label=filterset.sort_spec.label, page_size=PAGE_SIZE, grades=choices.Grade.choices)
     if context["valid"]:
-        page, message = page_from_request(request, filterset.qs.for_list(), filterset.sort_spec, noun="incidents")
+        page, message = page_from_request(request, filterset.qs.for_list().with_positions(), filterset.sort_spec, noun="incidents")
         context.update(page=page, page_message=message, totals=totals_of(filterset.qs))
     return render(request, "incidents/incident_list.html", context)
