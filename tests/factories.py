@@ -99,6 +99,8 @@ class FigureFactory(factory.django.DjangoModelFactory):
     attributed_to = "residents"
     count_min = 10
     count_max = 10
+    # What the numbers say, unless a test gives the words' qualifier (the database refuses a mismatch).
+    qualifier = factory.LazyAttribute(lambda claim: choices.qualifier_for(claim.count_min, claim.count_max))
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
@@ -130,6 +132,7 @@ class AggregateClaimFactory(factory.django.DjangoModelFactory):
     area = "Iraq and Syria"
     count_min = 1000
     count_max = 1000
+    qualifier = factory.LazyAttribute(lambda claim: choices.qualifier_for(claim.count_min, claim.count_max))
 
 
 class VictimFactory(factory.django.DjangoModelFactory):

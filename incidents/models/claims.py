@@ -31,6 +31,18 @@ def check_quote(quote: str, report: Report | None) -> None:
         )
 
 
+def check_numbers(qualifier: str, low: int | None, high: int | None) -> None:
+    """Refuse numbers that do not say what the qualifier says (rule: `choices.QUALIFIER_BOUNDS`), telling what to enter."""
+    bounds = choices.QUALIFIER_BOUNDS.get(qualifier)
+    if bounds is None:
+        return
+    how = choices.QUALIFIER_HOW[qualifier]
+    if (low is not None) != bounds["min"]:
+        raise ValidationError({"count_min": how})
+    if (high is not None) != bounds["max"] or (bounds["equal"] and low != high):
+        raise ValidationError({"count_max": how})
+
+
 class ClaimFields(models.Model):
     """What every casualty claim states, whether about one incident or a period and area."""
 
@@ -77,10 +89,7 @@ class ClaimFields(models.Model):
 
     def clean(self):
         super().clean()
-        if self.qualifier == choices.Qualifier.UNQUANTIFIED and (self.count_min is not None or self.count_max is not None):
-            raise ValidationError({"qualifier": _("A claim with no number given cannot have a minimum or maximum.")})
-        if self.qualifier != choices.Qualifier.UNQUANTIFIED and self.count_min is None and self.count_max is None:
-            raise ValidationError({"count_min": _("Give a minimum or a maximum, or choose “no number given”.")})
+        check_numbers(self.qualifier, self.count_min, self.count_max)
         check_quote(self.quote, self.report if self.report_id else None)
 
 
@@ -96,12 +105,21 @@ def _claim_constraints(prefix: str) -> list:
             name=f"{prefix}_excluded_reason",
             violation_error_message=_("An excluded claim needs a reason."),
         ),
-        models.CheckConstraint(
-            condition=~Q(qualifier=choices.Qualifier.UNQUANTIFIED) | Q(count_min__isnull=True, count_max__isnull=True),
-            name=f"{prefix}_unquantified_has_no_number",
-            violation_error_message=_("A claim with no number given cannot have a minimum or maximum."),
-        ),
+        *(_qualifier_constraint(prefix, qualifier) for qualifier in choices.QUALIFIER_BOUNDS),
     ]
+
+
+def _qualifier_constraint(prefix: str, qualifier: str) -> models.CheckConstraint:
+    """The numbers a qualifier asks for (`choices.QUALIFIER_BOUNDS`), in the database."""
+    bounds = choices.QUALIFIER_BOUNDS[qualifier]
+    numbers = {"count_min__isnull": not bounds["min"], "count_max__isnull": not bounds["max"]}
+    if bounds["equal"]:
+        numbers["count_min"] = F("count_max")
+    name = "unquantified_has_no_number" if qualifier == choices.Qualifier.UNQUANTIFIED else f"{qualifier}_numbers"
+    return models.CheckConstraint(
+        condition=~Q(qualifier=qualifier) | Q(**numbers), name=f"{prefix}_{name}",
+        violation_error_message=choices.QUALIFIER_HOW[qualifier],
+    )
 
 
 class CasualtyFigure(ClaimFields):
