@@ -55,6 +55,14 @@ DATE_PRECISION_DEFINITIONS = {
 }
 
 
+class StatedPrecision(models.TextChoices):
+    """How precisely the date a claim or statement was made is known (a subset of `DatePrecision`, same values)."""
+
+    DAY = "day", _("exact day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+
+
 class GeoPrecision(models.TextChoices):
     EXACT = "exact", _("exact location")
     WITHIN_100M = "within_100m", _("within 100 m")

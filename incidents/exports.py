@@ -140,6 +140,7 @@ CLAIM_COLUMNS = [
     _claim_column("qualifier", "#affected+qualifier"),
     _claim_column("attributed_to", "#org+attributed"),
     _claim_column("stated_on", "#date+stated"),
+    _claim_column("stated_on_precision", "#date+stated+precision"),
     _claim_column("quote", "#description+quote"),
     _claim_column("statement_id", "#meta+statement", "For a conceded figure: the number of the official statement that concedes it.",
                   lambda f, c: f.statement_id),

@@ -90,7 +90,8 @@ class FigureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CasualtyFigure
-        fields = ["id", "outcome", "group", "basis", "count_min", "count_max", "qualifier", "attributed_to", "stated_on", "quote",
+        fields = ["id", "outcome", "group", "basis", "count_min", "count_max", "qualifier", "attributed_to", "stated_on", "stated_on_precision",
+                  "quote",
                   "report", "statement"]
         read_only_fields = fields
 
@@ -101,7 +102,7 @@ class StatementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OfficialStatement
-        fields = ["id", "issuer", "stated_on", "stance", "quote", "summary", "report"]
+        fields = ["id", "issuer", "stated_on", "stated_on_precision", "stance", "quote", "summary", "report"]
         read_only_fields = fields
 
 
