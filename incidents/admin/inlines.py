@@ -78,13 +78,14 @@ class LinkedReportInline(ChooserMixin, admin.TabularInline):
 
 # What a claim records, in the order an editor reads it off a report (after its incident or report).
 FIGURE_FIELDS = [
-    ("attributed_to", "stated_on"),
+    ("attributed_to", "stated_on", "stated_on_precision"),
     "quote",
     ("basis", "outcome", "group"),
     ("qualifier", "count_min", "count_max"),
     "statement",
     ("excluded", "excluded_reason"),
     "notes",
+    "confirm_dates",
     "base_updated",
 ]
 
@@ -112,7 +113,7 @@ class IncidentFigureInline(LimitedStatementsMixin, ChooserMixin, admin.StackedIn
 class IncidentStatementInline(ChooserMixin, admin.StackedInline):
     model = OfficialStatement
     form = QuoteCheckedForm
-    fields = ["issuer", ("stated_on", "stance"), "report", "quote", "summary", "base_updated"]
+    fields = ["issuer", ("stated_on", "stated_on_precision", "stance"), "report", "quote", "summary", "confirm_dates", "base_updated"]
     autocomplete_fields = ["issuer", "report"]
     formfield_overrides = COMPACT_TEXT
     extra = 0
@@ -201,7 +202,7 @@ class ReportStatementInline(ChooserMixin, admin.StackedInline):
     model = OfficialStatement
     form = QuoteCheckedForm
     formset = KeepPublicEvidenceFormSet
-    fields = ["incident", "issuer", ("stated_on", "stance"), "quote", "summary", "base_updated"]
+    fields = ["incident", "issuer", ("stated_on", "stated_on_precision", "stance"), "quote", "summary", "confirm_dates", "base_updated"]
     autocomplete_fields = ["incident", "issuer"]
     formfield_overrides = COMPACT_TEXT
     extra = 0
@@ -220,7 +221,7 @@ class ReportAggregateClaimInline(admin.StackedInline):
         ("actor", "conflict"),
         ("basis", "outcome", "group"),
         ("qualifier", "count_min", "count_max"),
-        ("attributed_to", "stated_on"),
+        ("attributed_to", "stated_on", "stated_on_precision"),
         "quote",
         ("status", "excluded", "excluded_reason"),
         "base_updated",
