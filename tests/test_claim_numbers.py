@@ -1,5 +1,7 @@
 """A claim's qualifier and numbers agree: in the database, in the editors' forms, and after the repair migration."""
 
+import html
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -7,7 +9,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from incidents import choices
-from incidents.models import AggregateClaim, CasualtyFigure
+from incidents.models import AggregateClaim, CasualtyFigure, Incident
+from incidents.services import derive_figures
 from tests import factories
 from tests.test_admin import ARTICLE, add_rows, figure_row, form_data, incident_change_url
 
@@ -157,6 +160,10 @@ def test_repair_migration_keeps_every_row_and_makes_numbers_agree():
             old_figure.objects.create(incident_id=incident.pk, report_id=report.pk, qualifier=q, count_min=low, count_max=high).pk
             for (q, low, high), _ in REPAIRS
         ]
+        aggregate = old.get_model("incidents", "AggregateClaim").objects.create(
+            report_id=report.pk, period_start="2017-03-01", period_end="2017-03-31", area="Iraq and Syria",
+            qualifier="about", count_min=1000, count_max=None,
+        ).pk
         MigrationExecutor(connection).migrate([MIGRATIONS])
     finally:
         executor = MigrationExecutor(connection)
@@ -166,14 +173,19 @@ def test_repair_migration_keeps_every_row_and_makes_numbers_agree():
     rows = CasualtyFigure.objects.in_bulk(ids)
     assert len(rows) == len(REPAIRS)
     assert [(rows[pk].qualifier, rows[pk].count_min, rows[pk].count_max) for pk in ids] == [after for _, after in REPAIRS]
+    assert AggregateClaim.objects.filter(pk=aggregate, count_min=1000, count_max=1000).exists()
     # Each correction is in the claim's history, with why.
     repaired = CasualtyFigure.history.filter(history_change_reason__startswith="Repaired")
     assert repaired.count() == len(REPAIRS) - 1
     # The stored figures are re-derived by the command the migration names.
     call_command("recompute_figures", "--code", "CT-REPAIR")
-    from incidents.models import Incident
-    from incidents.services import derive_figures
-
     stored = Incident.objects.get(code="CT-REPAIR")
     derived = derive_figures(stored)
     assert (stored.reported_killed_min, stored.reported_killed_max) == (derived["reported_killed_min"], derived["reported_killed_max"]) == (7, 1000)
+
+
+def test_methodology_page_states_each_qualifier_rule(client, db):
+    page = html.unescape(client.get("/methodology/").content.decode())
+    assert 'id="qualifiers"' in page and 'href="#qualifiers"' in page
+    for qualifier in choices.Qualifier:
+        assert f"<code>{qualifier.value}</code>" in page and str(choices.QUALIFIER_HOW[qualifier]) in page

@@ -146,3 +146,9 @@ def test_hidden_world_stays_hidden_from_the_claims_export_with_its_new_column(cl
     assert "stated_on_precision" in text.splitlines()[0]
     for secret in hidden_strings(world):
         assert secret not in text
+
+
+def test_methodology_page_explains_the_precision_of_stated_dates(client, db):
+    page = html.unescape(client.get("/methodology/").content.decode())
+    assert 'id="stated-precision"' in page
+    assert "A month or year orders before the days it contains." in page
