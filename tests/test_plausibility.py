@@ -42,6 +42,7 @@ def test_admin_date_inputs_are_native_date_inputs(editor_client, incident):
     assert 'type="date" name="figures-0-stated_on"' in change_page
     report_page = editor_client.get(reverse("admin:sources_report_add")).content.decode()
     assert 'type="date" name="published_on"' in report_page
+    assert 'type="date" name="aggregate_claims-__prefix__-period_start"' in report_page
 
 
 @pytest.mark.parametrize("typed", ["03/04/2017", "3/4/17", "04.03.2017"])
