@@ -85,7 +85,9 @@ def stated_on_start(day, precision: str):
 
 def stated_precision_constraint(prefix: str) -> models.CheckConstraint:
     """A month is stored as its 1st, a year as 1 January (`stated_on_start`), so dates order the same everywhere."""
-    # Compared as ISO text (SQLite stores it so; PostgreSQL casts a date to it): no database function needed.
+    # Compared as ISO text: SQLite stores dates so, and PostgreSQL casts a date to it in the ISO DateStyle that its
+    # drivers require anyway. No database function is needed (a CHECK calling one of Django's SQLite functions would
+    # fail outside Django).
     return models.CheckConstraint(
         condition=Q(stated_on__isnull=True) | Q(stated_on_precision=choices.StatedPrecision.DAY)
         | Q(stated_on_precision=choices.StatedPrecision.MONTH, stated_on__endswith="-01")
