@@ -213,3 +213,19 @@ def test_vague_words_recorded_as_no_number_and_the_minimum_as_our_estimate(edito
 
     assert response.status_code == 302
     assert sorted(incident.figures.values_list("basis", "count_min")) == [("estimate", 24), ("reported", None)]
+
+
+def test_new_incident_with_a_claim_stated_before_it_is_warned_about(editor_client, report):
+    data = form_data(editor_client.get(incident_add_url()))
+    data.update({"title": "New strike", "date_start": "2017-03-17", "date_precision": "day", "geo_precision": "country",
+                 "country": "IQ", "event_type": "airstrike"})
+    add_rows(data, "figures", [figure_row("", "exact", 12, 12, report=report.pk, stated_on="2016-03-17")])
+
+    response = editor_client.post(incident_add_url(), data)
+
+    assert response.status_code == 200
+    assert "Stated on 17 March 2016, before the incident happened (17 March 2017)" in response.content.decode()
+    assert not Incident.objects.filter(title="New strike").exists()
+    data["figures-0-confirm_dates"] = "on"
+    assert editor_client.post(incident_add_url(), data).status_code == 302
+    assert Incident.objects.get(title="New strike").figures.get().stated_on == datetime.date(2016, 3, 17)
