@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils.formats import date_format
 
 from . import choices, display
+from .models import CasualtyFigure, Incident, OfficialStatement
 
 
 def report_gap_days() -> int:
@@ -54,3 +55,16 @@ def date_warnings(*, incident, report=None, stated_on=None, stated_on_precision=
                 f"after the incident ({when}). Check the report's date and the incident chosen."
             )
     return warnings
+
+
+def incident_date_warnings(incident, *, date_start, date_end, date_precision) -> list[str]:
+    """What the incident's new dates make look wrong among its recorded claims and statements (one line per row)."""
+    moved = Incident(date_start=date_start, date_end=date_end, date_precision=date_precision)
+    rows = [
+        *CasualtyFigure.objects.filter(incident=incident).select_related("report").order_by("stated_on", "pk"),
+        *OfficialStatement.objects.filter(incident=incident).select_related("report", "issuer").order_by("stated_on", "pk"),
+    ]
+    return [
+        f"{row}: {warning}" for row in rows
+        for warning in date_warnings(incident=moved, report=row.report, stated_on=row.stated_on, stated_on_precision=row.stated_on_precision)
+    ]

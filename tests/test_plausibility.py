@@ -229,3 +229,23 @@ def test_new_incident_with_a_claim_stated_before_it_is_warned_about(editor_clien
     data["figures-0-confirm_dates"] = "on"
     assert editor_client.post(incident_add_url(), data).status_code == 302
     assert Incident.objects.get(title="New strike").figures.get().stated_on == datetime.date(2016, 3, 17)
+
+
+def test_moving_an_incident_after_its_claims_is_warned_about(editor_client, incident, report):
+    factories.FigureFactory(incident=incident, report=report, stated_on=datetime.date(2017, 3, 25))
+    data = form_data(editor_client.get(incident_change_url(incident)))
+    data["date_start"] = "2018-03-17"
+
+    response = editor_client.post(incident_change_url(incident), data)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Stated on 25 March 2017, before the incident happened (17 March 2018)" in page
+    assert 'type="checkbox" name="confirm_dates"' in page
+    incident.refresh_from_db()
+    assert incident.date_start == datetime.date(2017, 3, 17)
+
+    data["confirm_dates"] = "on"
+    assert editor_client.post(incident_change_url(incident), data).status_code == 302
+    incident.refresh_from_db()
+    assert incident.date_start == datetime.date(2018, 3, 17)

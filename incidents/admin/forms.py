@@ -242,7 +242,12 @@ class IncidentForm(LockedFormMixin, forms.ModelForm):
 
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     base_history = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    lock_fields = ("base_version", "base_history")
+    # Shown only when new dates leave recorded claims or statements before the incident or far from their reports.
+    confirm_dates = forms.BooleanField(
+        required=False, widget=forms.HiddenInput, label="Save anyway",
+        help_text="Claims or statements already recorded do not fit these dates; tick to save the dates as they are.",
+    )
+    lock_fields = ("base_version", "base_history", "confirm_dates")
     # Off for a revert from the history page, which is an explicit choice of an old version.
     check_version = True
 
@@ -265,7 +270,25 @@ class IncidentForm(LockedFormMixin, forms.ModelForm):
                 raise ValidationError(["Someone else saved this incident after you opened it.", *lines, CONFLICT_FOOTER]) from None
             except Incident.DoesNotExist:
                 pass
+        self._check_dates(cleaned_data)
         return cleaned_data
+
+    def _check_dates(self, cleaned_data):
+        """Moving a recorded incident's dates away from its claims and statements is saved only once confirmed."""
+        if self.instance.pk is None or not {"date_start", "date_end"} & set(self.changed_data) or not cleaned_data.get("date_start"):
+            return
+        warnings = plausibility.incident_date_warnings(
+            self.instance, date_start=cleaned_data["date_start"], date_end=cleaned_data.get("date_end"),
+            date_precision=cleaned_data.get("date_precision") or self.instance.date_precision,
+        )
+        if not warnings:
+            return
+        self.fields["confirm_dates"].widget = forms.CheckboxInput()
+        if not cleaned_data.get("confirm_dates"):
+            self.add_error(None, ValidationError(
+                [*warnings[:10], *([f"… and {len(warnings) - 10} more."] if len(warnings) > 10 else []),
+                 "If the new dates are right, tick “Save anyway” below and save again."]
+            ))
 
 
 def _latest_history_id(incident: Incident) -> int | None:

@@ -259,7 +259,7 @@ class IncidentAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
             ("What", {"fields": ["title", "summary", ("event_type", "event_type_inferred"), ("base_version", "base_history")]}),
-            ("When", {"fields": [("date_start", "date_end"), "date_precision"]}),
+            ("When", {"fields": [("date_start", "date_end"), "date_precision", "confirm_dates"]}),
             ("Where", {"fields": [
                 "country", ("admin1", "admin2"), ("locality", "neighbourhood"), "place_name_ar",
                 ("latitude", "longitude"), "geo_precision",
