@@ -47,6 +47,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 DEMO_ACCOUNTS = DEBUG
 # Four-eyes: the reviewer who publishes an incident must not be the last person who edited it.
 CASUALTYTRACKER_FOUR_EYES = env_bool("DJANGO_FOUR_EYES", default=False)
+# The admin asks for confirmation before saving a claim or statement whose report is dated this many days or more
+# away from its incident (a slip in the incident or the report chosen, or a genuinely late report).
+CASUALTYTRACKER_REPORT_GAP_DAYS = int(os.environ.get("DJANGO_REPORT_GAP_DAYS", "365"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -136,6 +139,10 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Dates are typed as YYYY-MM-DD only, in every language: 03/04/2017 is refused, never read as March or April.
+# Locale formats take precedence over DATE_INPUT_FORMATS, so English and Arabic are overridden too (casualtytracker/formats).
+DATE_INPUT_FORMATS = ["%Y-%m-%d"]
+FORMAT_MODULE_PATH = ["casualtytracker.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -46,9 +46,11 @@ INCIDENT_FIELDS = [
 ]
 FIGURE_FIELDS = [
     "id", "history_date", "history_type", "excluded", "attributed_to", "outcome", "group", "basis",
-    "count_min", "count_max", "qualifier", "stated_on", "quote", "report_id",
+    "count_min", "count_max", "qualifier", "stated_on", "stated_on_precision", "quote", "report_id",
 ]
-STATEMENT_FIELDS = ["id", "history_date", "history_type", "issuer_id", "stated_on", "stance", "quote", "summary", "report_id"]
+STATEMENT_FIELDS = [
+    "id", "history_date", "history_type", "issuer_id", "stated_on", "stated_on_precision", "stance", "quote", "summary", "report_id",
+]
 # More than this many changes of one kind on one day read as a count.
 MAX_LISTED = 5
 
@@ -162,7 +164,7 @@ def _statement_events(rows, actors: dict) -> list[tuple]:
     for history in _by_object(rows).values():
         previous = None
         for row in history:
-            words = f"{actors.get(row['issuer_id'], 'unknown issuer')}, {display.format_date(row['stated_on'], 'day')}: " \
+            words = f"{actors.get(row['issuer_id'], 'unknown issuer')}, {display.format_date(row['stated_on'], row['stated_on_precision'])}: " \
                     f"{_choice(choices.Stance, row['stance'])}"
             kind = {"+": "Official statement added", "-": "Official statement removed"}.get(row["history_type"])
             if kind is None and previous is not None and any(previous[k] != row[k] for k in STATEMENT_FIELDS[3:]):

@@ -55,6 +55,14 @@ DATE_PRECISION_DEFINITIONS = {
 }
 
 
+class StatedPrecision(models.TextChoices):
+    """How precisely the date a claim or statement was made is known (a subset of `DatePrecision`, same values)."""
+
+    DAY = "day", _("exact day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+
+
 class GeoPrecision(models.TextChoices):
     EXACT = "exact", _("exact location")
     WITHIN_100M = "within_100m", _("within 100 m")
@@ -145,6 +153,49 @@ class Qualifier(models.TextChoices):
     ABOUT = "about", _("about")
     BETWEEN = "between", _("between")
     UNQUANTIFIED = "unquantified", _("no number given")
+
+
+# What each qualifier asks of a claim's numbers: is the minimum / maximum required (True) or must it be empty (False),
+# and must they be equal. The database constraints, the form errors and `qualifier_for` all read this one table.
+# "between" allows min = max: UCDP's low and high often coincide, and the source still gave them as a range.
+QUALIFIER_BOUNDS = {
+    Qualifier.EXACT: {"min": True, "max": True, "equal": True},
+    Qualifier.AT_LEAST: {"min": True, "max": False, "equal": False},
+    Qualifier.MORE_THAN: {"min": True, "max": False, "equal": False},
+    Qualifier.UP_TO: {"min": False, "max": True, "equal": False},
+    Qualifier.ABOUT: {"min": True, "max": True, "equal": False},
+    Qualifier.BETWEEN: {"min": True, "max": True, "equal": False},
+    Qualifier.UNQUANTIFIED: {"min": False, "max": False, "equal": False},
+}
+
+# What to enter for each qualifier, in the editor's words (form errors).
+QUALIFIER_HOW = {
+    Qualifier.EXACT: _("“exactly” needs the number as both minimum and maximum (“137 killed”: 137 and 137)."),
+    Qualifier.AT_LEAST: _("“at least” needs a minimum and no maximum (“at least 83”: minimum 83, maximum empty)."),
+    Qualifier.MORE_THAN: _("“more than” needs a minimum and no maximum (“more than 100”: minimum 101, maximum empty)."),
+    Qualifier.UP_TO: _("“up to” needs a maximum and no minimum (“up to 200”: minimum empty, maximum 200)."),
+    Qualifier.ABOUT: _("“about” needs the number as both minimum and maximum (“about 1,000”: 1000 and 1000), or the range it gives."),
+    Qualifier.BETWEEN: _("“between” needs a minimum and a maximum (“between 80 and 100”: 80 and 100)."),
+    Qualifier.UNQUANTIFIED: _("“no number given” takes no minimum and no maximum (“dozens”: both empty)."),
+}
+
+
+def qualifier_for(low: int | None, high: int | None) -> str:
+    """The qualifier the numbers alone say, for writers that have no words (imports): 12–12 exact, 12– at least…"""
+    if low is None and high is None:
+        return Qualifier.UNQUANTIFIED
+    if low is not None and high is not None:
+        return Qualifier.EXACT if low == high else Qualifier.BETWEEN
+    return Qualifier.AT_LEAST if high is None else Qualifier.UP_TO
+
+
+# Words that give no number ("dozens", "scores", "عشرات"): a source's claim in these words alone is recorded as
+# "no number given"; a conventional minimum for them is only ever the tracker's own estimate. The one list.
+VAGUE_QUANTIFIERS = (
+    "dozens", "scores", "hundreds", "thousands", "several", "many", "numerous", "some", "a few", "few",
+    "a number of", "tens",
+    "عشرات", "مئات", "آلاف", "العديد", "عدد من", "بضعة", "كثير", "الكثير",
+)
 
 
 class Stance(models.TextChoices):

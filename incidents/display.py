@@ -64,6 +64,24 @@ def format_date(day: datetime.date | None, precision: str, end: datetime.date | 
     return date_format(day, "j F Y")
 
 
+def format_stated(record) -> str:
+    """When a claim or statement was made, honest to its precision: "17 March 2017", "December 2018", "2018"; "—" if undated."""
+    day = record.stated_on
+    return "—" if day is None else format_date(day, getattr(record, "stated_on_precision", "") or choices.StatedPrecision.DAY)
+
+
+def stated_iso(record) -> str:
+    """The same date for machines (HTML `datetime`, exports' readers): "2017-03-17", "2018-12" or "2018"."""
+    day, precision = record.stated_on, getattr(record, "stated_on_precision", "") or choices.StatedPrecision.DAY
+    if day is None:
+        return ""
+    if precision == choices.StatedPrecision.YEAR:
+        return f"{day.year:04d}"
+    if precision == choices.StatedPrecision.MONTH:
+        return f"{day.year:04d}-{day.month:02d}"
+    return day.isoformat()
+
+
 GEO_PRECISION_WORDS = {
     choices.GeoPrecision.EXACT: "exact location",
     choices.GeoPrecision.WITHIN_100M: "to within 100 m",

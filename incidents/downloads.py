@@ -51,6 +51,7 @@ STATEMENT_COLUMNS = [
     Column("incident_code", "#event+code", "Code of the incident the statement is about.", lambda s, c: s.incident.code),
     Column("issuer", "#org+issuer", str(OfficialStatement._meta.get_field("issuer").help_text), lambda s, c: s.issuer.name),
     _col(OfficialStatement, "stated_on", "#date+stated"),
+    _col(OfficialStatement, "stated_on_precision", "#date+stated+precision"),
     _col(OfficialStatement, "stance", "#status+stance"),
     _col(OfficialStatement, "reason", "#description+reason"),
     _col(OfficialStatement, "quote", "#description+quote"),
@@ -72,8 +73,8 @@ AGGREGATE_COLUMNS = [
     *[_col(AggregateClaim, name, hxl) for name, hxl in [
         ("outcome", "#affected+outcome"), ("group", "#affected+group"), ("basis", "#meta+basis"), ("count_min", "#affected+min"),
         ("count_max", "#affected+max"), ("count_best", "#affected+best"), ("qualifier", "#affected+qualifier"),
-        ("attributed_to", "#org+attributed"), ("stated_on", "#date+stated"), ("quote", "#description+quote"),
-        ("caveat", "#description+caveat"),
+        ("attributed_to", "#org+attributed"), ("stated_on", "#date+stated"), ("stated_on_precision", "#date+stated+precision"),
+        ("quote", "#description+quote"), ("caveat", "#description+caveat"),
     ]],
     Column("report_id", "#meta+report", "Number of the report that states the figure.", lambda a, c: a.report_id),
     Column("source", "#org+source", "The source's name; a confidential source appears only as its generic label.",

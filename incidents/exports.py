@@ -161,6 +161,7 @@ CLAIM_COLUMNS = [
     _claim_column("qualifier", "#affected+qualifier"),
     _claim_column("attributed_to", "#org+attributed"),
     _claim_column("stated_on", "#date+stated"),
+    _claim_column("stated_on_precision", "#date+stated+precision"),
     _claim_column("quote", "#description+quote"),
     _claim_column("count_best", "#affected+best"),
     _claim_column("caveat", "#description+caveat"),

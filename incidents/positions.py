@@ -25,7 +25,7 @@ from .models import Actor, CasualtyFigure, Incident, OfficialStatement, Position
 
 CONCEDED_OUTCOMES = {choices.Outcome.KILLED: "killed", choices.Outcome.INJURED: "injured"}
 STORED_FIELDS = [
-    "stance", "reason", "stated_on",
+    "stance", "reason", "stated_on", "stated_on_precision",
     "conceded_killed_min", "conceded_killed_max", "conceded_killed_open",
     "conceded_injured_min", "conceded_injured_max", "conceded_injured_open",
 ]
@@ -34,6 +34,11 @@ STORED_FIELDS = [
 def _concession_order(claim) -> tuple:
     """Later is greater: dated before undated reversed (undated count as oldest), then the later entry."""
     return (claim.stated_on is not None, claim.stated_on or datetime.date.min, claim.pk or 0)
+
+
+def _precision(record) -> str:
+    # Rows read by an older migration have no precision yet: their dates were days.
+    return getattr(record, "stated_on_precision", "") or choices.StatedPrecision.DAY
 
 
 def _counts_as_concession(claim) -> bool:
@@ -56,6 +61,7 @@ def positions_from(statements: Iterable, claims: Iterable, *, incident_id: int |
     for statement in sorted(statements, key=lambda s: (s.stated_on, s.pk or 0)):
         row = position(statement.issuer_id)
         row.stance, row.reason, row.stated_on = statement.stance, getattr(statement, "reason", ""), statement.stated_on
+        row.stated_on_precision = _precision(statement)
     for claim in sorted((c for c in claims if _counts_as_concession(c)), key=_concession_order):
         row = position(claim.conceded_by_id)
         outcome = CONCEDED_OUTCOMES[claim.outcome]
@@ -63,7 +69,7 @@ def positions_from(statements: Iterable, claims: Iterable, *, incident_id: int |
         setattr(row, f"conceded_{outcome}_max", claim.count_max)
         setattr(row, f"conceded_{outcome}_open", claim.count_min is not None and claim.count_max is None)
         if not row.stance and claim.stated_on and (row.stated_on is None or claim.stated_on > row.stated_on):
-            row.stated_on = claim.stated_on  # no statement: dated by the concession
+            row.stated_on, row.stated_on_precision = claim.stated_on, _precision(claim)  # no statement: dated by the concession
     return sorted(positions.values(), key=lambda p: (-(p.stated_on or datetime.date.min).toordinal(), p.actor_id))
 
 
@@ -76,8 +82,10 @@ def derive_positions(incident: Incident, *, known_on: datetime.date | None = Non
     if known_on is not None:
         statements, claims = statements.filter(known_by(known_on)), claims.filter(known_by(known_on))
     return positions_from(
-        statements.only("pk", "issuer_id", "stance", "reason", "stated_on"),
-        claims.only("pk", "basis", "excluded", "conceded_by_id", "group", "outcome", "count_min", "count_max", "stated_on"),
+        statements.only("pk", "issuer_id", "stance", "reason", "stated_on", "stated_on_precision"),
+        claims.only(
+            "pk", "basis", "excluded", "conceded_by_id", "group", "outcome", "count_min", "count_max", "stated_on", "stated_on_precision",
+        ),
         incident_id=incident.pk,
     )
 

@@ -95,9 +95,12 @@ def _claims(figures) -> list[Entry]:
         day = _claim_day(claim)
         if day is None:
             continue
-        groups.setdefault((day, claim.basis, claim.statement_id or 0, claim.report_id or 0), []).append(claim)
+        # Dated by its report when it has no date of its own: then the report's day is known.
+        dated = claim if claim.stated_on else None
+        groups.setdefault((day, dated and claim.stated_on_precision, claim.basis, claim.statement_id or 0, claim.report_id or 0),
+                          []).append(claim)
     entries = []
-    for (day, basis, _statement, _report), claims in groups.items():
+    for (day, _precision, basis, _statement, _report), claims in groups.items():
         if basis == choices.Basis.CONCEDED:
             statement = claims[0].statement if claims[0].statement_id else None
             who = statement.issuer.name if statement else (claims[0].attributed_to or "A belligerent")
@@ -113,16 +116,18 @@ def _claims(figures) -> list[Entry]:
             else:
                 text = f"as reported by {report.source.name}"
             kind = "claim"
-        entries.append(Entry(day=day, when=_day(day), kind=kind, text=text,
-                             items=[describe_claim(claim) for claim in claims], datetime_attr=day.isoformat()))
+        dated = claims[0] if claims[0].stated_on else None
+        entries.append(Entry(day=day, when=display.format_stated(dated) if dated else _day(day), kind=kind, text=text,
+                             items=[describe_claim(claim) for claim in claims],
+                             datetime_attr=display.stated_iso(dated) if dated else day.isoformat()))
     return entries
 
 
 def _statement(statement) -> Entry:
     return Entry(
-        day=statement.stated_on, when=_day(statement.stated_on), kind="statement",
+        day=statement.stated_on, when=display.format_stated(statement), kind="statement",
         text=f"{statement.issuer.name}: {statement.get_stance_display()}", quote=statement.quote,
-        datetime_attr=statement.stated_on.isoformat(),
+        datetime_attr=display.stated_iso(statement),
     )
 
 

@@ -105,6 +105,8 @@ class FigureFactory(factory.django.DjangoModelFactory):
     conceded_by = factory.LazyAttribute(
         lambda o: None if o.basis != choices.Basis.CONCEDED else o.statement.issuer if o.statement else ActorFactory()
     )
+    # What the numbers say, unless a test gives the words' qualifier (the database refuses a mismatch).
+    qualifier = factory.LazyAttribute(lambda claim: choices.qualifier_for(claim.count_min, claim.count_max))
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
@@ -137,6 +139,7 @@ class AggregateClaimFactory(factory.django.DjangoModelFactory):
     area = "Iraq and Syria"
     count_min = 1000
     count_max = 1000
+    qualifier = factory.LazyAttribute(lambda claim: choices.qualifier_for(claim.count_min, claim.count_max))
 
     @factory.post_generation
     def conflicts(self, create, extracted, **kwargs):

@@ -66,7 +66,7 @@ def test_each_service_leaves_the_stored_figures_equal_to_the_rule(db):
     incident, other = factories.IncidentFactory(), factories.IncidentFactory()
     report, later = factories.ReportFactory(), factories.ReportFactory()
 
-    claim = services.save_claim(claim=CasualtyFigure(incident=incident, report=report, count_min=83, count_max=137))
+    claim = services.save_claim(claim=CasualtyFigure(incident=incident, report=report, count_min=83, count_max=137, qualifier="between"))
     assert_current(incident)
     assert stored(incident)["reported_killed_max"] == 137
     claim.count_max = 150

@@ -161,7 +161,7 @@ def test_four_eyes_refuses_the_last_editor(settings, reviewer, second_reviewer):
     incident = factories.IncidentFactory(status=IN_REVIEW)
     factories.FigureFactory(incident=incident)
     figure = incident.figures.get()
-    figure.count_max = 12
+    figure.count_min = figure.count_max = 12
     figure._history_user = reviewer
     figure.save()
 

@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import workflow
+from .. import display, workflow
 from ..models import (
     AggregateClaim,
     CasualtyFigure,
@@ -32,10 +32,20 @@ class ConcedingActorUnknownFilter(admin.SimpleListFilter):
         return queryset.filter(conceded_by_unknown=True) if self.value() == "unknown" else queryset
 
 
+def stated_column():
+    """A list column: when the claim or statement was made, honest to its precision ("December 2018")."""
+
+    @admin.display(description="stated on", ordering="stated_on")
+    def stated_display(self, obj):
+        return display.format_stated(obj)
+
+    return stated_display
+
+
 @admin.register(CasualtyFigure)
 class CasualtyFigureAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdmin):
     form = QuoteCheckedForm
-    list_display = ["incident", "attributed_to", "count_display", "group", "outcome", "basis", "stated_on", "report", "excluded"]
+    list_display = ["incident", "attributed_to", "count_display", "group", "outcome", "basis", "stated_display", "report", "excluded"]
     list_filter = ["basis", "outcome", "group", "qualifier", "excluded", "incident__status", ConcedingActorUnknownFilter]
     list_select_related = ["incident", "report__source"]
     search_fields = ["incident__code", "incident__title", "attributed_to", "quote", "report__title"]
@@ -43,8 +53,10 @@ class CasualtyFigureAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdmin)
     incident_date_field, incident_report_field = "stated_on", "report"
     fieldsets = [
         (None, {"fields": ["incident", "report", ("statement", "conceded_by"), "attributed_to"]}),
-        ("The figure", {"fields": [("basis", "outcome", "group"), ("qualifier", "count_min", "count_max"), "stated_on", "quote"]}),
-        ("Editors", {"fields": [("excluded", "excluded_reason"), "notes", ("created_at", "updated_at"), "base_updated"]}),
+        ("The figure", {"fields": [
+            ("basis", "outcome", "group"), ("qualifier", "count_min", "count_max"), ("stated_on", "stated_on_precision"), "quote",
+        ]}),
+        ("Editors", {"fields": [("excluded", "excluded_reason"), "notes", ("created_at", "updated_at"), "confirm_dates", "base_updated"]}),
     ]
     readonly_fields = ["created_at", "updated_at"]
     formfield_overrides = COMPACT_TEXT
@@ -53,6 +65,8 @@ class CasualtyFigureAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdmin)
     def count_display(self, obj):
         return describe_range(obj.count_min, obj.count_max)
 
+    stated_display = stated_column()
+
     def has_delete_permission(self, request, obj=None):
         return not (obj is not None and was_public(obj.incident)) and super().has_delete_permission(request, obj)
 
@@ -60,15 +74,19 @@ class CasualtyFigureAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdmin)
 @admin.register(OfficialStatement)
 class OfficialStatementAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdmin):
     form = QuoteCheckedForm
-    list_display = ["incident", "issuer", "stated_on", "stance", "report"]
+    list_display = ["incident", "issuer", "stated_display", "stance", "report"]
     list_filter = ["stance", "issuer"]
     list_select_related = ["incident", "issuer", "report__source"]
     search_fields = ["incident__code", "incident__title", "issuer__name", "quote", "summary"]
     autocomplete_fields = ["incident", "issuer", "report"]
     incident_date_field, incident_report_field = "stated_on", "report"
-    fields = ["incident", "issuer", ("stated_on", "stance"), "reason", "report", "quote", "summary", ("created_at", "updated_at"), "base_updated"]
+    fields = [
+        "incident", "issuer", ("stated_on", "stated_on_precision", "stance"), "reason", "report", "quote", "summary",
+        ("created_at", "updated_at"), "confirm_dates", "base_updated",
+    ]
     readonly_fields = ["created_at", "updated_at"]
     formfield_overrides = COMPACT_TEXT
+    stated_display = stated_column()
 
     def has_delete_permission(self, request, obj=None):
         return not (obj is not None and was_public(obj.incident)) and super().has_delete_permission(request, obj)
@@ -100,7 +118,7 @@ class AggregateClaimAdmin(ChooserMixin, SimpleHistoryAdmin):
         ]}),
         ("The figure", {"fields": [
             "measure", ("basis", "outcome", "group"), ("qualifier", "count_min", "count_max", "count_best"),
-            ("attributed_to", "stated_on"), "quote", "caveat",
+            ("attributed_to", "stated_on", "stated_on_precision"), "quote", "caveat",
         ]}),
         ("Editors", {"fields": [("excluded", "excluded_reason"), ("created_at", "updated_at"), "base_updated"]}),
     ]

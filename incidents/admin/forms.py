@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
-from .. import choices, display, locking, workflow
+from .. import choices, display, locking, plausibility, workflow
 from ..models import (
     Incident,
     check_quote,
@@ -19,7 +19,14 @@ from ..models import (
 from ..services import derive_figures
 from ..workflow import was_public
 
-COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})}}
+# Every date typed in the admin is a native date input (the browser's calendar, sent as YYYY-MM-DD); typed by hand,
+# only YYYY-MM-DD is accepted: 03/04/2017 is refused with what to type, never read as March or April.
+ISO_DATES = {models.DateField: {
+    "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    "input_formats": ["%Y-%m-%d"],
+    "error_messages": {"invalid": "Enter the date as YYYY-MM-DD (17 March 2017 is 2017-03-17)."},
+}}
+COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})}, **ISO_DATES}
 
 
 def describe_range(low: int | None, high: int | None) -> str:
@@ -81,12 +88,20 @@ class QuoteCheckedForm(LockedFormMixin, forms.ModelForm):
     """
 
     base_updated = forms.CharField(widget=forms.HiddenInput, required=False)
-    lock_fields = ("base_updated",)
+    # Shown (as a checkbox) only with a warning about the row's dates (incidents.plausibility); never a change by itself.
+    confirm_dates = forms.BooleanField(
+        required=False, widget=forms.HiddenInput, label="Save anyway",
+        help_text="The dates above look unusual for this incident; tick to save them as they are.",
+    )
+    lock_fields = ("base_updated", "confirm_dates")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None and self.instance.updated_at is not None:
             self.initial["base_updated"] = self.instance.updated_at.isoformat()
+        if "stated_on_precision" in self.fields:
+            # Not sent (an older page, a script): the row keeps its precision, a new row the exact day.
+            self.fields["stated_on_precision"].required = False
 
     @cached_property
     def _stale_since(self) -> tuple[datetime.datetime | None, str] | None:
@@ -139,7 +154,29 @@ class QuoteCheckedForm(LockedFormMixin, forms.ModelForm):
                 check_quote(cleaned_data.get("quote", ""), report)
             except ValidationError as error:
                 self.add_error(None, error)
+        self._check_dates(cleaned_data)
         return cleaned_data
+
+    def _check_dates(self, cleaned_data):
+        """A new or changed row whose dates do not fit its incident is saved only once the editor confirms."""
+        if "confirm_dates" not in self.fields or (self.instance.pk is not None and not self.has_changed()):
+            return
+        # On an inline row the page's own record (the incident, or the report) is the cleaned value, as the form shows it.
+        incident = cleaned_data.get("incident")
+        if incident is None and getattr(self.instance, "incident_id", None):
+            incident = self.instance.incident
+        report = cleaned_data.get("report")
+        if report is None and getattr(self.instance, "report_id", None):
+            report = self.instance.report
+        warnings = plausibility.date_warnings(
+            incident=incident, report=report, stated_on=cleaned_data.get("stated_on"),
+            stated_on_precision=cleaned_data.get("stated_on_precision") or choices.StatedPrecision.DAY,
+        )
+        if not warnings:
+            return
+        self.fields["confirm_dates"].widget = forms.CheckboxInput()
+        if not cleaned_data.get("confirm_dates"):
+            self.add_error(None, ValidationError([*warnings, "If this is right, tick “Save anyway” below and save again."]))
 
 
 class KeepPublicEvidenceFormSet(forms.BaseInlineFormSet):
@@ -198,7 +235,12 @@ class IncidentForm(LockedFormMixin, forms.ModelForm):
 
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     base_history = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    lock_fields = ("base_version", "base_history")
+    # Shown only when new dates leave recorded claims or statements before the incident or far from their reports.
+    confirm_dates = forms.BooleanField(
+        required=False, widget=forms.HiddenInput, label="Save anyway",
+        help_text="Claims or statements already recorded do not fit these dates; tick to save the dates as they are.",
+    )
+    lock_fields = ("base_version", "base_history", "confirm_dates")
     # Off for a revert from the history page, which is an explicit choice of an old version.
     check_version = True
 
@@ -221,7 +263,25 @@ class IncidentForm(LockedFormMixin, forms.ModelForm):
                 raise ValidationError(["Someone else saved this incident after you opened it.", *lines, CONFLICT_FOOTER]) from None
             except Incident.DoesNotExist:
                 pass
+        self._check_dates(cleaned_data)
         return cleaned_data
+
+    def _check_dates(self, cleaned_data):
+        """Moving a recorded incident's dates away from its claims and statements is saved only once confirmed."""
+        if self.instance.pk is None or not {"date_start", "date_end"} & set(self.changed_data) or not cleaned_data.get("date_start"):
+            return
+        warnings = plausibility.incident_date_warnings(
+            self.instance, date_start=cleaned_data["date_start"], date_end=cleaned_data.get("date_end"),
+            date_precision=cleaned_data.get("date_precision") or self.instance.date_precision,
+        )
+        if not warnings:
+            return
+        self.fields["confirm_dates"].widget = forms.CheckboxInput()
+        if not cleaned_data.get("confirm_dates"):
+            self.add_error(None, ValidationError(
+                [*warnings[:10], *([f"… and {len(warnings) - 10} more."] if len(warnings) > 10 else []),
+                 "If the new dates are right, tick “Save anyway” below and save again."]
+            ))
 
 
 def _latest_history_id(incident: Incident) -> int | None:

@@ -21,7 +21,7 @@ from ..models import (
 from ..services import figures_changed
 from ..workflow import was_public
 from . import chooser, imports
-from .forms import IncidentForm, MergeForm, ReasonForm, derived_description, describe_range, grade_description
+from .forms import ISO_DATES, IncidentForm, MergeForm, ReasonForm, derived_description, describe_range, grade_description
 from .inlines import (
     AliasInline,
     BelligerentRoleInline,
@@ -108,7 +108,7 @@ class IncidentAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
         ExternalIdentifierInline,
         AliasInline,
     ]
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}, **ISO_DATES}
     actions = [*(_workflow_action(step) for step in workflow.TRANSITIONS), "merge_selected"]
     form = IncidentForm
 
@@ -269,7 +269,7 @@ class IncidentAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
             ("What", {"fields": ["title", "summary", ("event_type", "event_type_inferred"), ("base_version", "base_history")]}),
-            ("When", {"fields": [("date_start", "date_end"), "date_precision"]}),
+            ("When", {"fields": [("date_start", "date_end"), "date_precision", "confirm_dates"]}),
             ("Where", {"fields": [
                 "country", ("admin1", "admin2"), ("locality", "neighbourhood"), "place_name_ar",
                 ("latitude", "longitude"), "geo_precision",

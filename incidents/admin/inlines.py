@@ -102,13 +102,14 @@ class LinkedReportInline(ChooserMixin, admin.TabularInline):
 
 # What a claim records, in the order an editor reads it off a report (after its incident or report).
 FIGURE_FIELDS = [
-    ("attributed_to", "stated_on"),
+    ("attributed_to", "stated_on", "stated_on_precision"),
     "quote",
     ("basis", "outcome", "group"),
     ("qualifier", "count_min", "count_max"),
     ("statement", "conceded_by"),
     ("excluded", "excluded_reason"),
     "notes",
+    "confirm_dates",
     "base_updated",
 ]
 
@@ -136,7 +137,7 @@ class IncidentFigureInline(LimitedStatementsMixin, ChooserMixin, admin.StackedIn
 class IncidentStatementInline(ChooserMixin, admin.StackedInline):
     model = OfficialStatement
     form = QuoteCheckedForm
-    fields = ["issuer", ("stated_on", "stance"), "reason", "report", "quote", "summary", "base_updated"]
+    fields = ["issuer", ("stated_on", "stated_on_precision", "stance"), "reason", "report", "quote", "summary", "confirm_dates", "base_updated"]
     autocomplete_fields = ["issuer", "report"]
     formfield_overrides = COMPACT_TEXT
     extra = 0
@@ -228,7 +229,9 @@ class ReportStatementInline(ChooserMixin, admin.StackedInline):
     incident_date_field = "published_on"  # the report's own field, on the same page
     form = QuoteCheckedForm
     formset = KeepPublicEvidenceFormSet
-    fields = ["incident", "issuer", ("stated_on", "stance"), "reason", "quote", "summary", "base_updated"]
+    fields = [
+        "incident", "issuer", ("stated_on", "stated_on_precision", "stance"), "reason", "quote", "summary", "confirm_dates", "base_updated",
+    ]
     autocomplete_fields = ["incident", "issuer"]
     formfield_overrides = COMPACT_TEXT
     extra = 0
@@ -248,7 +251,7 @@ class ReportAggregateClaimInline(admin.StackedInline):
         "measure",
         ("basis", "outcome", "group"),
         ("qualifier", "count_min", "count_max", "count_best"),
-        ("attributed_to", "stated_on"),
+        ("attributed_to", "stated_on", "stated_on_precision"),
         "quote",
         "caveat",
         ("status", "excluded", "excluded_reason"),

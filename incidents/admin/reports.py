@@ -19,6 +19,7 @@ from sources.text import normalise_url
 
 from ..dashboard import unlinked_reports
 from ..models import IncidentReport
+from .forms import ISO_DATES
 from .inlines import ReportAggregateClaimInline, ReportFigureInline, ReportIncidentInline, ReportStatementInline
 from .writes import EvidenceWritesMixin
 
@@ -61,7 +62,7 @@ class ReportAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
     search_help_text = "Title, URL or source name."
     autocomplete_fields = ["source"]
     readonly_fields = ["url_normalised", "created_at", "updated_at"]
-    formfield_overrides = {**HTTPS_URLS, models.TextField: {"widget": forms.Textarea(attrs={"rows": 6, "cols": 100})}}
+    formfield_overrides = {**HTTPS_URLS, models.TextField: {"widget": forms.Textarea(attrs={"rows": 6, "cols": 100})}, **ISO_DATES}
     # Incidents covered first: saving a figure links its incident, so an explicit link must be saved before it.
     inlines = [ReportIncidentInline, ReportFigureInline, ReportStatementInline, ReportAggregateClaimInline]
 

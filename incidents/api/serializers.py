@@ -116,8 +116,8 @@ class FigureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CasualtyFigure
-        fields = ["id", "outcome", "group", "basis", "count_min", "count_max", "qualifier", "attributed_to", "stated_on", "quote",
-                  "report", "statement", "conceded_by", "count_best", "caveat"]
+        fields = ["id", "outcome", "group", "basis", "count_min", "count_max", "qualifier", "attributed_to", "stated_on",
+                  "stated_on_precision", "quote", "report", "statement", "conceded_by", "count_best", "caveat"]
         read_only_fields = fields
 
 
@@ -127,7 +127,7 @@ class StatementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OfficialStatement
-        fields = ["id", "issuer", "stated_on", "stance", "reason", "quote", "summary", "report"]
+        fields = ["id", "issuer", "stated_on", "stated_on_precision", "stance", "reason", "quote", "summary", "report"]
         read_only_fields = fields
 
 

@@ -169,7 +169,7 @@ class _Writer:
         for prefix, outcome, group, basis, low, high in data["figures"]:
             claim = CasualtyFigure(
                 incident=incident, report=report, outcome=outcome, group=group, basis=basis, count_min=low, count_max=high,
-                qualifier=_qualifier(low, high), attributed_to=(data["attributed_to"] or report.source.public_name)[:300],
+                qualifier=choices.qualifier_for(low, high), attributed_to=(data["attributed_to"] or report.source.public_name)[:300],
                 conceded_by=self.actor(data["conceded_by"]) if basis == choices.Basis.CONCEDED else None,
                 notes=f"{self.reason}: column {prefix}_min/_max.",
             )
@@ -178,12 +178,6 @@ class _Writer:
             row.figures += 1
         row.created = incident.code
         return incident
-
-
-def _qualifier(low: int | None, high: int | None) -> str:
-    if low is not None and high is not None:
-        return choices.Qualifier.EXACT if low == high else choices.Qualifier.BETWEEN
-    return choices.Qualifier.AT_LEAST if high is None else choices.Qualifier.UP_TO
 
 
 def _source_name_of(url: str, permalink: str) -> str:

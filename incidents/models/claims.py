@@ -1,5 +1,7 @@
 """What sources and belligerents say: casualty claims, aggregate claims, official statements."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -29,6 +31,70 @@ def check_quote(quote: str, report: Report | None) -> None:
                 "may differ; use … to skip words)."
             ) % {"report": report.title}}
         )
+
+
+# Words that are numbers (“a dozen” is 12; “dozens” is not): a quote with one of these, or a digit, gives a number.
+NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million dozen".split()
+)
+
+
+def quote_gives_no_number(quote: str) -> bool:
+    """True when the quoted words give only a vague quantifier (`choices.VAGUE_QUANTIFIERS`: “dozens”, “عشرات”), no number."""
+    text = " ".join(quote.casefold().split())
+    if not text or re.search(r"\d", text) or NUMBER_WORDS & set(re.findall(r"\w+", text)):
+        return False
+    return any(re.search(rf"(?<![a-z]){re.escape(words)}(?![a-z])", text) for words in choices.VAGUE_QUANTIFIERS)
+
+
+def check_vague_quote(basis: str, quote: str, low: int | None, high: int | None) -> None:
+    """A source's or belligerent's vague words (“dozens”) never carry a number: a conventional minimum is our estimate."""
+    if basis != choices.Basis.ESTIMATE and (low is not None or high is not None) and quote_gives_no_number(quote):
+        raise ValidationError({"count_min": _(
+            "The quote gives no number, only words such as “dozens”: record the source's claim as “no number given” "
+            "(minimum and maximum empty). A conventional minimum for those words may be recorded only as a separate "
+            "claim with basis “the tracker's own estimate”."
+        )})
+
+
+def check_numbers(qualifier: str, low: int | None, high: int | None) -> None:
+    """Refuse numbers that do not say what the qualifier says (rule: `choices.QUALIFIER_BOUNDS`), telling what to enter."""
+    bounds = choices.QUALIFIER_BOUNDS.get(qualifier)
+    if bounds is None:
+        return
+    how = choices.QUALIFIER_HOW[qualifier]
+    if (low is not None) != bounds["min"]:
+        raise ValidationError({"count_min": how})
+    if (high is not None) != bounds["max"] or (bounds["equal"] and low != high):
+        raise ValidationError({"count_max": how})
+
+
+STATED_PRECISION_HELP = _(
+    "How precisely the date stated is known: the day, the month (stored as the 1st of the month) or the year "
+    "(stored as 1 January). A month or year orders before the days it contains."
+)
+
+
+def stated_on_start(day, precision: str):
+    """The date stored for a date known to `precision`: the first day of its month or year."""
+    if day is None or precision == choices.StatedPrecision.DAY:
+        return day
+    return day.replace(day=1) if precision == choices.StatedPrecision.MONTH else day.replace(month=1, day=1)
+
+
+def stated_precision_constraint(prefix: str) -> models.CheckConstraint:
+    """A month is stored as its 1st, a year as 1 January (`stated_on_start`), so dates order the same everywhere."""
+    # Compared as ISO text: SQLite stores dates so, and PostgreSQL casts a date to it in the ISO DateStyle that its
+    # drivers require anyway. No database function is needed (a CHECK calling one of Django's SQLite functions would
+    # fail outside Django).
+    return models.CheckConstraint(
+        condition=Q(stated_on__isnull=True) | Q(stated_on_precision=choices.StatedPrecision.DAY)
+        | Q(stated_on_precision=choices.StatedPrecision.MONTH, stated_on__endswith="-01")
+        | Q(stated_on_precision=choices.StatedPrecision.YEAR, stated_on__endswith="-01-01"),
+        name=f"{prefix}_stated_on_precision",
+        violation_error_message=_("A date known to the month is stored as the 1st of the month, to the year as 1 January."),
+    )
 
 
 class ClaimFields(models.Model):
@@ -65,6 +131,10 @@ class ClaimFields(models.Model):
         help_text=_("How the figure is phrased: exactly, at least, more than, up to, about, between, or no number given (“dozens”)."),
     )
     stated_on = models.DateField(null=True, blank=True, help_text=_("The date the figure was stated (“as of”)."))
+    stated_on_precision = models.CharField(
+        max_length=8, choices=choices.StatedPrecision, default=choices.StatedPrecision.DAY,
+        help_text=STATED_PRECISION_HELP,
+    )
     quote = models.TextField(
         blank=True, help_text=_("The words of the report that state the figure, quoted verbatim."),
     )
@@ -91,10 +161,9 @@ class ClaimFields(models.Model):
 
     def clean(self):
         super().clean()
-        if self.qualifier == choices.Qualifier.UNQUANTIFIED and (self.count_min is not None or self.count_max is not None):
-            raise ValidationError({"qualifier": _("A claim with no number given cannot have a minimum or maximum.")})
-        if self.qualifier != choices.Qualifier.UNQUANTIFIED and self.count_min is None and self.count_max is None:
-            raise ValidationError({"count_min": _("Give a minimum or a maximum, or choose “no number given”.")})
+        check_numbers(self.qualifier, self.count_min, self.count_max)
+        check_vague_quote(self.basis, self.quote, self.count_min, self.count_max)
+        self.stated_on = stated_on_start(self.stated_on, self.stated_on_precision)
         check_quote(self.quote, self.report if self.report_id else None)
 
 
@@ -110,11 +179,8 @@ def _claim_constraints(prefix: str) -> list:
             name=f"{prefix}_excluded_reason",
             violation_error_message=_("An excluded claim needs a reason."),
         ),
-        models.CheckConstraint(
-            condition=~Q(qualifier=choices.Qualifier.UNQUANTIFIED) | Q(count_min__isnull=True, count_max__isnull=True),
-            name=f"{prefix}_unquantified_has_no_number",
-            violation_error_message=_("A claim with no number given cannot have a minimum or maximum."),
-        ),
+        *(_qualifier_constraint(prefix, qualifier) for qualifier in choices.QUALIFIER_BOUNDS),
+        stated_precision_constraint(prefix),
     ]
 
 
@@ -130,6 +196,19 @@ def _best_constraints(prefix: str) -> list:
             violation_error_message=_("The best estimate must lie between the minimum and the maximum."),
         ),
     ]
+
+
+def _qualifier_constraint(prefix: str, qualifier: str) -> models.CheckConstraint:
+    """The numbers a qualifier asks for (`choices.QUALIFIER_BOUNDS`), in the database."""
+    bounds = choices.QUALIFIER_BOUNDS[qualifier]
+    numbers = {"count_min__isnull": not bounds["min"], "count_max__isnull": not bounds["max"]}
+    if bounds["equal"]:
+        numbers["count_min"] = F("count_max")
+    name = "unquantified_has_no_number" if qualifier == choices.Qualifier.UNQUANTIFIED else f"{qualifier}_numbers"
+    return models.CheckConstraint(
+        condition=~Q(qualifier=qualifier) | Q(**numbers), name=f"{prefix}_{name}",
+        violation_error_message=choices.QUALIFIER_HOW[qualifier],
+    )
 
 
 class CasualtyFigure(ClaimFields):
@@ -315,6 +394,9 @@ class OfficialStatement(models.Model):
         Actor, on_delete=models.PROTECT, related_name="statements", help_text=_("The belligerent or official body that made it."),
     )
     stated_on = models.DateField(help_text=_("Date the statement was made. The latest one per issuer is its current position."))
+    stated_on_precision = models.CharField(
+        max_length=8, choices=choices.StatedPrecision, default=choices.StatedPrecision.DAY, help_text=STATED_PRECISION_HELP,
+    )
     stance = models.CharField(
         max_length=24, choices=choices.Stance,
         help_text=_("What the statement says of the incident: not yet assessed / open, acknowledges strike, denies, investigating, "
@@ -341,12 +423,14 @@ class OfficialStatement(models.Model):
         verbose_name = "official statement"
         ordering = ["stated_on", "id"]
         indexes = [models.Index(fields=["incident", "issuer", "stated_on"], name="statement_sequence")]
+        constraints = [stated_precision_constraint("statement")]
 
     def __str__(self):
-        return f"{self.issuer}, {self.stated_on}: {self.get_stance_display()}"
+        return f"{self.issuer}, {display.format_stated(self)}: {self.get_stance_display()}"
 
     def clean(self):
         super().clean()
+        self.stated_on = stated_on_start(self.stated_on, self.stated_on_precision)
         check_quote(self.quote, self.report if self.report_id else None)
 
 

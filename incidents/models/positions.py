@@ -33,6 +33,10 @@ class Position(models.Model):
         null=True, blank=True, editable=False,
         help_text=_("Date of that latest statement (or of the latest concession when there is no statement). Derived."),
     )
+    stated_on_precision = models.CharField(
+        max_length=8, choices=choices.StatedPrecision, default=choices.StatedPrecision.DAY, editable=False,
+        help_text=_("How precisely that date is known: day, month or year, as the statement gives it. Derived."),
+    )
     conceded_killed_min = models.PositiveIntegerField(
         null=True, blank=True, editable=False,
         help_text=_("Civilian deaths conceded by this actor: lower bound of its latest concession. Derived."),

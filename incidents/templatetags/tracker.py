@@ -31,6 +31,18 @@ def when(incident):
 
 
 @register.filter
+def stated(record):
+    """When a claim or statement was made, honest to its precision ("December 2018")."""
+    return display.format_stated(record)
+
+
+@register.filter
+def stated_iso(record):
+    """The same date for a `<time datetime>`: "2018-12" for a month."""
+    return display.stated_iso(record)
+
+
+@register.filter
 def geo_precision_words(value):
     return display.GEO_PRECISION_WORDS.get(value, "")
 

@@ -8,6 +8,7 @@ from .. import choices, display, reference_case
 from ..citations import DATASET_CITATIONS
 from ..field_dictionary import field_dictionary
 from ..models import Incident
+from ..models.claims import STATED_PRECISION_HELP
 from ..services import derive_figures
 from ..totals import STRONG_GRADES, totals_by_grade, totals_of
 
@@ -49,6 +50,9 @@ def methodology(request):
             (precision.value, precision.label, choices.GEO_PRECISION_DEFINITIONS[precision], display.GEO_PRECISION_WORDS[precision])
             for precision in choices.GeoPrecision
         ],
+        "stated_precisions": choices.StatedPrecision.choices,
+        "stated_precision_rule": STATED_PRECISION_HELP,
+        "qualifiers": [(qualifier.value, qualifier.label, choices.QUALIFIER_HOW[qualifier]) for qualifier in choices.Qualifier],
         "field_dictionary": field_dictionary(),
         "datasets": [
             {"value": value, **citation, "distributions": [d for d in DISTRIBUTIONS if d["dataset"] == value]}
