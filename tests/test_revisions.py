@@ -193,14 +193,14 @@ def test_crafted_post_to_the_change_view_cannot_publish_or_edit(editor_client, m
 def test_editing_an_existing_claim_in_the_inline_is_held(editor_client, market):
     claim = market.figures.get()
     data = form_data(editor_client.get(incident_change_url(market)))
-    data["figures-0-count_max"] = "300"
+    data["figures-0-count_max"], data["figures-0-qualifier"] = "300", "between"
 
     editor_client.post(incident_change_url(market), data)
 
     claim.refresh_from_db()
     assert claim.count_max == 30
     assert live(market).reported_killed_max == 30
-    assert pending(market).changes[0]["fields"] == {"count_max": 300}
+    assert pending(market).changes[0]["fields"] == {"count_max": 300, "qualifier": "between"}
 
 
 def test_deleting_a_victim_or_a_role_in_the_inline_is_held(editor_client, market):
@@ -376,7 +376,7 @@ def test_approval_refused_when_the_public_record_changed_meanwhile(editor_client
 def test_claim_changed_meanwhile_refuses_the_approval(editor_client, reviewer, market):
     claim = market.figures.get()
     data = form_data(editor_client.get(incident_change_url(market)))
-    data["figures-0-count_max"] = "35"
+    data["figures-0-count_max"], data["figures-0-qualifier"] = "35", "between"
     editor_client.post(incident_change_url(market), data)
     claim.refresh_from_db()
     claim.attributed_to = "corrected attribution"

@@ -209,7 +209,7 @@ def test_ucdp_import_ends_with_the_recompute_of_every_incident_it_touched(tmp_pa
     existing = factories.IncidentFactory(status="published")
     factories.ExternalIdentifierFactory(incident=existing, identifier=MOSUL)
 
-    result = import_ged_file(io.StringIO(write_ged(tmp_path, [ged_row(MOSUL), ged_row(122091)]).read_text()))
+    result = import_ged_file(io.StringIO(write_ged(tmp_path, [ged_row(MOSUL), ged_row(217874)]).read_text()))
 
     assert result.created == 1 and result.merged == 1
     assert_current(*Incident.objects.all())
@@ -217,7 +217,7 @@ def test_ucdp_import_ends_with_the_recompute_of_every_incident_it_touched(tmp_pa
 
 
 def test_ucdp_import_publishes_through_the_workflow_recorded_in_history(tmp_path, db):
-    import_ged_file(io.StringIO(write_ged(tmp_path, [ged_row(122091)]).read_text()), publish=True)
+    import_ged_file(io.StringIO(write_ged(tmp_path, [ged_row(217874)]).read_text()), publish=True)
 
     incident = Incident.objects.get()
     assert incident.status == choices.Status.PUBLISHED and incident.published_at is not None
