@@ -18,6 +18,7 @@ from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from . import display
 from .models import BelligerentRoleLink, CasualtyFigure, ExternalIdentifier, Incident
 
 CHUNK_SIZE = 2000
@@ -57,6 +58,22 @@ def _incident_column(name: str, hxl: str, meaning: str | None = None, value: Cal
     return Column(name, hxl, meaning or _help(Incident, name), value or _field(name))
 
 
+def _range_columns(prefix: str, hxl: str) -> list[Column]:
+    """A derived range's columns: min, max (empty when the top is open), the open flag, and for reported ranges the no-number flag."""
+    columns = [
+        _incident_column(f"{prefix}_min", f"{hxl}+min"),
+        _incident_column(f"{prefix}_max", f"{hxl}+max", value=lambda incident, context: display.public_max(incident, prefix)),
+        _incident_column(f"{prefix}_open", f"{hxl}+open"),
+    ]
+    if prefix in display.REPORTED_PREFIXES:
+        columns.append(_incident_column(f"{prefix}_unquantified", f"{hxl}+unquantified"))
+    return columns
+
+
+def _related(incident, context) -> str:
+    return "; ".join(other.code for other in incident.public_related)
+
+
 INCIDENT_COLUMNS = [
     _incident_column("code", "#event+code"),
     _incident_column("title", "#event+name"),
@@ -77,20 +94,17 @@ INCIDENT_COLUMNS = [
     _incident_column("belligerents", "#org+belligerent",
                      "The forces named as responsible, each with its role: “Name (alleged); Name (acknowledged)”.", _belligerents),
     _incident_column("grade", "#status+grade"),
-    _incident_column("reported_killed_min", "#affected+killed+min"),
-    _incident_column("reported_killed_max", "#affected+killed+max"),
-    _incident_column("conceded_killed_min", "#affected+killed+conceded+min"),
-    _incident_column("conceded_killed_max", "#affected+killed+conceded+max"),
-    _incident_column("reported_injured_min", "#affected+injured+min"),
-    _incident_column("reported_injured_max", "#affected+injured+max"),
-    _incident_column("conceded_injured_min", "#affected+injured+conceded+min"),
-    _incident_column("conceded_injured_max", "#affected+injured+conceded+max"),
-    _incident_column("children_killed_min", "#affected+killed+children+min"),
-    _incident_column("children_killed_max", "#affected+killed+children+max"),
-    _incident_column("women_killed_min", "#affected+killed+women+min"),
-    _incident_column("women_killed_max", "#affected+killed+women+max"),
+    *_range_columns("reported_killed", "#affected+killed"),
+    *_range_columns("conceded_killed", "#affected+killed+conceded"),
+    *_range_columns("reported_injured", "#affected+injured"),
+    *_range_columns("conceded_injured", "#affected+injured+conceded"),
+    *_range_columns("children_killed", "#affected+killed+children"),
+    *_range_columns("women_killed", "#affected+killed+women"),
     _incident_column("latest_stance", "#status+stance"),
     _incident_column("sources_count", "#meta+sources+num"),
+    _incident_column("related", "#meta+id+related",
+                     "Codes of the published records linked as related: possibly the same event, not merged; totals count a group "
+                     "of related records once.", _related),
     _incident_column("external_ids", "#meta+id+external",
                      "The incident's ids in other datasets that also track it, as dataset:id (ucdp_ged:238475; airwars:CI550).",
                      _external_ids),
@@ -156,7 +170,7 @@ CLAIM_COLUMNS = [
 
 def export_incidents(queryset):
     """Published incidents with what a row shows, belligerents prefetched per chunk."""
-    return queryset.select_related("conflict").prefetch_related(
+    return queryset.with_public_related().select_related("conflict").prefetch_related(
         Prefetch("belligerent_roles", queryset=BelligerentRoleLink.objects.select_related("actor").order_by("role", "actor__name")),
         Prefetch("external_ids", queryset=ExternalIdentifier.objects.order_by("dataset", "identifier")),
     )
