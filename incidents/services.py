@@ -10,6 +10,7 @@ the rule, so only the bulk UCDP import writes in bulk, and it ends with the
 same recompute for every incident it touched.
 """
 
+import datetime
 import threading
 from contextlib import contextmanager
 
@@ -43,6 +44,19 @@ REPORTED_ENVELOPES = [
 _CONCEDED = [
     ("conceded_killed", choices.Outcome.KILLED),
     ("conceded_injured", choices.Outcome.INJURED),
+]
+
+
+# The figure rules' versions, newest first: (version, in force from, what changed). The methodology page shows them;
+# a change to `derive_figures` or to `incidents.totals` adds an entry here.
+FIGURE_RULE_VERSIONS = [
+    (2, datetime.date(2026, 11, 29),
+     "An open-ended highest figure (“more than 100”) keeps the range open (“101+”, no maximum) instead of counting its "
+     "minimum as the maximum; a claim with no number (“dozens”) marks the range incomplete (“1+”, with the words); "
+     "totals with such an incident read “at least”; related records count once per group, by its widest range."),
+    (1, datetime.date(2026, 11, 24),
+     "Reported range: lowest minimum and highest maximum of the reported claims, an open claim counting its minimum as "
+     "its maximum; conceded: the latest concession; totals add the incidents' ranges."),
 ]
 
 

@@ -310,3 +310,19 @@ def test_counts_read_in_words():
     assert display.count_words(1, "incident") == "1 incident"
     assert display.count_words(2, "incident") == "2 incidents"
     assert display.count_words(1234, "incident") == "1,234 incidents"
+
+
+def test_demo_incidents_have_their_publication_time(client):
+    from incidents.demo import load_reference_article
+
+    load_reference_article()
+    assert not Incident.objects.published().filter(published_at__isnull=True).exists()
+    assert Incident.objects.published().count() == 3
+
+
+def test_methodology_states_the_rule_and_its_version(client):
+    html = client.get(reverse("methodology")).content.decode()
+    version, since, _ = services.FIGURE_RULE_VERSIONS[0]
+    assert f"version {version}</strong>" in html and since.isoformat() in html
+    assert "keeps the range open" in html and "marks the range as incomplete" in html
+    assert 'id="related-groups"' in html and ">1+<" in html and ">83+<" in html
