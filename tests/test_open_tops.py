@@ -326,3 +326,10 @@ def test_methodology_states_the_rule_and_its_version(client):
     assert f"version {version}</strong>" in html and since.isoformat() in html
     assert "keeps the range open" in html and "marks the range as incomplete" in html
     assert 'id="related-groups"' in html and ">1+<" in html and ">83+<" in html
+
+
+def test_as_of_view_reads_the_open_top(client):
+    incident = published()
+    claim(incident, 12, None)
+    as_of = client.get(incident.get_absolute_url(), {"as_of": datetime.date.today().isoformat()}).content.decode()
+    assert '<span class="value">12+</span>' in as_of
