@@ -10,6 +10,7 @@ record was first published is part of its first published version.
 
 import datetime
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.utils import timezone
 
@@ -42,7 +43,8 @@ SINGLE_FIELDS = [
 INCIDENT_FIELDS = [
     "history_date", "status", *DATE_FIELDS, *PLACE_FIELDS, "latitude", "longitude",
     *[name if name != "conflict" else "conflict_id" for name in SINGLE_FIELDS],
-    *[f"{prefix}_{end}" for prefix in RANGES for end in ("min", "max")],
+    *[f"{prefix}_{end}" for prefix in RANGES for end in ("min", "max", "open")],
+    *[f"{prefix}_unquantified" for prefix in display.REPORTED_PREFIXES],
 ]
 FIGURE_FIELDS = [
     "id", "history_date", "history_type", "excluded", "attributed_to", "outcome", "group", "basis",
@@ -121,10 +123,10 @@ def incident_changes(before: dict, after: dict, conflicts: dict) -> list[str]:
         }.get(name, lambda v: v if v not in (None, "") else "none")
         changes.append(f"{_label(name)}: {words(old)} → {words(new)}")
     for prefix in RANGES:
-        old = (before[f"{prefix}_min"], before[f"{prefix}_max"])
-        new = (after[f"{prefix}_min"], after[f"{prefix}_max"])
+        # Read as every surface reads a range: "101+" for an open top, "1+" beside a claim with no number.
+        old, new = display.format_figure(SimpleNamespace(**before), prefix), display.format_figure(SimpleNamespace(**after), prefix)
         if old != new:
-            changes.append(f"{_range_label(prefix)}: {display.format_range(*old)} → {display.format_range(*new)}")
+            changes.append(f"{_range_label(prefix)}: {old} → {new}")
     return changes
 
 

@@ -8,15 +8,23 @@ from django.utils.formats import date_format
 
 from . import choices
 
-UNKNOWN = "Unknown"
-NO_TOTAL = "—"  # a total of a set in which no incident has a number: not 0, which would say nobody was killed
+UNKNOWN = "Unknown"  # a date or place nobody knows
+# Nothing known about a number, said one way everywhere: an incident's range, a concession, a claim in words only, a total.
+NO_NUMBER = "no number"
+
+# The derived ranges stored on an incident (services.derive_figures), by field prefix.
+RANGE_PREFIXES = ("reported_killed", "conceded_killed", "reported_injured", "conceded_injured", "children_killed", "women_killed")
+# The ranges a claim in words only can leave incomplete (`<prefix>_unquantified`).
+REPORTED_PREFIXES = ("reported_killed", "reported_injured", "children_killed", "women_killed")
 
 
-def format_range(low: int | None, high: int | None, *, unknown: str = UNKNOWN) -> str:
-    """A figure range for readers: nothing known → `unknown`; min = max → one number; open max → "101+"; no min → "up to 200".
+def format_range(low: int | None, high: int | None, *, open_top: bool = False, unknown: str = NO_NUMBER) -> str:
+    """A figure range for readers: nothing known → "no number"; min = max → one number; open top → "101+"; no min → "up to 200".
 
     The one wording of a range: pages, feeds, the admin ("—" for nothing known) and claims' names all call it.
     """
+    if open_top and low is not None:
+        return f"{low:,}+"
     if low is None and high is None:
         return unknown
     if high is None:
@@ -26,16 +34,60 @@ def format_range(low: int | None, high: int | None, *, unknown: str = UNKNOWN) -
     return f"{low:,}" if low == high else f"{low:,}–{high:,}"
 
 
-def format_total(low: int | None, high: int | None) -> str:
-    """A sum of incidents' ranges (incidents.totals): "—" when no incident of the set has a number."""
-    return format_range(low, high, unknown=NO_TOTAL)
+def range_of(record, prefix: str) -> dict:
+    """An incident's derived range as every public surface shows it (rule: services.derive_figures).
+
+    `high` is None when the top is open: the stored maximum then holds the highest number stated, a sort key,
+    never shown as a maximum. `unquantified`: a source gives this figure in words only ("dozens"). `record` is an
+    incident or a past version of one (older versions have no flags: read as closed and complete).
+    """
+    is_open = bool(getattr(record, f"{prefix}_open", False))
+    return {
+        "low": getattr(record, f"{prefix}_min"),
+        "high": None if is_open else getattr(record, f"{prefix}_max"),
+        "open": is_open,
+        "unquantified": bool(getattr(record, f"{prefix}_unquantified", False)),
+    }
+
+
+def public_max(record, prefix: str) -> int | None:
+    """The maximum an export or the API gives: empty when the top is open (`<prefix>_open` says so)."""
+    return range_of(record, prefix)["high"]
+
+
+def format_figure(record, prefix: str) -> str:
+    """An incident's headline figure in short: "83–137", "101+" (open top), "1+" (another claim gives no number), "no number".
+
+    A "+" always means the top is not known: an open-ended claim, or a claim in words only that may be larger.
+    """
+    shown = range_of(record, prefix)
+    text = format_range(shown["low"], shown["high"], open_top=shown["open"])
+    if shown["unquantified"] and text != NO_NUMBER and not text.endswith("+"):
+        text += "+"
+    return text
+
+
+def format_total(low: int | None, high: int | None, *, open_top: bool = False) -> str:
+    """A sum of incidents' ranges (incidents.totals): "no number" when no incident of the set has one; "at least …" when
+    an incident of the set has an open top or a claim with no number, so the sum has no upper bound."""
+    if open_top and low is not None:
+        return f"at least {low:,}"
+    if open_top:
+        return NO_NUMBER
+    return format_range(low, high)
+
+
+def count_words(number: int | None, noun: str, plural: str | None = None) -> str:
+    """A count in words, the one way everywhere: "1 incident", "2 incidents", "1,234 incidents", "0 incidents"."""
+    number = number or 0
+    return f"{number:,} {noun if number == 1 else (plural or noun + 's')}"
 
 
 def format_claim(claim) -> str:
-    """One claim's number as it was phrased: "more than 100", "at least 83", "137", "no number given"."""
+    """One claim's number as it was phrased: "more than 100", "at least 83", "137", "no number"."""
     low, high, qualifier = claim.count_min, claim.count_max, claim.qualifier
     if qualifier == choices.Qualifier.UNQUANTIFIED or (low is None and high is None):
-        return "no number given"
+        return NO_NUMBER
     if qualifier == choices.Qualifier.MORE_THAN and low is not None and high is None:
         return f"more than {low - 1:,}"
     if qualifier == choices.Qualifier.AT_LEAST and high is None:

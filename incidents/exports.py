@@ -18,7 +18,7 @@ from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from .display import format_range
+from . import display
 from .models import BelligerentRoleLink, CasualtyFigure, ExternalIdentifier, Incident, Position
 
 CHUNK_SIZE = 2000
@@ -49,11 +49,11 @@ def _external_ids(incident, context) -> str:
 def _position(position) -> str:
     parts = [position.stance or "no statement"]
     if position.stated_on:
-        parts[0] += f" ({position.stated_on.isoformat()})"
+        parts[0] += f" ({display.stated_iso(position)})"
     for outcome in ("killed", "injured"):
         low, high = getattr(position, f"conceded_{outcome}_min"), getattr(position, f"conceded_{outcome}_max")
         if low is not None or high is not None:
-            parts.append(f"conceded {outcome} {format_range(low, high)}")
+            parts.append(f"conceded {outcome} {display.format_range(low, high)}")
     member = f" [member of {position.actor.parent.name}]" if position.actor.parent_id else ""
     return f"{position.actor.name}{member}: " + ", ".join(parts)
 
@@ -72,6 +72,22 @@ def _help(model, name: str) -> str:
 
 def _incident_column(name: str, hxl: str, meaning: str | None = None, value: Callable | None = None) -> Column:
     return Column(name, hxl, meaning or _help(Incident, name), value or _field(name))
+
+
+def _range_columns(prefix: str, hxl: str) -> list[Column]:
+    """A derived range's columns: min, max (empty when the top is open), the open flag, and for reported ranges the no-number flag."""
+    columns = [
+        _incident_column(f"{prefix}_min", f"{hxl}+min"),
+        _incident_column(f"{prefix}_max", f"{hxl}+max", value=lambda incident, context: display.public_max(incident, prefix)),
+        _incident_column(f"{prefix}_open", f"{hxl}+open"),
+    ]
+    if prefix in display.REPORTED_PREFIXES:
+        columns.append(_incident_column(f"{prefix}_unquantified", f"{hxl}+unquantified"))
+    return columns
+
+
+def _related(incident, context) -> str:
+    return "; ".join(other.code for other in incident.public_related)
 
 
 INCIDENT_COLUMNS = [
@@ -94,24 +110,21 @@ INCIDENT_COLUMNS = [
     _incident_column("belligerents", "#org+belligerent",
                      "The forces named as responsible, each with its role: “Name (alleged); Name (acknowledged)”.", _belligerents),
     _incident_column("grade", "#status+grade"),
-    _incident_column("reported_killed_min", "#affected+killed+min"),
-    _incident_column("reported_killed_max", "#affected+killed+max"),
-    _incident_column("conceded_killed_min", "#affected+killed+conceded+min"),
-    _incident_column("conceded_killed_max", "#affected+killed+conceded+max"),
-    _incident_column("reported_injured_min", "#affected+injured+min"),
-    _incident_column("reported_injured_max", "#affected+injured+max"),
-    _incident_column("conceded_injured_min", "#affected+injured+conceded+min"),
-    _incident_column("conceded_injured_max", "#affected+injured+conceded+max"),
-    _incident_column("children_killed_min", "#affected+killed+children+min"),
-    _incident_column("children_killed_max", "#affected+killed+children+max"),
-    _incident_column("women_killed_min", "#affected+killed+women+min"),
-    _incident_column("women_killed_max", "#affected+killed+women+max"),
+    *_range_columns("reported_killed", "#affected+killed"),
+    *_range_columns("conceded_killed", "#affected+killed+conceded"),
+    *_range_columns("reported_injured", "#affected+injured"),
+    *_range_columns("conceded_injured", "#affected+injured+conceded"),
+    *_range_columns("children_killed", "#affected+killed+children"),
+    *_range_columns("women_killed", "#affected+killed+women"),
     _incident_column("latest_stance", "#status+stance"),
     _incident_column("positions", "#status+stance+actor",
                      "Each actor's current position (the stance of its latest statement, with its date) and what it conceded "
                      "itself, counted for it only: “US forces: credible (2017-06-01), conceded killed 3+; Iraqi forces: denies "
                      "(2017-04-02)”. Derived.", _positions),
     _incident_column("sources_count", "#meta+sources+num"),
+    _incident_column("related", "#meta+id+related",
+                     "Codes of the published records linked as related: possibly the same event, not merged; totals count a group "
+                     "of related records once.", _related),
     _incident_column("external_ids", "#meta+id+external",
                      "The incident's ids in other datasets that also track it, as dataset:id (ucdp_ged:238475; airwars:CI550).",
                      _external_ids),
@@ -181,7 +194,7 @@ CLAIM_COLUMNS = [
 
 def export_incidents(queryset):
     """Published incidents with what a row shows, belligerents prefetched per chunk."""
-    return queryset.select_related("conflict").prefetch_related(
+    return queryset.with_public_related().select_related("conflict").prefetch_related(
         Prefetch("belligerent_roles", queryset=BelligerentRoleLink.objects.select_related("actor").order_by("role", "actor__name")),
         Prefetch("external_ids", queryset=ExternalIdentifier.objects.order_by("dataset", "identifier")),
         Prefetch("positions", queryset=Position.objects.select_related("actor__parent").order_by("-stated_on", "actor__name")),

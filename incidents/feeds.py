@@ -12,7 +12,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from .display import format_date, format_place, format_range
+from .display import format_date, format_figure, format_place
 from .models import Actor, Conflict, Incident
 
 FEED_LENGTH = 50
@@ -74,8 +74,8 @@ class _IncidentFeed(Feed):
         parts = [
             f"When: {format_date(incident.date_start, incident.date_precision, incident.date_end)}.",
             f"Where: {format_place(incident)}.",
-            f"Civilians reported killed: {format_range(incident.reported_killed_min, incident.reported_killed_max)}.",
-            f"Conceded by a belligerent: {format_range(incident.conceded_killed_min, incident.conceded_killed_max)}.",
+            f"Civilians reported killed: {format_figure(incident, 'reported_killed')}.",
+            f"Conceded by a belligerent: {format_figure(incident, 'conceded_killed')}.",
         ]
         if incident.grade:
             parts.append(f"Grade: {incident.get_grade_display()}.")

@@ -24,7 +24,15 @@ from .models import (
     OfficialStatement,
     Victim,
 )
-from .services import deferred_recompute, recompute_figures, save_claim, save_report_link, save_statement, unlink_report
+from .services import (
+    deferred_recompute,
+    recompute_figures,
+    refresh_related_groups,
+    save_claim,
+    save_report_link,
+    save_statement,
+    unlink_report,
+)
 from .workflow import REASON_LENGTH, retract_by_system, was_public
 
 MERGE_REASON = "Merge: "
@@ -134,4 +142,5 @@ def merge_incidents(*, keep: Incident, merge: Incident, user, reason: str = "") 
             _stamp(merge, user, merged_note).delete()
         _stamp(IncidentAlias(code=old_code, incident=keep), user, merged_note).save()
         _stamp(keep, user, f"{MERGE_REASON}{old_code} merged into this record{note}").save()
+        refresh_related_groups(incident_ids=[keep.pk, merge.pk, *keep.related.values_list("pk", flat=True)])
     return recompute_figures(incident=keep)

@@ -69,6 +69,12 @@ class IncidentQuerySet(models.QuerySet):
         positions = _model("Position").objects.select_related("actor__parent").order_by("-stated_on", "actor__name")
         return self.prefetch_related(Prefetch("positions", queryset=positions, to_attr="current_positions"))
 
+    def with_public_related(self):
+        """Incidents with `public_related`: the published records linked to each as related (possibly the same event)."""
+        return self.prefetch_related(
+            Prefetch("related", queryset=self.model.objects.published().only("id", "code").order_by("code"), to_attr="public_related"),
+        )
+
     def by_code(self, code: str):
         """Incidents with this code, or whose old code (before a merge) it is."""
         return self.filter(Q(code=code) | Q(Exists(_model("IncidentAlias").objects.filter(incident=OuterRef("pk"), code=code))))

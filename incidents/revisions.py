@@ -345,8 +345,12 @@ def _apply(op: dict, *, author, reason: str) -> None:
     if isinstance(obj, Incident):
         obj.updated_by = author
         obj.save()
+        regroup = set(obj.related.values_list("pk", flat=True)) if "related" in many else set()
         for name, ids in many.items():
             getattr(obj, name).set(ids)
+        if "related" in many:
+            # Links added or removed re-group every record they touch (totals count a related group once).
+            services.refresh_related_groups(incident_ids={obj.pk, *regroup, *many["related"]})
         services.figures_changed(incident_id=obj.pk)
     else:
         save_row(obj)

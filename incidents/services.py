@@ -10,13 +10,13 @@ the rule, so only the bulk UCDP import writes in bulk, and it ends with the
 same recompute for every incident it touched.
 """
 
+import datetime
 import threading
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Min, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Max, Min, Q
 from simple_history.utils import bulk_create_with_history
 
 from . import choices, locking, positions
@@ -25,17 +25,17 @@ from .models import CasualtyFigure, Incident, IncidentReport, OfficialStatement
 AUTO_LINK_REASON = "Linked automatically: a claim or statement of the incident cites this report"
 
 DERIVED_FIELDS = [
-    "reported_killed_min", "reported_killed_max",
-    "conceded_killed_min", "conceded_killed_max",
-    "reported_injured_min", "reported_injured_max",
-    "conceded_injured_min", "conceded_injured_max",
-    "children_killed_min", "children_killed_max",
-    "women_killed_min", "women_killed_max",
+    "reported_killed_min", "reported_killed_max", "reported_killed_open", "reported_killed_unquantified",
+    "conceded_killed_min", "conceded_killed_max", "conceded_killed_open",
+    "reported_injured_min", "reported_injured_max", "reported_injured_open", "reported_injured_unquantified",
+    "conceded_injured_min", "conceded_injured_max", "conceded_injured_open",
+    "children_killed_min", "children_killed_max", "children_killed_open", "children_killed_unquantified",
+    "women_killed_min", "women_killed_max", "women_killed_open", "women_killed_unquantified",
     "latest_stance", "sources_count",
 ]
 
 # (derived field prefix, outcome, group) for the reported envelopes.
-_REPORTED_ENVELOPES = [
+REPORTED_ENVELOPES = [
     ("reported_killed", choices.Outcome.KILLED, choices.Group.CIVILIANS),
     ("reported_injured", choices.Outcome.INJURED, choices.Group.CIVILIANS),
     ("children_killed", choices.Outcome.KILLED, choices.Group.CHILDREN),
@@ -44,6 +44,19 @@ _REPORTED_ENVELOPES = [
 _CONCEDED = [
     ("conceded_killed", choices.Outcome.KILLED),
     ("conceded_injured", choices.Outcome.INJURED),
+]
+
+
+# The figure rules' versions, newest first: (version, in force from, what changed). The methodology page shows them;
+# a change to `derive_figures` or to `incidents.totals` adds an entry here.
+FIGURE_RULE_VERSIONS = [
+    (2, datetime.date(2026, 11, 29),
+     "An open-ended highest figure (“more than 100”) keeps the range open (“101+”, no maximum) instead of counting its "
+     "minimum as the maximum; a claim with no number (“dozens”) marks the range incomplete (“1+”, with the words); "
+     "totals with such an incident read “at least”; related records count once per group, by its widest range."),
+    (1, datetime.date(2026, 11, 24),
+     "Reported range: lowest minimum and highest maximum of the reported claims, an open claim counting its minimum as "
+     "its maximum; conceded: the latest concession; totals add the incidents' ranges."),
 ]
 
 
@@ -58,13 +71,18 @@ def derive_figures(incident: Incident, *, known_on=None) -> dict:
     Reported range: of every claim that a source reported (not a belligerent's
     concession, not our own estimate) and that the editors have not excluded, the
     lowest minimum and the highest maximum. A claim with no upper bound ("more than
-    100") counts its minimum as its maximum, so it never stretches the range to
-    infinity; a claim with no lower bound ("up to 200") counts only for the maximum;
-    a claim with no number ("dozens") counts for neither. The same rule gives
-    civilians injured, children killed and women killed.
+    100": minimum 101) keeps the range open when its minimum is at least every
+    closed maximum (or no claim gives one): the range then reads "101+" and has no
+    maximum; a larger closed figure (137) closes it. A claim with no lower bound
+    ("up to 200") counts only for the maximum. A claim in words only ("dozens", no
+    number) counts for neither, but marks the range as incomplete: it reads "1+"
+    and names the words, never a complete-looking "1". The same rule gives
+    civilians injured, children killed and women killed. Only the numbers decide,
+    never how the claim was phrased.
 
     Conceded figure: the most recent concession by a belligerent (by the date it
-    was stated; later entries first on the same date), not a sum of concessions.
+    was stated; later entries first on the same date), not a sum of concessions;
+    a concession with no upper bound ("at least 3") is open, like a reported range.
 
     Current official position: the stance of the most recent official statement.
 
@@ -79,11 +97,22 @@ def derive_figures(incident: Incident, *, known_on=None) -> dict:
         claims, statements = claims.filter(known_by(known_on)), statements.filter(known_by(known_on))
     reported = Q(basis=choices.Basis.REPORTED)
     aggregates = {}
-    for prefix, outcome, group in _REPORTED_ENVELOPES:
+    for prefix, outcome, group in REPORTED_ENVELOPES:
         which = reported & Q(outcome=outcome, group=group)
         aggregates[f"{prefix}_min"] = Min("count_min", filter=which)
-        aggregates[f"{prefix}_max"] = Max(Coalesce("count_max", "count_min"), filter=which)
-    derived = claims.aggregate(**aggregates)
+        aggregates[f"{prefix}_closed_max"] = Max("count_max", filter=which)
+        aggregates[f"{prefix}_open_min"] = Max("count_min", filter=which & Q(count_max__isnull=True))
+        aggregates[f"{prefix}_words_only"] = Count("pk", filter=which & Q(count_min__isnull=True, count_max__isnull=True))
+    found = claims.aggregate(**aggregates)
+    derived = {}
+    for prefix, _outcome, _group in REPORTED_ENVELOPES:
+        closed_max, open_min = found[f"{prefix}_closed_max"], found[f"{prefix}_open_min"]
+        is_open = open_min is not None and (closed_max is None or open_min >= closed_max)
+        derived[f"{prefix}_min"] = found[f"{prefix}_min"]
+        # Open: the stored maximum is the highest number stated (the sort key); public surfaces show none.
+        derived[f"{prefix}_max"] = open_min if is_open else closed_max
+        derived[f"{prefix}_open"] = is_open
+        derived[f"{prefix}_unquantified"] = found[f"{prefix}_words_only"] > 0
 
     for prefix, outcome in _CONCEDED:
         latest = (
@@ -94,8 +123,9 @@ def derive_figures(incident: Incident, *, known_on=None) -> dict:
             .first()
         )
         low = latest and latest["count_min"]
-        high = latest and (latest["count_max"] if latest["count_max"] is not None else latest["count_min"])
-        derived[f"{prefix}_min"], derived[f"{prefix}_max"] = low, high
+        is_open = bool(latest) and latest["count_max"] is None and latest["count_min"] is not None
+        high = latest and (latest["count_min"] if is_open else latest["count_max"])
+        derived[f"{prefix}_min"], derived[f"{prefix}_max"], derived[f"{prefix}_open"] = low, high, is_open
 
     derived["latest_stance"] = (
         statements
@@ -261,3 +291,61 @@ def unlink_report(*, link: IncidentReport) -> IncidentReport:
     link.delete()
     _rederive(incident_id)
     return link
+
+
+def _components(links: list[tuple[int, int]], seeds: set[int]) -> list[set[int]]:
+    """The connected components of the related-links graph that contain the seeds."""
+    neighbours: dict[int, set[int]] = {}
+    for left, right in links:
+        neighbours.setdefault(left, set()).add(right)
+        neighbours.setdefault(right, set()).add(left)
+    seen: set[int] = set()
+    components = []
+    for seed in sorted(seeds):
+        if seed in seen:
+            continue
+        component, todo = set(), [seed]
+        while todo:
+            node = todo.pop()
+            if node in component:
+                continue
+            component.add(node)
+            todo.extend(neighbours.get(node, set()) - component)
+        seen |= component
+        components.append(component)
+    return components
+
+
+@transaction.atomic
+def refresh_related_groups(*, incident_ids) -> int:
+    """Re-derive `related_group` (lowest id of the linked records) for these incidents and everything linked to them.
+
+    Called wherever `Incident.related` changes (the admin form and its "link as related" button, the merge), in the
+    same transaction. Returns how many incidents changed group.
+    """
+    seeds = {pk for pk in incident_ids if pk is not None}
+    if not seeds:
+        return 0
+    through = Incident.related.through
+    # The groups the seeds were in: a removed link may split them.
+    old_groups = Incident.objects.filter(pk__in=seeds, related_group__isnull=False).values("related_group")
+    seeds |= set(Incident.objects.filter(related_group__in=old_groups).values_list("pk", flat=True))
+    frontier, links = set(seeds), set()
+    while frontier:
+        found = set(
+            through.objects.filter(Q(from_incident_id__in=frontier) | Q(to_incident_id__in=frontier))
+            .values_list("from_incident_id", "to_incident_id")
+        )
+        new_links = found - links
+        links |= new_links
+        frontier = {pk for link in new_links for pk in link} - seeds
+        seeds |= frontier
+    changed = 0
+    for component in _components(sorted(links), seeds):
+        members = Incident.objects.filter(pk__in=component)
+        if len(component) > 1:
+            group = min(component)
+            changed += members.exclude(related_group=group).update(related_group=group)
+        else:
+            changed += members.filter(related_group__isnull=False).update(related_group=None)
+    return changed

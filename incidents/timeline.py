@@ -49,7 +49,7 @@ def describe_claim(claim) -> str:
     """One claim in words: "residents: more than 100 civilians killed"."""
     number = display.format_claim(claim)
     what = f"{claim.get_group_display()} {claim.get_outcome_display()}"
-    words = f"{what}, no number given" if number == "no number given" else f"{number} {what}"
+    words = f"{what}, {number}" if number == display.NO_NUMBER else f"{number} {what}"
     return f"{claim.attributed_to}: {words}" if claim.attributed_to else words
 
 

@@ -23,10 +23,13 @@ FORMAT_URLS = ["export_csv", "export_hxl", "export_claims", "export_json", "expo
 DOCUMENTED = [
     "code", "title", "date_start", "date_end", "date_precision", "country", "admin1", "admin2", "locality", "neighbourhood",
     "geo_precision", "latitude", "longitude", "event_type", "conflict", "belligerents", "grade",
-    "reported_killed_min", "reported_killed_max", "conceded_killed_min", "conceded_killed_max",
-    "reported_injured_min", "reported_injured_max", "conceded_injured_min", "conceded_injured_max",
-    "children_killed_min", "children_killed_max", "women_killed_min", "women_killed_max",
-    "latest_stance", "positions", "sources_count", "external_ids", "permalink", "updated_at",
+    "reported_killed_min", "reported_killed_max", "reported_killed_open", "reported_killed_unquantified",
+    "conceded_killed_min", "conceded_killed_max", "conceded_killed_open",
+    "reported_injured_min", "reported_injured_max", "reported_injured_open", "reported_injured_unquantified",
+    "conceded_injured_min", "conceded_injured_max", "conceded_injured_open",
+    "children_killed_min", "children_killed_max", "children_killed_open", "children_killed_unquantified",
+    "women_killed_min", "women_killed_max", "women_killed_open", "women_killed_unquantified",
+    "latest_stance", "positions", "sources_count", "related", "external_ids", "permalink", "updated_at",
 ]
 
 
@@ -74,7 +77,8 @@ def test_csv_reads_back_into_the_documented_columns(client, world):
         "Coalition (acknowledged)", "Iraq war", "fair", "credible")
     assert mosul["permalink"] == f"http://testserver/incidents/{world['mosul'].code}/"
     assert mosul["updated_at"].endswith("Z")
-    assert rows[world["aleppo"].code]["latitude"] == "" and rows[world["aleppo"].code]["reported_killed_max"] == "400"
+    assert rows[world["aleppo"].code]["latitude"] == "" and rows[world["aleppo"].code]["reported_killed_max"] == ""
+    assert rows[world["aleppo"].code]["reported_killed_open"] == "True"  # "more than 399": an open top, no maximum
 
 
 def test_hxl_csv_parses_with_libhxl_and_tags_name_the_right_columns(client, world):

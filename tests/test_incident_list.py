@@ -167,14 +167,17 @@ def test_ties_are_broken_by_id(client):
 def test_totals_of_a_filtered_set(client, world):
     totals = client.get(URL, {"belligerent": "coalition"}).context["totals"]
     assert totals["all"] == {
-        "incidents": 2, "reported_min": 83 + 5, "reported_max": 137 + 5, "with_reported": 2,
-        "conceded_min": 12 + 3, "conceded_max": 12 + 3, "with_conceded": 2,
+        "incidents": 2, "reported_min": 83 + 5, "reported_max": 137 + 5, "with_reported": 2, "reported_open": 0,
+        "conceded_min": 12 + 3, "conceded_max": 12 + 3, "with_conceded": 2, "conceded_open": 0,
+        "related_groups": 0, "related_incidents": 0,
     }
     # Confirmed + fair: both are (Yemen confirmed, Mosul fair); Aleppo (weak) is not in this set anyway.
     assert totals["graded"]["incidents"] == 2
     everything = client.get(URL).context["totals"]
     assert everything["all"]["incidents"] == 3
-    assert (everything["all"]["reported_min"], everything["all"]["reported_max"]) == (83 + 400 + 5, 137 + 400 + 5)
+    # Aleppo's "more than 399" leaves its top open: the sum is "at least 488", with no maximum.
+    assert (everything["all"]["reported_min"], everything["all"]["reported_max"]) == (83 + 400 + 5, None)
+    assert everything["all"]["reported_open"] == 1
     assert (everything["graded"]["reported_min"], everything["graded"]["reported_max"]) == (83 + 5, 137 + 5)
     html = client.get(URL, {"belligerent": "coalition"}).content.decode()
     assert "88–142" in html and "/methodology/#totals" in html
@@ -200,7 +203,7 @@ def test_row_shows_code_date_place_belligerents_grade_and_figures(client, world)
     assert "Zanjili, Mosul, Nineveh, Iraq" in html
     assert "(acknowledged)" in html and "(alleged)" in html
     assert 'title="Two or more credible sources report it' in html and ">fair</span>" in html
-    assert "83–137" in html and ">400<" in html  # "more than 399" counts its minimum as its maximum
+    assert "83–137" in html and ">400+<" in html  # "more than 399": an open top, never a closed 400
 
 
 # --- the reference incident, found by text search ---------------------------------------------------------------------
@@ -393,7 +396,8 @@ def test_hidden_incidents_are_absent_from_rows_totals_and_search(client, world):
         assert "9,000" not in html and "9000" not in html
         assert all(code in {world[n].code for n in world} for code in codes(response))
     totals = client.get(URL).context["totals"]["all"]
-    assert totals["incidents"] == 3 and totals["reported_max"] == 137 + 400 + 5 and totals["conceded_max"] == 15
+    assert totals["incidents"] == 3 and totals["reported_min"] == 83 + 400 + 5 and totals["conceded_max"] == 15
+    assert totals["reported_max"] is None and totals["reported_open"] == 1  # Aleppo's "more than 399" has no top
     assert codes(client.get(URL, {"killed_min": "1000"})) == []
 
 
@@ -406,7 +410,7 @@ def test_excluded_claim_is_not_counted(client, world):
     factories.FigureFactory(incident=world["mosul"], count_min=5555, count_max=5555, excluded=True, excluded_reason="Duplicate")
     response = client.get(URL)
     assert "5,555" not in response.content.decode()
-    assert response.context["totals"]["all"]["reported_max"] == 137 + 400 + 5
+    assert response.context["totals"]["all"]["reported_min"] == 83 + 400 + 5
     assert codes(client.get(URL, {"killed_min": "5000"})) == []
 
 

@@ -77,6 +77,7 @@ def test_month_totals_are_computed_per_month(client, months):
     assert march == {
         "period": datetime.date(2017, 3, 1), "incidents": 3, "reported_min": 83 + 4 + 10, "reported_max": 137 + 4 + 20,
         "with_reported": 3, "conceded_min": 2, "conceded_max": 2, "with_conceded": 1,
+        "reported_open": 0, "conceded_open": 0, "related_incidents": 0,
     }
 
 

@@ -109,7 +109,7 @@ def test_bundled_file_imports_every_event_with_civilian_deaths_once():
     assert mosul.sources_count == 7  # the UCDP record and six distinct articles (one listed twice)
     text = out.getvalue()
     assert "2373 incidents created" in text and "5018 left out" in text and "82 events UCDP marks as aggregated" in text
-    assert "low_above_high: 6 event(s)" in text and "sources_not_recorded: 1119 event(s)" in text
+    assert "low_above_high: 6 events" in text and "sources_not_recorded: 1,119 events" in text
 
     before = row_counts()
     out = io.StringIO()

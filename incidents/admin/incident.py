@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import dashboard, duplicates, merge, workflow
+from .. import dashboard, duplicates, merge, services, workflow
 from ..models import (
     Incident,
 )
@@ -198,7 +198,10 @@ class IncidentAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
         return request.user.has_perm("incidents.merge_incident")
 
     def save_related(self, request, form, formsets, change):
+        before = set(form.instance.related.values_list("pk", flat=True)) if change else set()
         super().save_related(request, form, formsets, change)
+        # Links added or removed here re-group every record they touch (totals count a group once).
+        services.refresh_related_groups(incident_ids={form.instance.pk, *before})
         self.warn_duplicates(request, form.instance)
 
     def warn_duplicates(self, request, incident):
@@ -262,7 +265,9 @@ class IncidentAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
         if self.hold(request, incident, many={"related": related}) or self.hold(request, other, many={"related": [
                 *other.related.values_list("pk", flat=True), incident.pk]}):
             return self.held_response(request, HttpResponseRedirect(reverse("admin:incidents_incident_change", args=[incident.pk])))
-        incident.related.add(other)
+        with transaction.atomic():
+            incident.related.add(other)
+            services.refresh_related_groups(incident_ids=[incident.pk, other.pk])
         self.message_user(request, f"{other.code} is now linked to {incident.code} as a related record.", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:incidents_incident_change", args=[incident.pk]))
 

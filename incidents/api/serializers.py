@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from sources.models import Report, Source
 
+from .. import display
 from ..exports import public_report_fields
 from ..models import (
     Actor,
@@ -23,10 +24,13 @@ INCIDENT_FIELDS = [
     "code", "url", "permalink", "title", "date_start", "date_end", "date_precision",
     "country", "admin1", "admin2", "locality", "neighbourhood", "latitude", "longitude", "geo_precision",
     "event_type", "conflict", "belligerents", "grade",
-    "reported_killed_min", "reported_killed_max", "conceded_killed_min", "conceded_killed_max",
-    "reported_injured_min", "reported_injured_max", "conceded_injured_min", "conceded_injured_max",
-    "children_killed_min", "children_killed_max", "women_killed_min", "women_killed_max",
-    "latest_stance", "positions", "sources_count", "published_at", "updated_at",
+    "reported_killed_min", "reported_killed_max", "reported_killed_open", "reported_killed_unquantified",
+    "conceded_killed_min", "conceded_killed_max", "conceded_killed_open",
+    "reported_injured_min", "reported_injured_max", "reported_injured_open", "reported_injured_unquantified",
+    "conceded_injured_min", "conceded_injured_max", "conceded_injured_open",
+    "children_killed_min", "children_killed_max", "children_killed_open", "children_killed_unquantified",
+    "women_killed_min", "women_killed_max", "women_killed_open", "women_killed_unquantified",
+    "latest_stance", "positions", "sources_count", "related", "published_at", "updated_at",
 ]
 
 
@@ -76,11 +80,24 @@ class IncidentSerializer(serializers.ModelSerializer):
     positions = PositionSerializer(source="current_positions", many=True, read_only=True)
     latitude = serializers.FloatField(read_only=True, allow_null=True, help_text=Incident._meta.get_field("latitude").help_text)
     longitude = serializers.FloatField(read_only=True, allow_null=True, help_text=Incident._meta.get_field("longitude").help_text)
+    related = serializers.SerializerMethodField(
+        help_text="Codes of the published records linked as related: possibly the same event, not merged; totals count them once.",
+    )
 
     class Meta:
         model = Incident
         fields = INCIDENT_FIELDS
         read_only_fields = fields
+
+    def to_representation(self, incident):
+        data = super().to_representation(incident)
+        # An open top has no maximum: the stored one is the highest number stated (a sort key), never an upper bound.
+        for prefix in display.RANGE_PREFIXES:
+            data[f"{prefix}_max"] = display.public_max(incident, prefix)
+        return data
+
+    def get_related(self, incident) -> list[str]:
+        return [other.code for other in incident.public_related]
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_permalink(self, incident) -> str:
@@ -210,12 +227,27 @@ class ConflictSerializer(serializers.ModelSerializer):
 
 class TotalsOfSetSerializer(serializers.Serializer):
     incidents = serializers.IntegerField(help_text="Published incidents in the set.")
-    reported_min = serializers.IntegerField(allow_null=True, help_text="Sum of the incidents' lowest reported killed; null: no number.")
-    reported_max = serializers.IntegerField(allow_null=True, help_text="Sum of the incidents' highest reported killed; null: no number.")
+    related_groups = serializers.IntegerField(
+        help_text="Groups of related records (possibly the same event) in the set; each group counts once, by its widest range.",
+    )
+    related_incidents = serializers.IntegerField(help_text="Incidents of the set that belong to those groups.")
+    reported_min = serializers.IntegerField(
+        allow_null=True, help_text="Sum of the lowest reported killed (of each incident, or group of related records); null: no number.",
+    )
+    reported_max = serializers.IntegerField(
+        allow_null=True, help_text="Sum of the highest reported killed; null: no number, or no upper bound (`reported_open` > 0).",
+    )
     with_reported = serializers.IntegerField(help_text="Incidents with a reported number.")
-    conceded_min = serializers.IntegerField(allow_null=True, help_text="Sum of the incidents' lowest conceded killed; null: no number.")
-    conceded_max = serializers.IntegerField(allow_null=True, help_text="Sum of the incidents' highest conceded killed; null: no number.")
+    reported_open = serializers.IntegerField(
+        help_text="Incidents (or groups) whose reported range has no upper bound: an open-ended claim or a claim with no number. "
+                  "When not 0, the total is “at least reported_min”.",
+    )
+    conceded_min = serializers.IntegerField(allow_null=True, help_text="Sum of the lowest conceded killed; null: no number.")
+    conceded_max = serializers.IntegerField(
+        allow_null=True, help_text="Sum of the highest conceded killed; null: no number, or no upper bound (`conceded_open` > 0).",
+    )
     with_conceded = serializers.IntegerField(help_text="Incidents with a number conceded by a belligerent.")
+    conceded_open = serializers.IntegerField(help_text="Incidents (or groups) whose latest concession gives no upper bound.")
 
 
 class TotalsSerializer(serializers.Serializer):

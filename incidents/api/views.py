@@ -138,7 +138,7 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
         return SORTS.get(request.query_params.get("sort") or DEFAULT_SORT, SORTS[DEFAULT_SORT])
 
     def get_queryset(self):
-        queryset = Incident.objects.published().for_list().with_positions()
+        queryset = Incident.objects.published().for_list().with_positions().with_public_related()
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 "external_ids",

@@ -19,10 +19,6 @@ EXTRA_COLUMNS = ["summary", "external_dataset", "external_id", "source_name", "s
 KNOWN_COLUMNS = [column.name for column in INCIDENT_COLUMNS] + EXTRA_COLUMNS
 
 
-# Filled by the database from the claims, or by the tracker: read, never imported.
-IGNORED_COLUMNS = {"latest_stance", "positions", "sources_count", "updated_at"}
-
-
 # (column prefix, outcome, group, basis) of each figure pair a row may carry.
 FIGURE_COLUMNS = [
     ("reported_killed", choices.Outcome.KILLED, choices.Group.CIVILIANS, choices.Basis.REPORTED),
@@ -32,6 +28,13 @@ FIGURE_COLUMNS = [
     ("children_killed", choices.Outcome.KILLED, choices.Group.CHILDREN, choices.Basis.REPORTED),
     ("women_killed", choices.Outcome.KILLED, choices.Group.WOMEN, choices.Basis.REPORTED),
 ]
+
+
+# Filled by the database from the claims, or by the tracker: read, never imported (an open range's empty maximum
+# already makes an open-ended claim).
+IGNORED_COLUMNS = {"latest_stance", "positions", "sources_count", "updated_at", "related"} | {
+    f"{prefix}_{flag}" for prefix, *_ in FIGURE_COLUMNS for flag in ("open", "unquantified")
+}
 
 
 CHOICE_COLUMNS = {

@@ -14,6 +14,7 @@ from sources.models import Report, Source
 from sources.text import normalise_url
 
 from .. import choices, ucdp
+from ..display import count_words
 from ..duplicates import possible_duplicates
 from ..models import (
     Actor,
@@ -268,10 +269,11 @@ def import_ged(content: bytes, *, user=None, dry_run: bool = True) -> ImportRepo
     report.created, report.skipped, report.figures_created = result.created, result.skipped + result.unchanged, result.figures_created
     report.warnings = [str(warning) for warning in result.warnings]
     if result.merged:
-        report.warnings.insert(0, f"{result.merged} event(s) already on an incident: their new claims and reports are added to it.")
+        report.warnings.insert(0, f"{count_words(result.merged, 'event')} already on an incident: their new claims and reports are added to it.")
     if result.aggregated:
-        report.warnings.insert(0, f"{result.aggregated} event(s) UCDP marks as aggregated (event_clarity 2): "
-                                  f"{result.aggregate_claims_created} aggregate claim(s) of their period and area, never incidents.")
+        report.warnings.insert(0, f"{count_words(result.aggregated, 'event')} UCDP marks as aggregated (event_clarity 2): "
+                                  f"{count_words(result.aggregate_claims_created, 'aggregate claim')} of their period and area, "
+                                  "never incidents.")
     report.committed = not dry_run
     return report
 

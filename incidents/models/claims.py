@@ -435,5 +435,5 @@ class OfficialStatement(models.Model):
 
 
 def describe_count(claim) -> str:
-    """A claim's numbers as the public pages write a range (`display.format_range`): “83–137”, “101+”, “no number given”."""
-    return display.format_range(claim.count_min, claim.count_max, unknown="no number given")
+    """A claim's numbers as the public pages write a range (`display.format_range`): “83–137”, “101+”, “no number”."""
+    return display.format_range(claim.count_min, claim.count_max)

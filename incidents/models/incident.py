@@ -100,7 +100,8 @@ class Incident(models.Model):
     )
     reported_killed_max = models.PositiveIntegerField(
         null=True, blank=True, editable=False,
-        help_text=_("Highest maximum among the non-excluded reported civilian-death claims (an open claim counts its minimum). Derived."),
+        help_text=_("Highest maximum among the non-excluded reported civilian-death claims; empty when the range is open "
+                    "(`reported_killed_open`). Derived."),
     )
     conceded_killed_min = models.PositiveIntegerField(
         null=True, blank=True, editable=False,
@@ -108,31 +109,90 @@ class Incident(models.Model):
     )
     conceded_killed_max = models.PositiveIntegerField(
         null=True, blank=True, editable=False,
-        help_text=_("Civilian deaths conceded by a belligerent, upper bound of the latest concession. Derived."),
+        help_text=_("Civilian deaths conceded by a belligerent, upper bound of the latest concession; empty when it gives none "
+                    "(`conceded_killed_open`). Derived."),
     )
     reported_injured_min = models.PositiveIntegerField(
         null=True, blank=True, editable=False, help_text=_("Lowest minimum among the reported civilian-injury claims. Derived."),
     )
     reported_injured_max = models.PositiveIntegerField(
-        null=True, blank=True, editable=False, help_text=_("Highest maximum among the reported civilian-injury claims. Derived."),
+        null=True, blank=True, editable=False,
+        help_text=_("Highest maximum among the reported civilian-injury claims; empty when the range is open "
+                    "(`reported_injured_open`). Derived."),
     )
     conceded_injured_min = models.PositiveIntegerField(
         null=True, blank=True, editable=False, help_text=_("Civilian injuries conceded, lower bound of the latest concession. Derived."),
     )
     conceded_injured_max = models.PositiveIntegerField(
-        null=True, blank=True, editable=False, help_text=_("Civilian injuries conceded, upper bound of the latest concession. Derived."),
+        null=True, blank=True, editable=False,
+        help_text=_("Civilian injuries conceded, upper bound of the latest concession; empty when it gives none "
+                    "(`conceded_injured_open`). Derived."),
     )
     children_killed_min = models.PositiveIntegerField(
         null=True, blank=True, editable=False, help_text=_("Lowest minimum among the reported claims of children killed. Derived."),
     )
     children_killed_max = models.PositiveIntegerField(
-        null=True, blank=True, editable=False, help_text=_("Highest maximum among the reported claims of children killed. Derived."),
+        null=True, blank=True, editable=False,
+        help_text=_("Highest maximum among the reported claims of children killed; empty when the range is open "
+                    "(`children_killed_open`). Derived."),
     )
     women_killed_min = models.PositiveIntegerField(
         null=True, blank=True, editable=False, help_text=_("Lowest minimum among the reported claims of women killed. Derived."),
     )
     women_killed_max = models.PositiveIntegerField(
-        null=True, blank=True, editable=False, help_text=_("Highest maximum among the reported claims of women killed. Derived."),
+        null=True, blank=True, editable=False,
+        help_text=_("Highest maximum among the reported claims of women killed; empty when the range is open "
+                    "(`women_killed_open`). Derived."),
+    )
+    # The top of each range: open when an open-ended claim ("12 or more") states the highest number. The stored
+    # `_max` then holds that number (so sorting by it stays meaningful); every public surface shows no maximum.
+    reported_killed_open = models.BooleanField(
+        default=False, editable=False,
+        help_text=_("The reported civilian-death range has no upper bound: an open-ended claim (“more than 100”) states "
+                    "its highest number, so the range reads “101+” and its maximum is left empty. Derived."),
+    )
+    reported_injured_open = models.BooleanField(
+        default=False, editable=False,
+        help_text=_("The reported civilian-injury range has no upper bound (an open-ended claim states its highest number). Derived."),
+    )
+    children_killed_open = models.BooleanField(
+        default=False, editable=False,
+        help_text=_("The range of children reported killed has no upper bound (an open-ended claim states its highest number). Derived."),
+    )
+    women_killed_open = models.BooleanField(
+        default=False, editable=False,
+        help_text=_("The range of women reported killed has no upper bound (an open-ended claim states its highest number). Derived."),
+    )
+    conceded_killed_open = models.BooleanField(
+        default=False, editable=False,
+        help_text=_("The latest concession of civilian deaths gives no upper bound (“at least 3”). Derived."),
+    )
+    conceded_injured_open = models.BooleanField(
+        default=False, editable=False,
+        help_text=_("The latest concession of civilian injuries gives no upper bound (“at least 3”). Derived."),
+    )
+    # A reported claim in words only ("dozens killed"): the range is incomplete, whatever numbers the others give.
+    reported_killed_unquantified = models.BooleanField(
+        default=False, editable=False,
+        help_text=_("A source reports civilian deaths in words only (“dozens”, no number): the true figure may be higher "
+                    "than the range, which reads “1+”. Derived."),
+    )
+    reported_injured_unquantified = models.BooleanField(
+        default=False, editable=False,
+        help_text=_("A source reports civilian injuries in words only (no number): the range may be incomplete. Derived."),
+    )
+    children_killed_unquantified = models.BooleanField(
+        default=False, editable=False,
+        help_text=_("A source reports children killed in words only (no number): the range may be incomplete. Derived."),
+    )
+    women_killed_unquantified = models.BooleanField(
+        default=False, editable=False,
+        help_text=_("A source reports women killed in words only (no number): the range may be incomplete. Derived."),
+    )
+    related_group = models.PositiveIntegerField(
+        null=True, blank=True, editable=False,
+        help_text=_("Records linked as related (possibly the same event) share this number, the lowest id among them; "
+                    "totals count each group once. Empty when the record has no related record. Derived."),
     )
     latest_stance = models.CharField(
         max_length=24, choices=choices.Stance, blank=True, editable=False,
@@ -160,7 +220,7 @@ class Incident(models.Model):
     )
 
     objects = IncidentQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "related_group"])
 
     class Meta:
         ordering = ["-date_start", "-id"]
@@ -187,6 +247,8 @@ class Incident(models.Model):
             models.Index(fields=["event_type"], name="incident_event_type"),
             models.Index(fields=["latest_stance"], name="incident_stance"),
             models.Index(fields=["reported_killed_min"], name="incident_reported_min"),
+            # Re-grouping related records finds a group's members by its number.
+            models.Index(fields=["related_group"], name="incident_related_group"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -9,14 +9,33 @@ register = template.Library()
 
 @register.simple_tag
 def figure_range(low, high):
-    """{% figure_range incident.reported_killed_min incident.reported_killed_max %}"""
+    """{% figure_range claim.count_min claim.count_max %}: a pair of numbers as a range."""
     return display.format_range(low, high)
 
 
 @register.simple_tag
-def total_range(low, high):
-    """{% total_range totals.all.reported_min totals.all.reported_max %}: a sum of ranges, "—" when no incident has a number."""
-    return display.format_total(low, high)
+def figure(record, prefix):
+    """{% figure incident "reported_killed" %}: an incident's derived range, "101+" when open, "1+" beside a claim with no number."""
+    return display.format_figure(record, prefix)
+
+
+@register.simple_tag
+def total_range(low, high, open_count=0):
+    """{% total_range totals.all.reported_min totals.all.reported_max totals.all.reported_open %}: a sum of ranges;
+    "at least …" when an incident of the set has an open top or a claim with no number; "no number" when none has one."""
+    return display.format_total(low, high, open_top=bool(open_count))
+
+
+@register.filter
+def count_of(number, noun):
+    """{{ totals.all.incidents|count_of:"incident" }} → "1 incident", "2 incidents" (`display.count_words`)."""
+    return display.count_words(number, noun)
+
+
+@register.filter
+def has_number(figure):
+    """A claim that gives a number (not one in words only, "dozens")."""
+    return display.format_claim(figure) != display.NO_NUMBER
 
 
 @register.filter

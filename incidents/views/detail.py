@@ -9,7 +9,7 @@ from django.utils import timezone
 from sources.models import Report
 from sources.text import quote_context
 
-from .. import asof, changelog, choices, citations, positions, services
+from .. import asof, changelog, choices, citations, display, positions, services
 from ..models import (
     CasualtyFigure,
     ExternalIdentifier,
@@ -19,6 +19,7 @@ from ..models import (
     Position,
     Victim,
 )
+from ..services import REPORTED_ENVELOPES
 from ..timeline import build_timeline
 
 # The ranges shown above the figures table: (label, derived field prefix, always shown).
@@ -162,7 +163,40 @@ def _statement_groups(statements) -> list[dict]:
     return groups
 
 
-def incident_page(request, incident: Incident, snapshot: "asof.Snapshot | None" = None, known_on=None) -> dict:
+def _words_only_claims(figures) -> dict[str, list[str]]:
+    """Per headline range, the reported claims in words only, as "another source: “dozens”, no number"."""
+    prefixes = {(outcome, group): prefix for prefix, outcome, group in REPORTED_ENVELOPES}
+    found: dict[str, list[str]] = {}
+    for figure in figures:
+        prefix = prefixes.get((figure.outcome, figure.group))
+        if figure.basis != choices.Basis.REPORTED or prefix is None or figure.count_min is not None or figure.count_max is not None:
+            continue
+        report = getattr(figure, "public_report", None)
+        who = figure.attributed_to or (report.source.public_name if report is not None else "")
+        words = f"“{figure.quote}”, {display.NO_NUMBER}" if figure.quote else display.NO_NUMBER
+        found.setdefault(prefix, []).append(f"{who}: {words}" if who else words)
+    return found
+
+
+def _range_note(shown: dict, words_only: list[str]) -> str:
+    """Why a headline is not a closed number: "open-ended …", "another source (residents): “dozens”, no number"."""
+    notes = []
+    if shown["open"]:
+        notes.append(f"at least {shown['low']:,}: the highest figure is open-ended, no source gives an upper bound")
+    if shown["unquantified"]:
+        has_number = shown["low"] is not None or shown["high"] is not None
+        notes.extend(f"another source — {words}" if has_number else words for words in words_only or [display.NO_NUMBER])
+    return "; ".join(notes)
+
+
+def _published_related(incident) -> list:
+    """The published records linked to this one as possibly the same event (drafts and retracted ones never shown)."""
+    return list(Incident.objects.published().filter(related=incident).only("code", "title", "date_start", "date_precision", "date_end"))
+
+
+def incident_page(
+    request, incident: Incident, snapshot: "asof.Snapshot | None" = None, known_on=None, related=None,
+) -> dict:
     """Everything the page shows, in a fixed number of queries whatever the number of claims.
 
     With a `snapshot` (incidents.asof), the rows are those of the record as it stood on a past day ("as recorded on").
@@ -212,10 +246,14 @@ def incident_page(request, incident: Incident, snapshot: "asof.Snapshot | None" 
         identifier.citation = citations.dataset_citation(identifier.dataset)
 
     ranges = []
+    words_only = _words_only_claims(figures)
     for label, prefix, always in HEADLINE_RANGES:
-        low, high = getattr(incident, f"{prefix}_min"), getattr(incident, f"{prefix}_max")
-        if always or low is not None or high is not None:
-            ranges.append({"label": label, "low": low, "high": high, "conceded": prefix.startswith("conceded")})
+        shown = display.range_of(incident, prefix)
+        if always or shown["low"] is not None or shown["high"] is not None or shown["unquantified"]:
+            ranges.append({
+                **shown, "label": label, "prefix": prefix, "conceded": prefix.startswith("conceded"),
+                "text": display.format_figure(incident, prefix), "note": _range_note(shown, words_only.get(prefix, [])),
+            })
 
     groups = _statement_groups(statements)
     return {
@@ -229,6 +267,7 @@ def incident_page(request, incident: Incident, snapshot: "asof.Snapshot | None" 
         "positions": [position for position in current if position.stance],
         "concessions_by_actor": [position for position in current if position.has_concession],
         "links": links,
+        "related": related if related is not None else _published_related(incident),
         "victims": victims,
         "external_ids": external_ids,
         "timeline": build_timeline(

@@ -1,6 +1,7 @@
 """The methodology page: every rule shown from where it is written in the code, every total computed live."""
 
 import inspect
+from types import SimpleNamespace
 
 from django.shortcuts import render
 
@@ -9,7 +10,7 @@ from ..citations import DATASET_CITATIONS
 from ..field_dictionary import field_dictionary
 from ..models import Incident
 from ..models.claims import STATED_PRECISION_HELP
-from ..services import derive_figures
+from ..services import FIGURE_RULE_VERSIONS, derive_figures
 from ..totals import STRONG_GRADES, totals_by_grade, totals_of
 
 # The UCDP GED 19.1 events bundled with the project come from this distribution of the dataset.
@@ -25,21 +26,33 @@ DISTRIBUTIONS = [
     },
 ]
 
-# Examples of the display rule, each rendered by the one function that applies it.
+# Examples of the display rule, each rendered by the one function that applies it: (min, max, open, no-number claim, when).
 RANGE_EXAMPLES = [
-    (None, None, "nothing known"),
-    (137, 137, "the lowest and highest agree"),
-    (101, None, "only an open claim such as “more than 100” (101 or more)"),
-    (None, 200, "only a claim with no lower bound such as “up to 200”"),
-    (83, 137, "claims differ: the lowest minimum and the highest maximum"),
+    (None, None, False, False, "nothing known"),
+    (137, 137, False, False, "the lowest and highest agree"),
+    (101, 101, True, False, "only an open claim such as “more than 100” (101 or more): no upper bound"),
+    (83, 101, True, False, "“at least 83” and “more than 100”: no claim closes the top"),
+    (None, 200, False, False, "only a claim with no lower bound such as “up to 200”"),
+    (83, 137, False, False, "claims differ: the lowest minimum and the highest maximum"),
+    (1, 1, False, True, "one source says 1, another “dozens” with no number: the page names the words"),
+    (None, None, False, True, "only a claim with no number (“scores”)"),
 ]
+
+
+def _example(low, high, is_open, words_only) -> str:
+    record = SimpleNamespace(
+        reported_killed_min=low, reported_killed_max=high, reported_killed_open=is_open, reported_killed_unquantified=words_only,
+    )
+    return display.format_figure(record, "reported_killed")
+
 
 def methodology(request):
     return render(request, "incidents/methodology.html", {
         "grades": [(grade.value, grade.label, choices.GRADE_DEFINITIONS[grade]) for grade in choices.Grade],
         # The docstring's paragraphs, its hard line breaks unwrapped.
         "derivation_rule": [" ".join(paragraph.split()) for paragraph in inspect.getdoc(derive_figures).split("\n\n")],
-        "range_examples": [(display.format_range(low, high), words) for low, high, words in RANGE_EXAMPLES],
+        "range_examples": [(_example(*example[:4]), example[4]) for example in RANGE_EXAMPLES],
+        "rule_versions": FIGURE_RULE_VERSIONS,
         "totals": totals_of(Incident.objects.published()),
         "by_grade": totals_by_grade(Incident.objects.published()),
         "strong_grades": [choices.Grade(grade).label for grade in STRONG_GRADES],

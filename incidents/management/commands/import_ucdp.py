@@ -4,6 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from incidents.display import count_words
 from incidents.ucdp import GedFormatError, import_ged_file
 
 BUNDLED_FILE = "ucdp_ged191_iraq_hdx_hxl.csv"
@@ -77,7 +78,7 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"Quirks in the data ({len(result.warnings)}), and what was done:")
         for kind, warnings in sorted(result.warnings_by_kind().items(), key=lambda item: -len(item[1])):
-            self.stdout.write(f"  {kind}: {len(warnings)} event(s)")
+            self.stdout.write(f"  {kind}: {count_words(len(warnings), 'event')}")
             shown = warnings if verbosity >= 2 else warnings[:EXAMPLES]
             for warning in shown:
                 self.stdout.write(f"    {warning}")

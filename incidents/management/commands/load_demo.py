@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from incidents.demo import load_reference_article
+from incidents.display import count_words
 
 DEMO_USERS = {"editor": "editor-demo-2017", "reviewer": "reviewer-demo-2017"}
 # Each demo account is a member of the group of its name (groups: migration incidents 0004_editorial_groups).
@@ -23,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, skip_ucdp=False, **options):
         report = load_reference_article()
-        self.stdout.write(f"Reference article: {report.title} ({report.incident_links.count()} incidents)")
+        self.stdout.write(f"Reference article: {report.title} ({count_words(report.incident_links.count(), 'incident')})")
         if not skip_ucdp:
             call_command("import_ucdp", publish=True, stdout=self.stdout, stderr=self.stderr)
         if settings.DEMO_ACCOUNTS:
