@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from incidents import choices, imports, workflow
 from incidents.exports import INCIDENT_COLUMNS
-from incidents.models import CasualtyFigure, ExternalIdentifier, Incident, OfficialStatement, Victim
+from incidents.models import AggregateClaim, CasualtyFigure, ExternalIdentifier, Incident, OfficialStatement, Victim
 from incidents.totals import totals_of
 from sources.models import Report
 from tests import factories
@@ -165,13 +165,16 @@ def test_ucdp_file_through_the_admin_upload(editor_client):
     preview = upload(editor_client, BUNDLED_GED.read_bytes(), "ucdp_ged191_iraq_hdx_hxl.csv")
     report = preview.context["report"]
     assert report.layout == "ucdp" and report.ok
-    assert (report.created, report.skipped) == (2455, 5018)
+    # 2,455 events with civilian deaths: 82 UCDP marks as aggregated become aggregate claims, never incidents.
+    assert (report.created, report.skipped) == (2373, 5018)
+    assert any("82 events UCDP marks as aggregated" in warning for warning in report.warnings)
     assert Incident.objects.count() == 0
 
     confirm(editor_client, preview)
-    assert Incident.objects.count() == 2455
+    assert Incident.objects.count() == 2373
     assert not Incident.objects.exclude(status=choices.Status.DRAFT).exists()
-    assert ExternalIdentifier.objects.filter(dataset=choices.Dataset.UCDP_GED).count() == 2455
+    assert ExternalIdentifier.objects.filter(dataset=choices.Dataset.UCDP_GED).count() == 2373
+    assert AggregateClaim.objects.exists() and not AggregateClaim.objects.exclude(status=choices.Status.DRAFT).exists()
 
     again = upload(editor_client, BUNDLED_GED.read_bytes(), "ucdp_ged191_iraq_hdx_hxl.csv").context["report"]
     assert again.created == 0

@@ -24,10 +24,7 @@ def published(**fields):
 
 
 def claim(incident, low, high, **fields):
-    qualifier = fields.pop("qualifier", None) or (
-        choices.Qualifier.UNQUANTIFIED if low is None and high is None
-        else choices.Qualifier.AT_LEAST if high is None else choices.Qualifier.EXACT
-    )
+    qualifier = fields.pop("qualifier", None) or choices.qualifier_for(low, high)
     return factories.FigureFactory(incident=incident, count_min=low, count_max=high, qualifier=qualifier, **fields)
 
 

@@ -25,11 +25,13 @@ def test_existing_rows_get_their_flags_and_groups():
     vague = Incident.objects.create(id=903, code="CT-000903", title="Vague", date_start=day, reported_killed_min=1, reported_killed_max=1,
                                     conceded_killed_min=3, conceded_killed_max=3)
     Figure.objects.create(report=report, incident=open_one, count_min=12, count_max=None, qualifier="at_least")
-    for low, high in ((101, None), (137, 137), (83, None)):
-        Figure.objects.create(report=report, incident=mosul, count_min=low, count_max=high)
-    Figure.objects.create(report=report, incident=vague, count_min=1, count_max=1)
+    for low, high, qualifier in ((101, None, "more_than"), (137, 137, "exact"), (83, None, "at_least")):
+        Figure.objects.create(report=report, incident=mosul, count_min=low, count_max=high, qualifier=qualifier)
+    Figure.objects.create(report=report, incident=vague, count_min=1, count_max=1, qualifier="exact")
     Figure.objects.create(report=report, incident=vague, count_min=None, count_max=None, qualifier="unquantified")
-    Figure.objects.create(report=report, incident=vague, basis="conceded", count_min=3, count_max=None, qualifier="at_least")
+    actor = apps.get_model("incidents", "Actor").objects.create(name="Force 903", slug="force-903")
+    Figure.objects.create(report=report, incident=vague, basis="conceded", conceded_by=actor, count_min=3, count_max=None,
+                          qualifier="at_least")
     open_one.related.add(mosul)
 
     executor = MigrationExecutor(connection)

@@ -165,16 +165,17 @@ def test_secondary_pages_queries_do_not_grow(client, busy, django_assert_max_num
 
 def test_totals_of_an_empty_set_are_counts_of_zero_and_sums_of_none(db):
     totals = totals_of(Incident.objects.published().filter(code="no-such-code"))
-    assert totals["all"] == {"incidents": 0, "reported_min": None, "reported_max": None, "with_reported": 0,
-                             "conceded_min": None, "conceded_max": None, "with_conceded": 0}
+    assert totals["all"] == {"incidents": 0, "reported_min": None, "reported_max": None, "with_reported": 0, "reported_open": 0,
+                             "conceded_min": None, "conceded_max": None, "with_conceded": 0, "conceded_open": 0,
+                             "related_groups": 0, "related_incidents": 0}
     assert totals["graded"] == totals["all"]
 
 
-def test_a_total_with_no_number_reads_as_a_dash_on_every_page(client):
+def test_a_total_with_no_number_reads_no_number_on_every_page(client):
     factories.IncidentFactory(status="published")  # published, with no figure at all
     for url in ("/", "/incidents/", "/timeline/"):
         html = client.get(url).content.decode()
-        assert '<span class="value">—</span>' in html and "0–0" not in html, url
+        assert '<span class="value">no number</span>' in html and "0–0" not in html, url
 
 
 def test_api_totals_match_the_list_page_for_the_same_filters(client, busy):
@@ -188,15 +189,15 @@ def test_api_totals_match_the_list_page_for_the_same_filters(client, busy):
 
 # Display rules written once.
 
-@pytest.mark.parametrize("low, high, words", [(None, None, "Unknown"), (137, 137, "137"), (101, None, "101+"), (None, 200, "up to 200"),
+@pytest.mark.parametrize("low, high, words", [(None, None, "no number"), (137, 137, "137"), (101, None, "101+"), (None, 200, "up to 200"),
                                               (83, 137, "83–137"), (1000, 12000, "1,000–12,000")])
 def test_range_wording(low, high, words):
     assert display.format_range(low, high) == words
 
 
 def test_range_wording_takes_the_word_for_nothing_known():
-    assert display.format_range(None, None, unknown="—") == "—" == display.format_total(None, None)
-    assert display.format_range(None, None, unknown="no number given") == "no number given"
+    assert display.format_range(None, None) == display.NO_NUMBER == display.format_total(None, None) == "no number"
+    assert display.format_range(None, None, unknown="—") == "—"
 
 
 @pytest.mark.parametrize("code, name", [("IQ", "Iraq"), ("sy", "Syria"), ("IR", "Iran"), ("PS", "State of Palestine"), ("TR", "Türkiye"),
