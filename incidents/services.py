@@ -24,15 +24,16 @@ from .models import CasualtyFigure, Incident, IncidentReport, OfficialStatement
 
 AUTO_LINK_REASON = "Linked automatically: a claim or statement of the incident cites this report"
 
-DERIVED_FIELDS = [
+# The derived ranges as every surface gives them: min, max, open top, and (reported ranges) a claim in words only.
+RANGE_FIELDS = [
     "reported_killed_min", "reported_killed_max", "reported_killed_open", "reported_killed_unquantified",
     "conceded_killed_min", "conceded_killed_max", "conceded_killed_open",
     "reported_injured_min", "reported_injured_max", "reported_injured_open", "reported_injured_unquantified",
     "conceded_injured_min", "conceded_injured_max", "conceded_injured_open",
     "children_killed_min", "children_killed_max", "children_killed_open", "children_killed_unquantified",
     "women_killed_min", "women_killed_max", "women_killed_open", "women_killed_unquantified",
-    "latest_stance", "sources_count",
 ]
+DERIVED_FIELDS = [*RANGE_FIELDS, "latest_stance", "sources_count"]
 
 # (derived field prefix, outcome, group) for the reported envelopes.
 REPORTED_ENVELOPES = [
@@ -53,7 +54,9 @@ FIGURE_RULE_VERSIONS = [
     (2, datetime.date(2026, 11, 29),
      "An open-ended highest figure (“more than 100”) keeps the range open (“101+”, no maximum) instead of counting its "
      "minimum as the maximum; a claim with no number (“dozens”) marks the range incomplete (“1+”, with the words); "
-     "totals with such an incident read “at least”; related records count once per group, by its widest range."),
+     "totals with such an incident read “at least”; related records count once per group, by its widest range; a "
+     "concession counts only for the actor who made it (and its coalition), and each actor's current position is its "
+     "own latest statement."),
     (1, datetime.date(2026, 11, 24),
      "Reported range: lowest minimum and highest maximum of the reported claims, an open claim counting its minimum as "
      "its maximum; conceded: the latest concession; totals add the incidents' ranges."),

@@ -19,17 +19,13 @@ from ..models import (
     Position,
     Victim,
 )
+from ..services import RANGE_FIELDS
 
 INCIDENT_FIELDS = [
     "code", "url", "permalink", "title", "date_start", "date_end", "date_precision",
     "country", "admin1", "admin2", "locality", "neighbourhood", "latitude", "longitude", "geo_precision",
     "event_type", "conflict", "belligerents", "grade",
-    "reported_killed_min", "reported_killed_max", "reported_killed_open", "reported_killed_unquantified",
-    "conceded_killed_min", "conceded_killed_max", "conceded_killed_open",
-    "reported_injured_min", "reported_injured_max", "reported_injured_open", "reported_injured_unquantified",
-    "conceded_injured_min", "conceded_injured_max", "conceded_injured_open",
-    "children_killed_min", "children_killed_max", "children_killed_open", "children_killed_unquantified",
-    "women_killed_min", "women_killed_max", "women_killed_open", "women_killed_unquantified",
+    *RANGE_FIELDS,
     "latest_stance", "positions", "sources_count", "related", "published_at", "updated_at",
 ]
 
