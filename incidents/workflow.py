@@ -234,6 +234,12 @@ def _aggregate_last_editor_id(claim: AggregateClaim) -> int | None:
     )
 
 
+def aggregate_edit_needs_reviewer(*, user, claim: AggregateClaim | None) -> bool:
+    """Whether the user may not change this aggregate claim: a published one changes only by a reviewer's hand
+    (with four-eyes on, by no one's alone: it is excluded with a reason, and a corrected one goes through review)."""
+    return claim is not None and claim.status == Status.PUBLISHED and not edits_public_directly(user)
+
+
 def allowed_aggregate_transitions(*, user, claim: AggregateClaim) -> list[Transition]:
     """The steps the user may take from the aggregate claim's status now (permissions only)."""
     return [step for step in AGGREGATE_TRANSITIONS if step.source == claim.status and user.has_perms(step.permissions)]

@@ -131,3 +131,29 @@ def test_dashboard_queue_of_aggregate_claims_awaiting_review(reviewer_client):
     listed = reviewer_client.get(queue.more_url).context["cl"].result_list
     assert list(listed) == [waiting]
     assert re.search(r"Waiting valley", response.content.decode())
+
+
+def test_an_editor_cannot_change_a_published_aggregate_claim_but_a_reviewer_can(editor_client, reviewer_client, db):
+    report = factories.ReportFactory(title="Monthly report")
+    claim = factories.AggregateClaimFactory(report=report, status="published", count_min=1000, count_max=1000, quote="")
+    change_url = reverse("admin:incidents_aggregateclaim_change", args=[claim.pk])
+
+    # Its own page: read-only for an editor; a crafted POST changes nothing.
+    page = editor_client.get(change_url)
+    assert page.status_code == 200 and 'name="count_min"' not in page.content.decode()
+    editor_client.post(change_url, {"count_min": "5", "count_max": "5", "qualifier": "exact"})
+    assert editor_client.post(reverse("admin:incidents_aggregateclaim_delete", args=[claim.pk]), {"post": "yes"}).status_code == 403
+    # The report's page: the row is held with a form error.
+    report_url = reverse("admin:sources_report_change", args=[report.pk])
+    data = form_data(editor_client.get(report_url))
+    prefix = next(key.removesuffix("-TOTAL_FORMS") for key in data if key.endswith("-TOTAL_FORMS") and "aggregate" in key)
+    data[f"{prefix}-0-count_min"] = data[f"{prefix}-0-count_max"] = "5"
+    response = editor_client.post(report_url, data)
+    assert "is published: only a reviewer may change or delete it" in response.content.decode()
+    claim.refresh_from_db()
+    assert (claim.count_min, claim.count_max) == (1000, 1000) and AggregateClaim.objects.filter(pk=claim.pk).exists()
+
+    response = reviewer_client.post(report_url, data)
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.count_min, claim.count_max) == (5, 5)

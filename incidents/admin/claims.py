@@ -162,6 +162,15 @@ class AggregateClaimAdmin(ChooserMixin, SimpleHistoryAdmin):
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), "workflow_steps": steps})
 
     # Who may take each step from the list (the service checks again, per claim).
+    # A published aggregate claim is public: an editor sees it read-only (a reviewer corrects or excludes it).
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not workflow.aggregate_edit_needs_reviewer(
+            user=request.user, claim=obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not workflow.aggregate_edit_needs_reviewer(
+            user=request.user, claim=obj)
+
     def has_workflow_submit_permission(self, request):
         return request.user.has_perms(workflow.AGGREGATE_TRANSITIONS_BY_NAME["submit"].permissions)
 

@@ -196,8 +196,9 @@ def derived_description() -> str:
     return format_html(
         "<p>Never typed: recomputed from the claims and statements below whenever one of them changes, in the same "
         "save. Reported ranges are the envelope of the <strong>non-excluded</strong> claims reported by sources "
-        "(lowest minimum, highest maximum; an open claim counts its minimum); conceded figures are the latest "
-        "concession by a belligerent; the official position is the latest statement.{}</p>"
+        "(lowest minimum, highest maximum; an open-ended highest claim keeps the top open, “101+”; a claim in words "
+        "only marks the range incomplete); conceded figures are the latest concession by a belligerent; each actor's "
+        "official position is its latest statement.{}</p>"
         "<details><summary>The rule, as the code applies it (incidents.services.derive_figures)</summary>{}</details>",
         methodology_link(),
         format_html_join("", "<p>{}</p>", ((" ".join(paragraph.split()),) for paragraph in inspect.getdoc(derive_figures).split("\n\n"))),

@@ -1,6 +1,7 @@
 """Rows edited inside another record's page: claims, statements, victims, roles, reports, ids, old codes."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from sources.admin import HTTPS_URLS
 from sources.models import Report
@@ -15,7 +16,7 @@ from ..models import (
     OfficialStatement,
     Victim,
 )
-from ..workflow import was_public
+from ..workflow import aggregate_edit_needs_reviewer, was_public
 from .chooser import IncidentChooser
 from .forms import COMPACT_TEXT, KeepPublicEvidenceFormSet, QuoteCheckedForm
 
@@ -266,3 +267,23 @@ class ReportAggregateClaimInline(admin.StackedInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor").prefetch_related("conflicts")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        user = request.user
+
+        class PublishedAggregatesHeld(formset):
+            """A published aggregate claim changes only by a reviewer's hand, on this page too (a crafted POST included)."""
+
+            def clean(self):
+                super().clean()
+                for form in self.forms:
+                    claim = form.instance if form.instance.pk is not None else None
+                    changed = form.has_changed() or form in self.deleted_forms
+                    if changed and claim is not None and aggregate_edit_needs_reviewer(user=user, claim=claim):
+                        raise ValidationError(
+                            "Aggregate claim “%(claim)s” is published: only a reviewer may change or delete it.",
+                            params={"claim": claim},
+                        )
+
+        return PublishedAggregatesHeld
