@@ -64,8 +64,17 @@ FIGURE_RULE_VERSIONS = [
 
 
 def known_by(day):
-    """Claims and statements stated on or before `day` (undated ones by their report's publication date)."""
-    return Q(stated_on__lte=day) | Q(stated_on__isnull=True, report__published_on__lte=day)
+    """Claims and statements certainly stated by the end of `day`: a dated one on or before it; one known only to
+    the month or year once that month or year is over; an undated one by its report's publication date."""
+    after = day + datetime.timedelta(days=1)
+    month_over, year_over = after.replace(day=1), after.replace(month=1, day=1)
+    Precision = choices.StatedPrecision
+    return (
+        Q(stated_on_precision=Precision.DAY, stated_on__lte=day)
+        | Q(stated_on_precision=Precision.MONTH, stated_on__lt=month_over)
+        | Q(stated_on_precision=Precision.YEAR, stated_on__lt=year_over)
+        | Q(stated_on__isnull=True, report__published_on__lte=day)
+    )
 
 
 def derive_figures(incident: Incident, *, known_on=None) -> dict:

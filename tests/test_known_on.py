@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from incidents import choices
+from incidents import choices, services
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +95,16 @@ def test_both_views_at_once_are_refused_in_words(client, strike):
 def test_a_draft_has_no_known_on_view(client):
     draft = factories.IncidentFactory(status="draft")
     assert client.get(draft.get_absolute_url(), {"known_on": "2017-04-01"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_claim_known_only_to_its_month_counts_once_the_month_is_over():
+    incident = factories.IncidentFactory(status="published", date_start=datetime.date(2018, 11, 20))
+    factories.FigureFactory(incident=incident, count_min=4, count_max=4, stated_on=datetime.date(2018, 12, 1),
+                            stated_on_precision="month")
+
+    def known(day):
+        return services.derive_figures(incident, known_on=day)["reported_killed_max"]
+
+    assert known(datetime.date(2018, 12, 15)) is None  # it may have been stated after the 15th
+    assert known(datetime.date(2018, 12, 31)) == known(datetime.date(2019, 1, 5)) == 4
