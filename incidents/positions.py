@@ -36,6 +36,21 @@ def _concession_order(claim) -> tuple:
     return (claim.stated_on is not None, claim.stated_on or datetime.date.min, claim.pk or 0)
 
 
+def _statement_order(statement) -> tuple:
+    """Later is greater: by the date stated, then the later entry."""
+    return (statement.stated_on, statement.pk or 0)
+
+
+def latest_concession(claims: Iterable):
+    """The latest of these concessions (the one rule for "latest": undated ones count as oldest), or None."""
+    return max(claims, key=_concession_order, default=None)
+
+
+def latest_statement(statements: Iterable):
+    """The latest of these statements, or None: the current position it gives."""
+    return max(statements, key=_statement_order, default=None)
+
+
 def _precision(record) -> str:
     # Rows read by an older migration have no precision yet: their dates were days.
     return getattr(record, "stated_on_precision", "") or choices.StatedPrecision.DAY
@@ -58,7 +73,7 @@ def positions_from(statements: Iterable, claims: Iterable, *, incident_id: int |
             positions[actor_id] = Position(incident_id=incident_id, actor_id=actor_id)
         return positions[actor_id]
 
-    for statement in sorted(statements, key=lambda s: (s.stated_on, s.pk or 0)):
+    for statement in sorted(statements, key=_statement_order):
         row = position(statement.issuer_id)
         row.stance, row.reason, row.stated_on = statement.stance, getattr(statement, "reason", ""), statement.stated_on
         row.stated_on_precision = _precision(statement)

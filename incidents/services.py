@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Max, Min, Q
+from django.db.models import Count, Max, Min, Q
 from simple_history.utils import bulk_create_with_history
 
 from . import choices, locking, positions
@@ -126,25 +126,21 @@ def derive_figures(incident: Incident, *, known_on=None) -> dict:
         derived[f"{prefix}_open"] = is_open
         derived[f"{prefix}_unquantified"] = found[f"{prefix}_words_only"] > 0
 
+    # "Latest" is one rule (positions.latest_concession, latest_statement), for the incident and for each actor.
+    concessions = list(
+        claims.filter(basis=choices.Basis.CONCEDED, group=choices.Group.CIVILIANS, outcome__in=[o for _, o in _CONCEDED])
+        .exclude(count_min__isnull=True, count_max__isnull=True)
+        .only("pk", "outcome", "count_min", "count_max", "stated_on")
+    )
     for prefix, outcome in _CONCEDED:
-        latest = (
-            claims.filter(basis=choices.Basis.CONCEDED, outcome=outcome, group=choices.Group.CIVILIANS)
-            .exclude(count_min__isnull=True, count_max__isnull=True)
-            .order_by(F("stated_on").desc(nulls_last=True), "-id")
-            .values("count_min", "count_max")
-            .first()
-        )
-        low = latest and latest["count_min"]
-        is_open = bool(latest) and latest["count_max"] is None and latest["count_min"] is not None
-        high = latest and (latest["count_min"] if is_open else latest["count_max"])
+        latest = positions.latest_concession(claim for claim in concessions if claim.outcome == outcome)
+        low = latest and latest.count_min
+        is_open = latest is not None and latest.count_max is None and latest.count_min is not None
+        high = latest and (latest.count_min if is_open else latest.count_max)
         derived[f"{prefix}_min"], derived[f"{prefix}_max"], derived[f"{prefix}_open"] = low, high, is_open
 
-    derived["latest_stance"] = (
-        statements
-        .order_by("-stated_on", "-id")
-        .values_list("stance", flat=True)
-        .first()
-    ) or ""
+    current = positions.latest_statement(statements.only("pk", "stance", "stated_on"))
+    derived["latest_stance"] = current.stance if current is not None else ""
     derived["sources_count"] = IncidentReport.objects.filter(incident=incident).count()
     return derived
 
