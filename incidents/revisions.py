@@ -216,7 +216,7 @@ def _shown(f, value) -> str:
         if not value:
             return "(empty)"
         return "; ".join(str(item) for item in f.related_model._default_manager.filter(pk__in=value))
-    return workflow.shown_value(f, value)
+    return workflow.shown_value(f, value, full=True)
 
 
 @dataclass

@@ -287,8 +287,9 @@ _UNCOMPARED = {"updated_at", "created_at", "updated_by", "created_by", "publishe
 _LONG = 120
 
 
-def shown_value(field, value) -> str:
-    """A stored value as an editor reads it: a choice's label, a related record's name, long text cut short."""
+def shown_value(field, value, *, full: bool = False) -> str:
+    """A stored value as an editor reads it: a choice's label, a related record's name, long text cut short (in full
+    with `full`: a reviewer comparing two versions must see every word)."""
     if value in (None, ""):
         return "(empty)"
     if field.choices:
@@ -297,7 +298,7 @@ def shown_value(field, value) -> str:
         related = field.related_model.objects.filter(pk=value).first()
         return str(related) if related is not None else f"#{value}"
     text = str(value)
-    return text if len(text) <= _LONG else text[: _LONG - 1] + "…"
+    return text if full or len(text) <= _LONG else text[: _LONG - 1] + "…"
 
 
 def describe_history_changes(base, rows) -> list[str]:

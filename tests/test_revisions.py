@@ -473,3 +473,14 @@ def test_approving_a_move_re_derives_both_incidents(editor_client, reviewer, mar
 
     assert live(market).reported_killed_max == 500
     assert live(draft).reported_killed_max is None
+
+
+def test_the_review_page_shows_a_long_text_change_in_full(editor_client, reviewer_client, market):
+    long_summary = PUBLIC_SUMMARY + " " + "Rescue teams searched the rubble for days. " * 5 + "Work ended on 4 April."
+    data = form_data(editor_client.get(incident_change_url(market)))
+    data["summary"] = long_summary
+    editor_client.post(incident_change_url(market), data)
+
+    page = reviewer_client.get(revision_url(pending(market))).content.decode()
+
+    assert "Work ended on 4 April." in page  # the words that changed, at the end of a long text, are not cut off
