@@ -12,12 +12,14 @@ same recompute for every incident it touched.
 
 import datetime
 import threading
+from collections import defaultdict
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q
-from simple_history.utils import bulk_create_with_history
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import choices, locking, positions
 from .models import CasualtyFigure, Incident, IncidentReport, OfficialStatement
@@ -42,7 +44,7 @@ REPORTED_ENVELOPES = [
     ("children_killed", choices.Outcome.KILLED, choices.Group.CHILDREN),
     ("women_killed", choices.Outcome.KILLED, choices.Group.WOMEN),
 ]
-_CONCEDED = [
+_CONCEDED_RANGES = [
     ("conceded_killed", choices.Outcome.KILLED),
     ("conceded_injured", choices.Outcome.INJURED),
 ]
@@ -107,6 +109,24 @@ def derive_figures(incident: Incident, *, known_on=None) -> dict:
     statements = OfficialStatement.objects.filter(incident=incident)
     if known_on is not None:
         claims, statements = claims.filter(known_by(known_on)), statements.filter(known_by(known_on))
+    return {
+        **_envelopes(claims.aggregate(**_envelope_aggregates())),
+        **_concessions(claims.filter(_COUNTED_CONCESSION).only(*_CONCESSION_FIELDS)),
+        **_stance(statements.only("pk", "stance", "stated_on")),
+        "sources_count": IncidentReport.objects.filter(incident=incident).count(),
+    }
+
+
+# The rule in parts, so that one incident (`derive_figures`) and many at once (`derive_many`) apply the same code.
+
+_COUNTED_CONCESSION = Q(
+    basis=choices.Basis.CONCEDED, group=choices.Group.CIVILIANS, outcome__in=[outcome for _, outcome in _CONCEDED_RANGES],
+) & ~Q(count_min__isnull=True, count_max__isnull=True)
+_CONCESSION_FIELDS = ("pk", "incident_id", "outcome", "count_min", "count_max", "stated_on")
+
+
+def _envelope_aggregates() -> dict:
+    """What the database computes per set of claims for the reported ranges (`aggregate`, or `annotate` per incident)."""
     reported = Q(basis=choices.Basis.REPORTED)
     aggregates = {}
     for prefix, outcome, group in REPORTED_ENVELOPES:
@@ -115,34 +135,64 @@ def derive_figures(incident: Incident, *, known_on=None) -> dict:
         aggregates[f"{prefix}_closed_max"] = Max("count_max", filter=which)
         aggregates[f"{prefix}_open_min"] = Max("count_min", filter=which & Q(count_max__isnull=True))
         aggregates[f"{prefix}_words_only"] = Count("pk", filter=which & Q(count_min__isnull=True, count_max__isnull=True))
-    found = claims.aggregate(**aggregates)
+    return aggregates
+
+
+def _envelopes(found: dict) -> dict:
+    """The reported ranges from those aggregates (an incident with no claim: every value missing)."""
     derived = {}
     for prefix, _outcome, _group in REPORTED_ENVELOPES:
-        closed_max, open_min = found[f"{prefix}_closed_max"], found[f"{prefix}_open_min"]
+        closed_max, open_min = found.get(f"{prefix}_closed_max"), found.get(f"{prefix}_open_min")
         is_open = open_min is not None and (closed_max is None or open_min >= closed_max)
-        derived[f"{prefix}_min"] = found[f"{prefix}_min"]
+        derived[f"{prefix}_min"] = found.get(f"{prefix}_min")
         # Open: the stored maximum is the highest number stated (the sort key); public surfaces show none.
         derived[f"{prefix}_max"] = open_min if is_open else closed_max
         derived[f"{prefix}_open"] = is_open
-        derived[f"{prefix}_unquantified"] = found[f"{prefix}_words_only"] > 0
+        derived[f"{prefix}_unquantified"] = (found.get(f"{prefix}_words_only") or 0) > 0
+    return derived
 
-    # "Latest" is one rule (positions.latest_concession, latest_statement), for the incident and for each actor.
-    concessions = list(
-        claims.filter(basis=choices.Basis.CONCEDED, group=choices.Group.CIVILIANS, outcome__in=[o for _, o in _CONCEDED])
-        .exclude(count_min__isnull=True, count_max__isnull=True)
-        .only("pk", "outcome", "count_min", "count_max", "stated_on")
-    )
-    for prefix, outcome in _CONCEDED:
+
+def _concessions(concessions) -> dict:
+    """The conceded ranges: the latest concession by anyone ("latest" is one rule: `positions.latest_concession`)."""
+    concessions = list(concessions)
+    derived = {}
+    for prefix, outcome in _CONCEDED_RANGES:
         latest = positions.latest_concession(claim for claim in concessions if claim.outcome == outcome)
         low = latest and latest.count_min
         is_open = latest is not None and latest.count_max is None and latest.count_min is not None
         high = latest and (latest.count_min if is_open else latest.count_max)
         derived[f"{prefix}_min"], derived[f"{prefix}_max"], derived[f"{prefix}_open"] = low, high, is_open
-
-    current = positions.latest_statement(statements.only("pk", "stance", "stated_on"))
-    derived["latest_stance"] = current.stance if current is not None else ""
-    derived["sources_count"] = IncidentReport.objects.filter(incident=incident).count()
     return derived
+
+
+def _stance(statements) -> dict:
+    current = positions.latest_statement(statements)
+    return {"latest_stance": current.stance if current is not None else ""}
+
+
+def derive_many(incident_ids) -> dict[int, dict]:
+    """`derive_figures` for many incidents at once, in four queries whatever their number: the same rule, by incident."""
+    ids = sorted(set(incident_ids))
+    found = {row.pop("incident_id"): row for row in (
+        CasualtyFigure.objects.filter(incident_id__in=ids, excluded=False).order_by()
+        .values("incident_id").annotate(**_envelope_aggregates())
+    )}
+    concessions, statements = defaultdict(list), defaultdict(list)
+    for claim in CasualtyFigure.objects.filter(_COUNTED_CONCESSION, incident_id__in=ids, excluded=False).only(*_CONCESSION_FIELDS):
+        concessions[claim.incident_id].append(claim)
+    for statement in OfficialStatement.objects.filter(incident_id__in=ids).only("pk", "incident_id", "stance", "stated_on"):
+        statements[statement.incident_id].append(statement)
+    counts = dict(
+        IncidentReport.objects.filter(incident_id__in=ids).order_by().values("incident_id")
+        .annotate(n=Count("pk")).values_list("incident_id", "n")
+    )
+    return {
+        pk: {
+            **_envelopes(found.get(pk, {})), **_concessions(concessions[pk]), **_stance(statements[pk]),
+            "sources_count": counts.get(pk, 0),
+        }
+        for pk in ids
+    }
 
 
 def link_cited_reports(*, incident: Incident) -> None:
@@ -176,6 +226,51 @@ def recompute_figures(*, incident: Incident) -> Incident:
     return incident
 
 
+RECOMPUTE_CHUNK = 2000
+
+
+def recompute_many(incident_ids, *, chunk: int = RECOMPUTE_CHUNK) -> int:
+    """`recompute_figures` for many incidents, set-based: a few statements per chunk of ids, whatever their number.
+
+    Each chunk runs in one transaction with its rows locked in id order (as `recompute_figures` locks them): reports
+    cited by claims and statements are linked, the figures re-derived (`derive_many`: the rule of `derive_figures`),
+    changed incidents written with their history rows, and the positions rebuilt (`positions.rebuild_many`). Used by
+    imports, the generator and `manage.py recompute_figures`; returns how many incidents changed.
+    """
+    ids, changed = sorted(set(incident_ids)), 0
+    for start in range(0, len(ids), chunk):
+        with transaction.atomic():
+            locked = locking.lock_rows(Incident, ids[start:start + chunk])
+            _link_cited_reports_of(list(locked))
+            now, rows = timezone.now(), []
+            for pk, derived in derive_many(locked).items():
+                incident = locked[pk]
+                if any(getattr(incident, field) != value for field, value in derived.items()):
+                    for field, value in derived.items():
+                        setattr(incident, field, value)
+                    incident.updated_at = now  # derived figures changed: not an edit, the version stays
+                    rows.append(incident)
+            if rows:
+                bulk_update_with_history(rows, Incident, [*DERIVED_FIELDS, "updated_at"], batch_size=500)
+            positions.rebuild_many(list(locked))
+            changed += len(rows)
+    return changed
+
+
+def _link_cited_reports_of(incident_ids: list[int]) -> None:
+    """`link_cited_reports` for many incidents at once."""
+    cited = set(
+        CasualtyFigure.objects.filter(incident_id__in=incident_ids, report__isnull=False).values_list("incident_id", "report_id")
+    ) | set(
+        OfficialStatement.objects.filter(incident_id__in=incident_ids, report__isnull=False).values_list("incident_id", "report_id")
+    )
+    known = set(IncidentReport.objects.filter(incident_id__in=incident_ids).values_list("incident_id", "report_id"))
+    bulk_create_with_history(
+        [IncidentReport(incident_id=incident_id, report_id=report_id) for incident_id, report_id in sorted(cited - known)],
+        IncidentReport, default_change_reason=AUTO_LINK_REASON, batch_size=500,
+    )
+
+
 _deferred = threading.local()
 
 
@@ -195,9 +290,8 @@ def deferred_recompute():
             while _deferred.pending:
                 touched = sorted(_deferred.pending)
                 _deferred.pending.clear()
-                # Locked in id order (gone ones skipped): two imports touching the same incidents never deadlock.
-                for incident in locking.lock_rows(Incident, touched).values():
-                    recompute_figures(incident=incident)
+                # Set-based, locked in id order (gone ones skipped): two imports touching the same incidents never deadlock.
+                recompute_many(touched)
     finally:
         _deferred.pending = None
 

@@ -35,7 +35,7 @@ def assert_current(*incidents: Incident) -> None:
 
 @pytest.fixture
 def recomputes(monkeypatch):
-    """How many times each incident was re-derived (by id)."""
+    """How many times each incident was re-derived (by id), one by one or in a set."""
     counted = Counter()
     original = services.recompute_figures
 
@@ -44,6 +44,13 @@ def recomputes(monkeypatch):
         return original(incident=incident)
 
     monkeypatch.setattr(services, "recompute_figures", counting)
+    original_many = services.recompute_many
+
+    def counting_many(incident_ids, **options):
+        counted.update(set(incident_ids))
+        return original_many(incident_ids, **options)
+
+    monkeypatch.setattr(services, "recompute_many", counting_many)
     return counted
 
 

@@ -1,17 +1,18 @@
-"""Re-derive every incident's stored figures from its claims and statements (rule: `services.derive_figures`).
+"""Re-derive every incident's stored figures and positions from its claims and statements (rule:
+`services.derive_figures`), set-based (`services.recompute_many`: a few statements per chunk of incidents).
 
-For after a data migration that corrected claims (e.g. 0009: qualifier and numbers made to agree): the
-migration repairs the rows, this command re-derives the headline figures through the one service.
+For after a data migration that corrected claims (e.g. 0018: qualifier and numbers made to agree) or a bulk load:
+the rows are repaired or written, this command re-derives what is stored from them.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 from incidents.models import Incident
-from incidents.services import recompute_figures
+from incidents.services import recompute_many
 
 
 class Command(BaseCommand):
-    help = "Re-derive the stored figures of every incident (or of the incidents given by --code), one transaction each."
+    help = "Re-derive the stored figures of every incident (or of the incidents given by --code), set-based, in chunks."
 
     def add_arguments(self, parser):
         parser.add_argument("--code", action="append", default=[], help="Only this incident (repeatable).")
@@ -23,8 +24,6 @@ class Command(BaseCommand):
             missing = set(options["code"]) - set(incidents.values_list("code", flat=True))
             if missing:
                 raise CommandError(f"No incident with the code(s): {', '.join(sorted(missing))}.")
-        done = 0
-        for pk in incidents.values_list("pk", flat=True).iterator(chunk_size=2000):
-            recompute_figures(incident=Incident(pk=pk))
-            done += 1
-        self.stdout.write(f"re-derived the figures of {done:,} incidents")
+        ids = list(incidents.values_list("pk", flat=True))
+        changed = recompute_many(ids)
+        self.stdout.write(f"re-derived the figures of {len(ids):,} incidents ({changed:,} changed)")
