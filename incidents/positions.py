@@ -8,7 +8,7 @@ For every actor that made an official statement on the incident or conceded a fi
   undated ones last, the later entry first on the same date; a concession with no number does not replace a number),
   with an open top when that concession has no maximum ("at least 3" reads "3+"), never a figure another actor conceded.
 
-Excluded claims never count. The rows are stored in `Position` and rebuilt by `rebuild_positions`, which
+Excluded claims never count. The rows are stored in `Position` and rebuilt by `rebuild_many`, which
 `services.recompute_figures` calls in the same transaction as every change to a claim or statement; the
 incident page, the list's stance filter, the belligerent and conflict pages, the API and the exports all read them.
 `derive_positions(incident, known_on=day)` gives the same rule over what had been stated by that day only
@@ -18,8 +18,6 @@ incident page, the list's stance filter, the belligerent and conflict pages, the
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-
-from django.db import transaction
 
 from . import choices
 from .models import Actor, CasualtyFigure, Incident, OfficialStatement, Position
@@ -114,26 +112,9 @@ def with_actors(positions: list[Position]) -> list[Position]:
     return positions
 
 
-@transaction.atomic
-def rebuild_positions(*, incident: Incident) -> list[Position]:
-    """Store the incident's derived positions (rule: `positions_from`); rows that did not change are left alone."""
-    derived = {row.actor_id: row for row in derive_positions(incident)}
-    stored = {row.actor_id: row for row in Position.objects.filter(incident=incident)}
-    gone = [row.pk for actor_id, row in stored.items() if actor_id not in derived]
-    if gone:
-        Position.objects.filter(pk__in=gone).delete()
-    for actor_id, row in derived.items():
-        old = stored.get(actor_id)
-        if old is None:
-            row.save()
-        elif any(getattr(old, field) != getattr(row, field) for field in STORED_FIELDS):
-            row.pk = old.pk
-            row.save(update_fields=STORED_FIELDS)
-    return list(derived.values())
-
-
 def rebuild_many(incident_ids: list[int]) -> None:
-    """`rebuild_positions` for many incidents at once: three reads and at most three writes, whatever their number."""
+    """Store the derived positions of these incidents (rule: `positions_from`): three reads and at most three writes,
+    whatever their number; rows that did not change are left alone."""
     statements, claims = defaultdict(list), defaultdict(list)
     for statement in OfficialStatement.objects.filter(incident_id__in=incident_ids).only(
         "pk", "incident_id", "issuer_id", "stance", "reason", "stated_on", "stated_on_precision",

@@ -195,26 +195,11 @@ def derive_many(incident_ids) -> dict[int, dict]:
     }
 
 
-def link_cited_reports(*, incident: Incident) -> None:
-    """Link to the incident every report that one of its claims or statements cites."""
-    cited = set(
-        CasualtyFigure.objects.filter(incident=incident, report__isnull=False).values_list("report_id", flat=True)
-    ) | set(
-        OfficialStatement.objects.filter(incident=incident, report__isnull=False).values_list("report_id", flat=True)
-    )
-    known = set(IncidentReport.objects.filter(incident=incident).values_list("report_id", flat=True))
-    # With history rows (who: the request's user), so the change log and the as-of view show the link.
-    bulk_create_with_history(
-        [IncidentReport(incident=incident, report_id=report_id) for report_id in sorted(cited - known)],
-        IncidentReport, default_change_reason=AUTO_LINK_REASON,
-    )
-
-
 @transaction.atomic
 def recompute_figures(*, incident: Incident) -> Incident:
     """Re-derive and store the incident's headline figures (rule: `derive_figures`)."""
     incident = locking.lock_row(Incident, incident.pk)
-    link_cited_reports(incident=incident)
+    link_cited_reports(incident_ids=[incident.pk])
     derived = derive_figures(incident)
     if any(getattr(incident, field) != value for field, value in derived.items()):
         for field, value in derived.items():
@@ -222,7 +207,7 @@ def recompute_figures(*, incident: Incident) -> Incident:
         # Derived figures are not an edit of the record: the version (optimistic locking) stays,
         # but the record was updated (lists sorted by last update and the "updated" feed see it).
         incident.save(update_fields=[*DERIVED_FIELDS, "updated_at"], keep_version=True)
-    positions.rebuild_positions(incident=incident)
+    positions.rebuild_many([incident.pk])
     return incident
 
 
@@ -241,7 +226,7 @@ def recompute_many(incident_ids, *, chunk: int = RECOMPUTE_CHUNK) -> int:
     for start in range(0, len(ids), chunk):
         with transaction.atomic():
             locked = locking.lock_rows(Incident, ids[start:start + chunk])
-            _link_cited_reports_of(list(locked))
+            link_cited_reports(incident_ids=list(locked))
             now, rows = timezone.now(), []
             for pk, derived in derive_many(locked).items():
                 incident = locked[pk]
@@ -257,8 +242,9 @@ def recompute_many(incident_ids, *, chunk: int = RECOMPUTE_CHUNK) -> int:
     return changed
 
 
-def _link_cited_reports_of(incident_ids: list[int]) -> None:
-    """`link_cited_reports` for many incidents at once."""
+def link_cited_reports(*, incident_ids: list[int]) -> None:
+    """Link to each incident every report that one of its claims or statements cites (with history rows: who is the
+    request's user, so the change log and the as-of view show the link)."""
     cited = set(
         CasualtyFigure.objects.filter(incident_id__in=incident_ids, report__isnull=False).values_list("incident_id", "report_id")
     ) | set(
