@@ -18,7 +18,7 @@ class Command(BaseCommand):
     help = "Run queued background jobs until stopped (--once: until none is left)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--once", action="store_true", help="Run the jobs queued now, then exit (database queue).")
+        parser.add_argument("--once", action="store_true", help="Run the jobs queued now, then exit (RQ: burst mode).")
         parser.add_argument("--poll", type=float, default=1.0, help="Seconds between looks at an empty queue (database queue).")
         parser.add_argument("--requeue", action="store_true",
                             help="Hand every queued job to RQ again (after Redis lost its queue), then exit.")
@@ -52,4 +52,4 @@ class Command(BaseCommand):
 
         queue = rq_queue()
         self.stdout.write(f"Running background jobs from the RQ queue “{queue.name}” at {settings.JOBS_REDIS_URL}.")
-        Worker([queue], connection=queue.connection).work(with_scheduler=False)
+        Worker([queue], connection=queue.connection).work(with_scheduler=False, burst=options["once"])
