@@ -4,6 +4,7 @@ Development defaults are safe to run on a laptop; production (DJANGO_DEBUG off,
 the default) refuses to start without a real DJANGO_SECRET_KEY.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "sources",
     "incidents",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -117,7 +119,10 @@ else:
     # SQLite has no row locks: a transaction takes the write lock when it begins, so writers queue at BEGIN
     # instead of failing halfway ("database is locked") or reading a version another writer is about to change.
     # The timeout is how long a writer waits in that queue (seconds). See incidents/locking.py.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+    # WAL (write-ahead log): readers never wait for a writer, so the public site keeps answering while a job writes a batch.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;",
+    })
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -198,3 +203,22 @@ DOWNLOADS_DIR = Path(os.environ.get("DJANGO_DOWNLOADS_DIR", BASE_DIR / "download
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 # Uploaded files kept between an import's preview and its confirmation (never served).
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+
+# Background jobs (jobs/): imports, bulk workflow steps, full downloads, recomputes. "rq": a Redis queue served by
+# `manage.py run_jobs` (an RQ worker) on any number of machines; "database": the embedded queue, the Job table polled
+# by `manage.py run_jobs` (`make run` starts one). Default: rq when REDIS_URL is set.
+JOBS_REDIS_URL = os.environ.get("DJANGO_JOBS_REDIS_URL") or os.environ.get("REDIS_URL", "")
+JOBS_BACKEND = os.environ.get("DJANGO_JOBS_BACKEND") or ("rq" if JOBS_REDIS_URL else "database")
+if JOBS_BACKEND not in ("rq", "database"):
+    raise ImproperlyConfigured("DJANGO_JOBS_BACKEND must be rq or database.")
+if JOBS_BACKEND == "rq" and not JOBS_REDIS_URL:
+    raise ImproperlyConfigured("DJANGO_JOBS_BACKEND=rq needs REDIS_URL (or DJANGO_JOBS_REDIS_URL).")
+JOBS_RQ_QUEUE = os.environ.get("DJANGO_JOBS_QUEUE", "casualtytracker")
+# Items per transaction of a batched job: short enough that other writers barely wait.
+JOBS_BATCH_SIZE = int(os.environ.get("DJANGO_JOBS_BATCH_SIZE", "200"))
+# A bulk action on more selected records than this runs as a job; fewer run at once, in the request.
+JOBS_INLINE_LIMIT = int(os.environ.get("DJANGO_JOBS_INLINE_LIMIT", "100"))
+# A running job with no sign of life for this long is taken as dead (its worker crashed) and may be re-run.
+JOBS_STALE_AFTER = datetime.timedelta(seconds=int(os.environ.get("DJANGO_JOBS_STALE_AFTER", "1800")))
+# The longest a job may run on RQ before RQ stops it.
+JOBS_TIMEOUT = datetime.timedelta(seconds=int(os.environ.get("DJANGO_JOBS_TIMEOUT", str(6 * 3600))))
