@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils.formats import date_format
 
 from .. import choices
+from ..cache import cached_aggregate
 from ..filters import IncidentFilter
 from ..models import Incident
 from ..totals import killed_sums, totals_of
@@ -88,9 +89,13 @@ def _year_bound(period: Period, newer: bool) -> Q:
 def period_totals(queryset, *, before: Period | None = None, after: Period | None = None, limit: int | None = None):
     """Up to `limit` periods with incidents, before or after a period (default: the newest), each with its totals.
 
-    Two grouped queries (months, year-only), each limited; returns (periods newest first, more beyond?).
+    Two grouped queries (months, year-only), each limited, or the cache (incidents.cache); returns (periods newest
+    first, more beyond?).
     """
-    limit = limit or PERIODS_PER_PAGE
+    return cached_aggregate("period_totals", queryset, _period_totals, before, after, limit or PERIODS_PER_PAGE)
+
+
+def _period_totals(queryset, before: Period | None, after: Period | None, limit: int):
     cursor, newer = (after, True) if after else (before, False)
     by_month = queryset.exclude(date_precision=YEAR)
     by_year = queryset.filter(date_precision=YEAR)
