@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Public reads from the replica, read-your-writes (only with DATABASE_REPLICA_URL; casualtytracker/routers.py).
+    "casualtytracker.routers.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "casualtytracker.urls"
@@ -124,14 +126,30 @@ else:
         "transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;",
     })
 
+# DATABASE_REPLICA_URL: a read replica of the primary (same options). Public read-only pages read from it; the admin,
+# staff users, writes, transactions and clients that wrote in the last DATABASE_REPLICA_LAG_SECONDS use the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+                                conn_health_checks=True),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["casualtytracker.routers.ReplicaRouter"]
+# Read-your-writes: how long (seconds) after a write a client keeps reading from the primary; above the replica's lag.
+DATABASE_REPLICA_LAG_SECONDS = int(os.environ.get("DATABASE_REPLICA_LAG_SECONDS", "10"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A shared cache: Redis when REDIS_URL is set (several app servers), else local memory.
+# A shared cache: Redis when REDIS_URL is set (all app servers share it), else local memory (one process).
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["REDIS_URL"]}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long cached totals are kept (seconds). They are keyed on the data version, so a write never leaves one stale:
+# this only bounds how long entries of older versions take up room (incidents/cache.py).
+CASUALTYTRACKER_AGGREGATE_CACHE_SECONDS = int(os.environ.get("DJANGO_AGGREGATE_CACHE_SECONDS", "3600"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils.formats import date_format
 
 from .. import choices
+from ..cache import cached_aggregate
 from ..filters import IncidentFilter
 from ..models import Incident
 from ..totals import killed_sums, totals_of
@@ -111,10 +112,13 @@ def period_totals(queryset, *, before: Period | None = None, after: Period | Non
 
     The sums read only a window of months next to the cursor (from the nearest incident, found through the date
     index), widened until it holds enough periods or the record ends: a page costs the same whatever the record's
-    size. Every period outside the window is beyond every period inside it (`_window`). Returns (periods newest
-    first, more beyond?).
+    size. Every period outside the window is beyond every period inside it (`_window`). Cached per set and data
+    version (incidents.cache). Returns (periods newest first, more beyond?).
     """
-    limit = limit or PERIODS_PER_PAGE
+    return cached_aggregate("period_totals", queryset, _period_totals, before, after, limit or PERIODS_PER_PAGE)
+
+
+def _period_totals(queryset, before: Period | None, after: Period | None, limit: int):
     cursor, newer = (after, True) if after else (before, False)
     by_month = queryset.order_by().exclude(date_precision=YEAR)
     by_year = queryset.order_by().filter(date_precision=YEAR)
