@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from incidents import cache as aggregate_cache
@@ -181,3 +182,15 @@ def test_inside_a_transaction_nothing_is_cached():
         transaction.set_rollback(True)
     assert public_totals() == _totals_of(Incident.objects.published())["all"]
     assert public_totals()["reported_max"] == 137
+
+
+def test_the_api_list_count_is_cached_and_moves_with_a_publish(admin_user):
+    published(reported=(83, 137))
+    waiting = published(reported=(10, 20), status=choices.Status.IN_REVIEW)
+    client = Client()
+    assert client.get("/api/v1/incidents/").json()["count"] == 1
+    with CaptureQueriesContext(connection) as again:
+        assert client.get("/api/v1/incidents/").json()["count"] == 1
+    assert not [query for query in again.captured_queries if "COUNT(*)" in query["sql"]]
+    workflow.transition_incident(incident=waiting, name="publish", user=admin_user)
+    assert client.get("/api/v1/incidents/").json()["count"] == 2
