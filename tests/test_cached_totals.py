@@ -194,3 +194,22 @@ def test_the_api_list_count_is_cached_and_moves_with_a_publish(admin_user):
     assert not [query for query in again.captured_queries if "COUNT(*)" in query["sql"]]
     workflow.transition_incident(incident=waiting, name="publish", user=admin_user)
     assert client.get("/api/v1/incidents/").json()["count"] == 2
+
+
+def test_belligerent_and_conflict_gaps_are_cached_and_move_with_a_publish(admin_user):
+    actor, conflict = factories.ActorFactory(), factories.ConflictFactory()
+    first = published(reported=(83, 137), conflict=conflict)
+    waiting = published(reported=(10, 20), status=choices.Status.IN_REVIEW, conflict=conflict)
+    for incident in (first, waiting):
+        factories.BelligerentRoleFactory(incident=incident, actor=actor)
+    client = Client()
+    pages = (reverse("belligerent_detail", args=[actor.slug]), reverse("conflict_detail", args=[conflict.slug]))
+    for page in pages:
+        assert client.get(page).context["gap"].total["incidents"] == 1
+        with CaptureQueriesContext(connection) as again:
+            assert client.get(page).context["gap"].total["incidents"] == 1
+        assert not [query for query in again.captured_queries if "EXTRACT" in query["sql"].upper() and "GROUP BY" in query["sql"]]
+    workflow.transition_incident(incident=waiting, name="publish", user=admin_user)
+    for page in pages:
+        gap = client.get(page).context["gap"]
+        assert (gap.total["incidents"], gap.total["reported_min"], gap.total["reported_max"]) == (2, 93, 157)
