@@ -7,7 +7,8 @@ their generic label only (date, language, kind), and the source itself has no pa
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from incidents.querysets import ON_PUBLISHED_INCIDENT, on_published_incident
 
@@ -51,10 +52,17 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(source__is_confidential=False)
 
     def with_published_links(self):
-        """Each report with its links to published incidents (`published_links`, by incident date) and their number."""
+        """Each report with its links to published incidents (`published_links`, by incident date) and their number.
+
+        The number is a correlated count, not a join with GROUP BY, so a page read by keyset stops at its last row.
+        """
         links = _incidents_model("IncidentReport").objects.filter(ON_PUBLISHED_INCIDENT).select_related("incident")
+        counted = (
+            _incidents_model("IncidentReport").objects.filter(ON_PUBLISHED_INCIDENT, report=OuterRef("pk"))
+            .order_by().values("report").annotate(number=Count("pk")).values("number")
+        )
         return self.annotate(
-            published_incidents=Count("incident_links", filter=on_published_incident("incident_links__incident")),
+            published_incidents=Coalesce(Subquery(counted), 0),
         ).prefetch_related(Prefetch("incident_links", queryset=links.order_by("-incident__date_start", "incident_id"), to_attr="published_links"))
 
     def unlinked(self):
