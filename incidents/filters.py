@@ -146,6 +146,39 @@ def _country_choices(codes) -> list[tuple[str, str]]:
     return sorted(((code, country_name(code)) for code in codes), key=lambda pair: pair[1])
 
 
+def _slugs_and_labels(queryset, to_field_name: str, label_from_instance) -> list[tuple[str, str]]:
+    return [(str(getattr(record, to_field_name)), label_from_instance(record)) for record in queryset]
+
+
+class CachedChoiceIterator(forms.models.ModelChoiceIterator):
+    """The options of a `CachedChoicesField`, read when the select is drawn."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from cached_aggregate(
+            f"choices:{self.queryset.model._meta.label}:{self.field.to_field_name}", self.queryset,
+            lambda queryset: _slugs_and_labels(queryset, self.field.to_field_name, self.field.label_from_instance),
+        )
+
+    def __len__(self):
+        return sum(1 for _ in self)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or self.queryset.exists()
+
+
+class CachedChoicesField(forms.ModelChoiceField):
+    """A select of public records whose options are read once per data version (every list page shows four of them),
+    while the chosen value is still looked up in the queryset, so a record that stopped being public is refused."""
+
+    iterator = CachedChoiceIterator
+
+
+class CachedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = CachedChoicesField
+
+
 class CountryField(forms.MultipleChoiceField):
     """Any ISO 3166-1 alpha-2 code is accepted, listed or not, so a shared link never breaks on a stale list."""
 
@@ -201,11 +234,11 @@ class IncidentFilter(django_filters.FilterSet):
         field_name="admin1", lookup_expr="iexact", max_length=120, label=_("Province or governorate"),
         help_text=_("First-order administrative division, as the records spell it (e.g. Nīnawá)."),
     )
-    conflict = django_filters.ModelChoiceFilter(
+    conflict = CachedModelChoiceFilter(
         field_name="conflict", to_field_name="slug", queryset=Conflict.objects.public(), empty_label=_("Any conflict"),
         label=_("Conflict"), help_text=_("The theatre or campaign."),
     )
-    belligerent = django_filters.ModelChoiceFilter(
+    belligerent = CachedModelChoiceFilter(
         method="filter_belligerent", to_field_name="slug", queryset=Actor.objects.public(), empty_label=_("Any belligerent"),
         label=_("Belligerent"), help_text=_("Incidents in which this force is named as responsible, alleged or acknowledged."),
     )
@@ -223,7 +256,7 @@ class IncidentFilter(django_filters.FilterSet):
         help_text=_("Incidents on which a belligerent's or official body's current position (its latest statement) is one "
                     "of these; tick one or more."),
     )
-    stance_by = django_filters.ModelChoiceFilter(
+    stance_by = CachedModelChoiceFilter(
         method="filter_position", to_field_name="slug", queryset=Actor.objects.public(), empty_label=_("Any actor"),
         label=_("Position held by"),
         help_text=_("Only this actor's current position counts (with a stance ticked: incidents on which its current "
@@ -239,7 +272,7 @@ class IncidentFilter(django_filters.FilterSet):
         help_text=_("At least this many civilians reported killed, counting the upper end of the reported range "
                     "(an incident reported as 83–137 matches 100)."),
     )
-    source = django_filters.ModelChoiceFilter(
+    source = CachedModelChoiceFilter(
         method="filter_source", to_field_name="slug", queryset=Source.objects.public(), empty_label=_("Any source"),
         label=_("Source"), help_text=_("Incidents covered by a report from this source."),
     )

@@ -213,3 +213,19 @@ def test_belligerent_and_conflict_gaps_are_cached_and_move_with_a_publish(admin_
     for page in pages:
         gap = client.get(page).context["gap"]
         assert (gap.total["incidents"], gap.total["reported_min"], gap.total["reported_max"]) == (2, 93, 157)
+
+
+def test_the_filter_selects_are_cached_and_move_with_a_publish(admin_user):
+    actor, source = factories.ActorFactory(name="Coalition air forces"), factories.SourceFactory(name="Local monitor")
+    waiting = published(reported=(10, 20), status=choices.Status.IN_REVIEW)
+    factories.BelligerentRoleFactory(incident=waiting, actor=actor)
+    waiting.report_links.create(report=factories.ReportFactory(source=source))
+    client = Client()
+    assert "Coalition air forces" not in client.get("/incidents/").content.decode()
+    with CaptureQueriesContext(connection) as again:
+        client.get("/incidents/")
+    assert not [query for query in again.captured_queries if "incidents_actor" in query["sql"] or "sources_source" in query["sql"]]
+    workflow.transition_incident(incident=waiting, name="publish", user=admin_user)
+    html = client.get("/incidents/").content.decode()
+    assert "Coalition air forces" in html and "Local monitor" in html
+    assert client.get("/incidents/", {"belligerent": actor.slug}).context["page"].rows[0].pk == waiting.pk
