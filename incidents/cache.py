@@ -165,6 +165,19 @@ def data_version(using: str = "default") -> int | None:
     return row[0] if row else None
 
 
+def fragment_key(using: str, *parts) -> str | None:
+    """A key for a piece of a public page drawn only from public data and `parts` (e.g. the filter form for a query
+    string), at the current data version of the database the page reads: None inside a transaction, as for
+    `cached_aggregate`. The version is read before the piece is drawn, so a key never names older data than its piece.
+    """
+    if connections[using].in_atomic_block or connections["default"].in_atomic_block:
+        return None
+    version = data_version(using)
+    if version is None:
+        return None
+    return hashlib.sha256(repr((_database_key(), version, parts)).encode()).hexdigest()
+
+
 def _database_key() -> str:
     """Which data this is (the primary's address and name: a replica holds the same data, so it shares the entries)."""
     primary = settings.DATABASES["default"]

@@ -1,8 +1,11 @@
 """/incidents/: the published incidents, filtered (`IncidentFilter`), totalled by the database, paged by keyset."""
 
+from django.conf import settings
 from django.shortcuts import render
+from django.utils.translation import get_language
 
 from .. import choices
+from ..cache import fragment_key
 from ..display import country_name
 from ..filters import IncidentFilter
 from ..models import Incident
@@ -28,6 +31,8 @@ def filter_context(request, filterset) -> dict:
         "advanced_active": sum(1 for name in ADVANCED_FILTERS if any(request.GET.getlist(name))),
         "advanced_errors": any(name in form.errors for name in ADVANCED_FILTERS),
         "filters_in_use": describe_filters(form) if valid and filterset.is_bound else [],
+        "filter_form_key": fragment_key(filterset.queryset.db, request.GET.urlencode(), get_language()),
+        "filter_form_seconds": settings.CASUALTYTRACKER_AGGREGATE_CACHE_SECONDS,
     }
 
 
