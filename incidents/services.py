@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Count, Max, Min, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -170,20 +171,30 @@ def _stance(statements) -> dict:
     return {"latest_stance": current.stance if current is not None else ""}
 
 
+def among(ids):
+    """Ids as the right-hand side of an `__in` filter over thousands of them: on PostgreSQL one array parameter (as a
+    list, Django prepares and the driver quotes one placeholder per id); elsewhere the list."""
+    ids = list(ids)
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return ids
+
+
 def derive_many(incident_ids) -> dict[int, dict]:
     """`derive_figures` for many incidents at once, in four queries whatever their number: the same rule, by incident."""
     ids = sorted(set(incident_ids))
+    selected = among(ids)
     found = {row.pop("incident_id"): row for row in (
-        CasualtyFigure.objects.filter(incident_id__in=ids, excluded=False).order_by()
+        CasualtyFigure.objects.filter(incident_id__in=selected, excluded=False).order_by()
         .values("incident_id").annotate(**_envelope_aggregates())
     )}
     concessions, statements = defaultdict(list), defaultdict(list)
-    for claim in CasualtyFigure.objects.filter(_COUNTED_CONCESSION, incident_id__in=ids, excluded=False).only(*_CONCESSION_FIELDS):
+    for claim in CasualtyFigure.objects.filter(_COUNTED_CONCESSION, incident_id__in=selected, excluded=False).only(*_CONCESSION_FIELDS):
         concessions[claim.incident_id].append(claim)
-    for statement in OfficialStatement.objects.filter(incident_id__in=ids).only("pk", "incident_id", "stance", "stated_on"):
+    for statement in OfficialStatement.objects.filter(incident_id__in=selected).only("pk", "incident_id", "stance", "stated_on"):
         statements[statement.incident_id].append(statement)
     counts = dict(
-        IncidentReport.objects.filter(incident_id__in=ids).order_by().values("incident_id")
+        IncidentReport.objects.filter(incident_id__in=selected).order_by().values("incident_id")
         .annotate(n=Count("pk")).values_list("incident_id", "n")
     )
     return {
@@ -239,7 +250,7 @@ def recompute_many(incident_ids, *, chunk: int = RECOMPUTE_CHUNK) -> int:
                 # What `bulk_update_with_history` writes, with the rows updated set-based (`update_rows`).
                 update_rows(Incident, rows, [*DERIVED_FIELDS, "updated_at"])
                 user = Incident.history.model.get_default_history_user(rows[0])
-                write_history(Incident, Incident.objects.filter(pk__in=[row.pk for row in rows]), history_type="~",
+                write_history(Incident, Incident.objects.filter(pk__in=among(row.pk for row in rows)), history_type="~",
                               date=now, user_id=user.pk if user is not None else None)
             positions.rebuild_many(list(locked))
             changed += len(rows)
@@ -299,12 +310,13 @@ def write_history(model, rows, *, history_type: str, date, user_id=None, reason:
 def link_cited_reports(*, incident_ids: list[int]) -> None:
     """Link to each incident every report that one of its claims or statements cites (with history rows: who is the
     request's user, so the change log and the as-of view show the link)."""
+    selected = among(incident_ids)
     cited = set(
-        CasualtyFigure.objects.filter(incident_id__in=incident_ids, report__isnull=False).values_list("incident_id", "report_id")
+        CasualtyFigure.objects.filter(incident_id__in=selected, report__isnull=False).values_list("incident_id", "report_id")
     ) | set(
-        OfficialStatement.objects.filter(incident_id__in=incident_ids, report__isnull=False).values_list("incident_id", "report_id")
+        OfficialStatement.objects.filter(incident_id__in=selected, report__isnull=False).values_list("incident_id", "report_id")
     )
-    known = set(IncidentReport.objects.filter(incident_id__in=incident_ids).values_list("incident_id", "report_id"))
+    known = set(IncidentReport.objects.filter(incident_id__in=selected).values_list("incident_id", "report_id"))
     bulk_create_with_history(
         [IncidentReport(incident_id=incident_id, report_id=report_id) for incident_id, report_id in sorted(cited - known)],
         IncidentReport, default_change_reason=AUTO_LINK_REASON, batch_size=500,

@@ -330,48 +330,68 @@ class _Table:
         return len(rows)
 
 
-# Tables whose secondary indexes are set aside during a load on PostgreSQL (rebuilt once at the end, which is much
-# faster than keeping them in step row by row). The recompute reads claims, statements, links and positions by
-# incident, so their tables keep theirs.
-INDEXES_SET_ASIDE = [Incident, Report, *(model.history.model for model in (
-    Incident, Report, OfficialStatement, CasualtyFigure, IncidentReport, BelligerentRoleLink, Victim))]
+# The tables a run loads. On PostgreSQL their foreign keys and non-unique indexes are set aside during the load and
+# made again at the end: checking and indexing millions of rows at once is much faster than row by row, and a foreign
+# key added back checks every row (a broken one would raise). Unique indexes stay (they are rules too), and so do the
+# indexes by incident of the tables the recompute reads by incident.
+LOADED = [Incident, Report, OfficialStatement, CasualtyFigure, IncidentReport, BelligerentRoleLink, Victim]
+READ_BY_INCIDENT = [OfficialStatement, CasualtyFigure, IncidentReport]
 
 
-def _secondary_indexes(models_: list) -> list[tuple[str, str]]:
-    """(name, definition) of the non-unique indexes of these tables (unique ones enforce rules: they stay)."""
+def _loaded_tables() -> list[str]:
+    models_ = [*LOADED, Incident.related.through, *(model.history.model for model in LOADED)]
+    return [model._meta.db_table for model in models_]
+
+
+def _set_aside() -> tuple[list, list]:
+    """(name, table, definition) of the foreign keys and of the indexes that a load sets aside."""
+    keep = [model._meta.db_table for model in READ_BY_INCIDENT]
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
-            "JOIN pg_class t ON t.oid = x.indrelid WHERE t.relname = ANY(%s) AND pg_table_is_visible(t.oid) "
-            "AND NOT x.indisunique AND NOT x.indisprimary ORDER BY i.relname",
-            [[model._meta.db_table for model in models_]],
+            "SELECT c.conname, t.relname, pg_get_constraintdef(c.oid) FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
+            "WHERE c.contype = 'f' AND t.relname = ANY(%s) AND pg_table_is_visible(t.oid) ORDER BY t.relname, c.conname",
+            [_loaded_tables()],
         )
-        return cursor.fetchall()
+        foreign_keys = cursor.fetchall()
+        cursor.execute(
+            "SELECT i.relname, t.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+            "JOIN pg_class t ON t.oid = x.indrelid LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = x.indkey[0] "
+            "WHERE t.relname = ANY(%s) AND pg_table_is_visible(t.oid) AND NOT x.indisunique AND NOT x.indisprimary "
+            "AND NOT (t.relname = ANY(%s) AND a.attname = 'incident_id') ORDER BY t.relname, i.relname",
+            [_loaded_tables(), keep],
+        )
+        indexes = cursor.fetchall()
+    return foreign_keys, indexes
 
 
 @contextmanager
-def _indexes_set_aside(say: Callable[[str], None]):
-    """On PostgreSQL, drop the tables' secondary indexes for the block and create them again after it, from their own
-    definitions; inside the caller's transaction, so a failure restores them. Elsewhere, nothing."""
+def _constraints_set_aside(say: Callable[[str], None]):
+    """On PostgreSQL, drop the loaded tables' foreign keys and secondary indexes for the block and make them again
+    after it, from their own definitions; inside the caller's transaction, so a failure restores them. Elsewhere,
+    nothing."""
     if connection.vendor != "postgresql":
         yield
         return
-    indexes = _secondary_indexes(INDEXES_SET_ASIDE)
+    foreign_keys, indexes = _set_aside()
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        # Foreign keys checked as rows go in, not queued to the commit: millions of queued checks cost memory, and
-        # no index can be built while checks are pending.
+        # Other foreign keys (positions) checked as rows go in, not queued to the commit: no index can be built
+        # while checks are pending.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for name, _definition in indexes:
+        for name, table, _definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+        for name, _table, _definition in indexes:
             cursor.execute(f"DROP INDEX {quote(name)}")
     yield
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        for _name, definition in indexes:
+        for _name, _table, definition in indexes:
             cursor.execute(definition)
+        for name, table, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    say(f"rebuilt {len(indexes)} indexes in {time.perf_counter() - started:,.1f} s")
+    say(f"rebuilt {len(indexes)} indexes and checked {len(foreign_keys)} foreign keys in {time.perf_counter() - started:,.1f} s")
 
 
 def _analyze(models_: list) -> None:
@@ -841,7 +861,7 @@ def generate(*, incidents: int, seed: int, reset: bool = False, chunk: int = 20_
             raise SyntheticDataExists(synthetic_incidents().count())
         generator = _Generator(_ensure_world(), seed, now)
         all_ids = []
-        with _indexes_set_aside(say):
+        with _constraints_set_aside(say):
             for first in range(1, incidents + 1, chunk):
                 count = min(chunk, incidents - first + 1)
                 all_ids += generator.chunk(first, count)
