@@ -25,7 +25,6 @@ import datetime
 import hashlib
 import io
 import random
-import sys
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -447,6 +446,7 @@ class Result:
     rows: int = 0
     seconds_written: float = 0.0
     seconds_derived: float = 0.0
+    seconds_total: float = 0.0
     counts: dict = field(default_factory=dict)
 
 
@@ -528,13 +528,19 @@ class _Generator:
         self.pools: dict[type, list[int]] = {Report: [], OfficialStatement: []}
         self.recent: list[tuple[int, str, list[int]]] = []  # (incident id, locality, report ids) of the last few incidents
         self.related_ids: list[int] = []
+        self.written: dict[type, int] = {}
 
     def tables(self) -> list[_Table]:
         # In the order their foreign keys need.
         return [self.incidents, self.reports, self.statements, self.figures, self.links, self.roles, self.victims, self.related]
 
     def flush(self) -> int:
-        return sum(table.write() for table in self.tables())
+        total = 0
+        for table in self.tables():
+            count = table.write()
+            self.written[table.model] = self.written.get(table.model, 0) + count
+            total += count
+        return total
 
     def chunk(self, first: int, count: int) -> list[int]:
         """Queue incidents first … first+count-1 (1-based ordinals); returns their ids."""
@@ -643,9 +649,9 @@ class _Generator:
             if self.recent and self.recent[-1][2] and rng.random() < 0.08 and not shared:
                 shared.append(rng.choice(self.recent[-1][2]))
                 continue
-            own_reports.append(self._report_plan(rng, number, len(own_reports), start, title, town))
+            own_reports.append(self._report_plan(rng, number, len(own_reports), start, title))
         if not own_reports:
-            own_reports.append(self._report_plan(rng, number, 0, start, title, town))
+            own_reports.append(self._report_plan(rng, number, 0, start, title))
 
         # Claims: reported ones cite an own report; a few are the tracker's estimate; concessions come with statements.
         concessions = sum(1 for s in statements if s["concedes"])
@@ -672,14 +678,14 @@ class _Generator:
             )
 
         report_ids = [report["id"] for report in own_reports]
-        statement_reports = self._statements(rng, pk, statements, truth)
+        statement_reports = self._statements(rng, pk, number, statements, truth)
         for report in own_reports:
             self._queue_report(report)
         for report_id in [*report_ids, *statement_reports, *shared]:
             self.links.add(incident_id=pk, report_id=report_id,
                            note="Also covers this incident" if report_id in shared else "")
 
-        if rng.random() < (0.2 if heavy else 0.02):
+        if rng.random() < (0.3 if heavy else 0.04):
             self._victims(rng, pk, rng.choice(report_ids), truth)
 
         if self.recent and rng.random() < 0.02:
@@ -707,7 +713,7 @@ class _Generator:
         )
         self.recent = [*self.recent[-19:], (pk, place[3], report_ids)]
 
-    def _report_plan(self, rng, number, index, start, title, town) -> dict:
+    def _report_plan(self, rng, number, index, start, title) -> dict:
         source = self.world.sources[_pick(rng, _SOURCES)]
         published = start + datetime.timedelta(days=rng.randint(0, 20))
         return {
@@ -777,7 +783,7 @@ class _Generator:
                          "concedes": stance in ("credible", "acknowledges_strike") and rng.random() < 0.6})
         return plan
 
-    def _statements(self, rng, pk, plan, truth) -> list[int]:
+    def _statements(self, rng, pk, number, plan, truth) -> list[int]:
         if not plan:
             return []
         issuer_key = plan[0]["issuer"]
@@ -800,14 +806,14 @@ class _Generator:
                 n = max(1, min(truth, round(truth * rng.uniform(0.2, 1.0))))
                 at_least = rng.random() < 0.3
                 quote = f"{'at least ' if at_least else ''}{n} civilians were unintentionally killed"
-                sentences.append(quote)
+                sentences.append(f"{quote[0].upper()}{quote[1:]}.")
                 self.figures.add(
                     incident_id=pk, report_id=report_id, statement_id=statement_id, conceded_by_id=issuer_id,
                     basis=choices.Basis.CONCEDED, outcome="killed", group="civilians",
                     qualifier="at_least" if at_least else "exact", count_min=n, count_max=None if at_least else n,
                     attributed_to=ACTORS[issuer_key][0], quote=quote, stated_on=day, stated_on_precision=precision,
                 )
-        url = f"https://{source.slug}.example/syn/statement-{pk}"
+        url = f"https://{source.slug}.example/syn/statement-{number}"
         self.reports.add(
             id=report_id, source_id=source.pk, title=f"Statement on allegation of civilian harm ({plan[0]['day']:%d %B %Y})",
             url=url, url_normalised=url, published_on=plan[-1]["day"], language="en",
@@ -817,7 +823,7 @@ class _Generator:
 
     def _victims(self, rng, pk, report_id, truth) -> None:
         family, family_ar = rng.choice(FAMILY_NAMES)
-        for _ in range(rng.randint(1, min(6, max(1, truth)))):
+        for _ in range(rng.randint(1, max(2, min(6, truth)))):
             given, given_ar, sex = rng.choice(GIVEN_NAMES)
             named = rng.random() < 0.7
             age = rng.randint(1, 80) if rng.random() < 0.6 else None
@@ -851,14 +857,15 @@ def generate(*, incidents: int, seed: int, reset: bool = False, chunk: int = 20_
         raise ValueError("Give a number of incidents of at least 1.")
     say = progress or (lambda message: None)
     result, now = Result(incidents=incidents), timezone.now()
-    started = time.perf_counter()
     with transaction.atomic():
         if reset:
+            removing = time.perf_counter()
             removed = remove_synthetic()
             if removed:
-                say(f"removed {removed:,} earlier synthetic incidents")
+                say(f"removed {removed:,} earlier synthetic incidents in {time.perf_counter() - removing:,.1f} s")
         elif synthetic_incidents().exists():
             raise SyntheticDataExists(synthetic_incidents().count())
+        started = time.perf_counter()
         generator = _Generator(_ensure_world(), seed, now)
         all_ids = []
         with _constraints_set_aside(say):
@@ -881,12 +888,10 @@ def generate(*, incidents: int, seed: int, reset: bool = False, chunk: int = 20_
                 done = min(start + step, len(all_ids))
                 say(f"derived figures of {done:,}/{len(all_ids):,} incidents "
                     f"({done / (time.perf_counter() - derive_started):,.0f} incidents/s)")
+            result.seconds_derived = time.perf_counter() - derive_started
         services.refresh_related_groups(incident_ids=sorted(set(generator.related_ids)))
-        result.seconds_derived = time.perf_counter() - derive_started
-    result.counts = {
-        "reports": synthetic_reports().count(),
-        "claims": CasualtyFigure.objects.filter(incident__code__startswith=f"{CODE_PREFIX}-").count(),
-    }
+        result.seconds_total = time.perf_counter() - started
+    result.counts = {"claims": generator.written[CasualtyFigure], "reports": generator.written[Report]}
     return result
 
 
@@ -936,6 +941,3 @@ def digest() -> str:
         hasher.update(repr(pair).encode())
     return hasher.hexdigest()
 
-
-def stderr_progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)

@@ -25,7 +25,7 @@ class Command(BaseCommand):
             raise CommandError("--chunk must be at least 1.")
         try:
             result = synthetic.generate(
-                incidents=incidents, seed=seed, reset=reset, chunk=chunk, progress=synthetic.stderr_progress,
+                incidents=incidents, seed=seed, reset=reset, chunk=chunk, progress=self._progress,
             )
         except synthetic.SyntheticDataExists as exists:
             raise CommandError(
@@ -34,6 +34,10 @@ class Command(BaseCommand):
             ) from None
         self.stdout.write(self.style.SUCCESS(
             f"{result.incidents:,} synthetic incidents, {result.counts['claims']:,} claims, {result.counts['reports']:,} "
-            f"reports (seed {seed}): written in {result.seconds_written:,.1f} s, figures derived in "
-            f"{result.seconds_derived:,.1f} s"
+            f"reports (seed {seed}) in {result.seconds_total:,.1f} s: written with their history in "
+            f"{result.seconds_written:,.1f} s, figures derived in {result.seconds_derived:,.1f} s"
         ))
+
+    def _progress(self, message: str) -> None:
+        self.stderr.write(message)
+        self.stderr.flush()
