@@ -344,7 +344,7 @@ def _loaded_tables() -> list[str]:
 
 def _set_aside() -> tuple[list, list, list]:
     """(name, table, definition) of the foreign keys and of the indexes that a load sets aside, and the names of the
-    deferrable foreign keys that point to the loaded tables."""
+    deferrable foreign keys of and to the tables these touch."""
     keep = [model._meta.db_table for model in READ_BY_INCIDENT]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -353,10 +353,13 @@ def _set_aside() -> tuple[list, list, list]:
             [_loaded_tables()],
         )
         foreign_keys = cursor.fetchall()
+        # Dropping or adding a foreign key also alters the table it points to (actors, sources, users…).
         cursor.execute(
-            "SELECT DISTINCT c.conname FROM pg_constraint c JOIN pg_class t ON t.oid = c.confrelid "
-            "WHERE c.contype = 'f' AND c.condeferrable AND t.relname = ANY(%s) AND pg_table_is_visible(t.oid)",
-            [_loaded_tables()],
+            "SELECT DISTINCT c.conname FROM pg_constraint c JOIN pg_class t ON t.oid IN (c.conrelid, c.confrelid) "
+            "WHERE c.contype = 'f' AND c.condeferrable AND pg_table_is_visible(t.oid) AND t.relname IN ("
+            "  SELECT u.relname FROM pg_constraint f JOIN pg_class l ON l.oid = f.conrelid JOIN pg_class u ON u.oid = f.confrelid"
+            "  WHERE f.contype = 'f' AND l.relname = ANY(%s) UNION SELECT unnest(%s::text[]))",
+            [_loaded_tables(), _loaded_tables()],
         )
         referencing = [row[0] for row in cursor.fetchall()]
         cursor.execute(
@@ -380,7 +383,7 @@ def _constraints_set_aside(say: Callable[[str], None]):
         return
     foreign_keys, indexes, referencing = _set_aside()
     quote = connection.ops.quote_name
-    # The foreign keys of and to the loaded tables are checked at once, not at the commit: a table with checks
+    # The foreign keys of and to the tables these touch are checked at once, not at the commit: a table with checks
     # pending (rows an earlier step of the transaction deleted or inserted) can be neither altered nor indexed.
     # Only these: other deferred triggers (the data version's, `incidents.cache`) still run at the commit.
     checked_now = ", ".join(quote(name) for name in sorted({name for name, _t, _d in foreign_keys} | set(referencing)))
