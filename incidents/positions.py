@@ -115,17 +115,20 @@ def with_actors(positions: list[Position]) -> list[Position]:
 def rebuild_many(incident_ids: list[int]) -> None:
     """Store the derived positions of these incidents (rule: `positions_from`): three reads and at most three writes,
     whatever their number; rows that did not change are left alone."""
+    from .services import among  # services imports this module
+
+    selected = among(incident_ids)
     statements, claims = defaultdict(list), defaultdict(list)
-    for statement in OfficialStatement.objects.filter(incident_id__in=incident_ids).only(
+    for statement in OfficialStatement.objects.filter(incident_id__in=selected).only(
         "pk", "incident_id", "issuer_id", "stance", "reason", "stated_on", "stated_on_precision",
     ):
         statements[statement.incident_id].append(statement)
-    for claim in CasualtyFigure.objects.filter(incident_id__in=incident_ids, excluded=False, basis=choices.Basis.CONCEDED).only(
+    for claim in CasualtyFigure.objects.filter(incident_id__in=selected, excluded=False, basis=choices.Basis.CONCEDED).only(
         "pk", "incident_id", "basis", "excluded", "conceded_by_id", "group", "outcome", "count_min", "count_max", "stated_on",
         "stated_on_precision",
     ):
         claims[claim.incident_id].append(claim)
-    stored = {(row.incident_id, row.actor_id): row for row in Position.objects.filter(incident_id__in=incident_ids)}
+    stored = {(row.incident_id, row.actor_id): row for row in Position.objects.filter(incident_id__in=selected)}
     derived = {
         (pk, row.actor_id): row
         for pk in incident_ids for row in positions_from(statements[pk], claims[pk], incident_id=pk)
