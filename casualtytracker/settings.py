@@ -117,6 +117,9 @@ DATABASES = {
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 if IS_POSTGRES:
     INSTALLED_APPS.append("django.contrib.postgres")
+    # The site's queries are short and indexed: PostgreSQL's JIT compiler would spend more time compiling a large
+    # scan (70 ms measured on a 1,000,000-row total) than it saves. DATABASE_PG_OPTIONS replaces this.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", os.environ.get("DATABASE_PG_OPTIONS", "-c jit=off"))
 else:
     # SQLite has no row locks: a transaction takes the write lock when it begins, so writers queue at BEGIN
     # instead of failing halfway ("database is locked") or reading a version another writer is about to change.

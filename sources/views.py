@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.shortcuts import render
 
+from incidents.cache import cached_aggregate
 from incidents.models import AggregateClaim, Incident
 from incidents.pagination import Order, page_from_request
 
@@ -27,6 +28,10 @@ REPORTS_NEWEST_FIRST = Order("published_on", descending=True, nullable=True)
 INCIDENTS_NEWEST_FIRST = Order("date_start", descending=True)
 
 
+def _first(queryset):
+    return queryset.first()
+
+
 def source_list(request):
     sort = request.GET.get("sort", DEFAULT_SORT)
     notices = []
@@ -34,7 +39,12 @@ def source_list(request):
         notices.append(f"Unknown sort “{sort[:40]}”; sorted by {SORTS[DEFAULT_SORT][1]}.")
         sort = DEFAULT_SORT
     sources = Source.objects.public()
-    page, page_notice = page_from_request(request, sources.with_published_counts(), SORTS[sort][0], size=SOURCES_PER_PAGE, noun="sources")
+    # Counting every source's published incidents reads every link: the page is kept per data version.
+    page, page_notice = cached_aggregate(
+        "source_list", sources.with_published_counts(),
+        lambda counted, _query: page_from_request(request, counted, SORTS[sort][0], size=SOURCES_PER_PAGE, noun="sources"),
+        request.GET.urlencode(),
+    )
     if page_notice:
         notices.append(page_notice)
     return render(request, "sources/source_list.html", {
@@ -47,7 +57,7 @@ def source_list(request):
 
 
 def source_detail(request, slug):
-    source = Source.objects.public().with_published_counts().filter(slug=slug).first()
+    source = cached_aggregate("source_detail", Source.objects.public().with_published_counts().filter(slug=slug), _first)
     if source is None:
         # Unknown, confidential, or nothing public yet: no page.
         raise Http404("No such source")

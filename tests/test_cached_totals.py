@@ -229,3 +229,25 @@ def test_the_filter_selects_are_cached_and_move_with_a_publish(admin_user):
     html = client.get("/incidents/").content.decode()
     assert "Coalition air forces" in html and "Local monitor" in html
     assert client.get("/incidents/", {"belligerent": actor.slug}).context["page"].rows[0].pk == waiting.pk
+
+
+def test_source_pages_and_api_counts_are_cached_and_move_with_a_publish(admin_user):
+    source = factories.SourceFactory(name="Local monitor")
+    report = factories.ReportFactory(source=source)
+    for status in (choices.Status.PUBLISHED, choices.Status.IN_REVIEW):
+        published(reported=(1, 2), status=status).report_links.create(report=report)
+    waiting = Incident.objects.get(status=choices.Status.IN_REVIEW)
+    client = Client()
+
+    def counts():
+        listed = client.get("/sources/").context["page"].rows[0].published_incidents
+        detail = client.get(f"/sources/{source.slug}/").context["source"].published_incidents
+        api = client.get("/api/v1/sources/").json()["results"][0]["published_incidents"]
+        return listed, detail, api
+
+    assert counts() == (1, 1, 1)
+    with CaptureQueriesContext(connection) as again:
+        assert counts() == (1, 1, 1)
+    assert not [query for query in again.captured_queries if "COUNT(DISTINCT" in query["sql"].upper()]
+    workflow.transition_incident(incident=waiting, name="publish", user=admin_user)
+    assert counts() == (2, 2, 2)

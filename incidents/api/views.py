@@ -84,7 +84,15 @@ class KeysetPagination(Pagination):
                         f"“{raw[:40]}” is not a position in this list (it may be cut short or made for another sort order)."
                     ]}) from error
         self.count = cached_aggregate("count", queryset.order_by(), _count)
-        self.page = keyset_page(queryset, order, after=cursors.get("after"), before=cursors.get("before"), size=self.size)
+        after, before = cursors.get("after"), cursors.get("before")
+        if getattr(view, "cache_pages", False):
+            # Rows whose annotations count over every link: the page is kept per data version (incidents.cache).
+            self.page = cached_aggregate(
+                "api_page", queryset, lambda rows, *_: keyset_page(rows, order, after=after, before=before, size=self.size),
+                order, after, before, self.size,
+            )
+        else:
+            self.page = keyset_page(queryset, order, after=after, before=before, size=self.size)
         return self.page.rows
 
     def _link(self, name: str, cursor) -> str | None:
@@ -217,6 +225,7 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.SourceSerializer
     pagination_class = KeysetPagination
     lookup_field = "slug"
+    cache_pages = True  # each source's published incidents and reports are counted over every link
 
     def keyset_order(self, request):
         return BY_NAME
