@@ -86,13 +86,15 @@ def targets(report: dict) -> list[tuple[str, str, bool | None]]:
     if versus:
         slower = [row for row in versus if row["ours"].median > row["datasette"].median]
         worst_pair = max(versus, key=lambda row: row["ours"].median / row["datasette"].median)
-        rows.append(("SQLite: our list JSON at least as fast as Datasette's table JSON, same filter (median)",
+        rows.append((f"SQLite ({report['sqlite_data']['incidents']:,} incidents): our list JSON at least as fast as "
+                     "Datasette's table JSON, same filter (median)",
                      f"faster or equal on {len(versus) - len(slower)} of {len(versus)} filters; worst: {worst_pair['label']}, "
                      f"{_ms(worst_pair['ours'].median)} ms vs {_ms(worst_pair['datasette'].median)} ms", not slower))
     sqlite = report.get("sqlite")
     if sqlite:
         label, timing = max(sqlite.items(), key=lambda pair: (not _ok(pair[1]), pair[1].max))
-        rows.append((f"SQLite: no public page or API page above {bench.SQLITE_PAGE_MS / 1000:g} s",
+        rows.append((f"SQLite ({report['sqlite_data']['incidents']:,} incidents): no public page or API page above "
+                     f"{bench.SQLITE_PAGE_MS / 1000:g} s",
                      f"slowest: {_ms(timing.max)} ms max, {_ms(timing.p95)} ms p95 ({label})",
                      all(_ok(t) for t in sqlite.values()) and timing.max <= bench.SQLITE_PAGE_MS))
     return rows
@@ -113,6 +115,7 @@ def write_results(report: dict) -> str:
         f"| software | Python {m['python']}, PostgreSQL {m['postgres']}, SQLite {m['sqlite']}, {m['datasette'] or 'Datasette not installed'} |",
         f"| data | {n:,} synthetic incidents (`generate_synthetic --incidents {n} --seed {report['seed']}`), "
         f"{report['postgres_data']['published']:,} of them published |",
+        f"| load | {_load(report)} |",
         f"| server | gunicorn, {bench.WORKERS} sync workers, DEBUG off; the clients run on the same machine |",
         f"| method | per URL: {bench.REQUESTS} sequential requests (after 3 to warm up) → median and p95 from sending to the last byte; "
         f"then {bench.CLIENTS} concurrent clients for {bench.SECONDS:g} s → requests/s. SQL: the same view called once in process "
@@ -153,7 +156,8 @@ def write_results(report: dict) -> str:
     if report.get("sqlite"):
         sqlite, ssql = report["sqlite"], report.get("sqlite_sql", {})
         lines += ["", "## SQLite: each URL", "",
-                  f"The same site on a SQLite copy of the same incidents (`generate_synthetic` with the same N and seed), "
+                  f"The same site on SQLite, {report['sqlite_data']['incidents']:,} incidents (`generate_synthetic` with the same "
+                  f"seed{'' if report['sqlite_data']['incidents'] == n else '; the SQLite targets are set at 100,000'}), "
                   f"{bench.SQLITE_REQUESTS} sequential requests per URL; the deep page is left out (its cursor is measured on "
                   "PostgreSQL).", "",
                   "| URL | median ms | p95 ms | max ms | queries | SQL ms | note |", "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
@@ -179,6 +183,13 @@ def write_results(report: dict) -> str:
                          f"{row['ours_count']} | {row['datasette_count']} | {faster} |")
     lines.append("")
     return "\n".join(lines)
+
+
+def _load(report: dict) -> str:
+    """Other work on the machine skews every number: the 1-minute load average before and after the run says how much."""
+    if "load_start" not in report:
+        return "not recorded"
+    return f"1-minute load average {report['load_start']:.1f} at the start, {report['load_end']:.1f} at the end ({report['machine']['cores']} cores)"
 
 
 def _plain(value):
