@@ -15,8 +15,7 @@ member filtered out or unpublished never adds to a total. Sums per period or per
 each incident in its row and show the overlap instead: how many of the row's incidents are related records.
 """
 
-from django.db.models import BigIntegerField, Case, Count, IntegerField, Max, Min, Q, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, IntegerField, Max, Min, Q, Sum, Value, When
 
 from . import choices
 
@@ -103,24 +102,43 @@ def _honest(values: dict) -> dict:
     return values
 
 
-def totals_of(queryset) -> dict:
-    """The totals of a set, all grades (`all`) and confirmed + fair only (`graded`), in one query.
+def _add(a, b):
+    """Sum two partial sums, where None means "no number" (not 0)."""
+    if a is None:
+        return b
+    return a if b is None else a + b
 
-    Each group of related records in the set counts once, by its widest envelope (module docstring).
+
+def totals_of(queryset) -> dict:
+    """The totals of a set, all grades (`all`) and confirmed + fair only (`graded`), in two queries whatever its size.
+
+    Each group of related records in the set counts once, by its widest envelope (module docstring). A lone record
+    is its own group, so the records with no related record (nearly all) are summed directly, split by grade strength
+    (one pass over the rows, no per-record grouping); only the related ones are grouped first.
     """
     strong = Q(grade__in=STRONG_GRADES)
+    rows = queryset.order_by()
+    lone = (
+        rows.filter(related_group__isnull=True)
+        .annotate(strong=ExpressionWrapper(strong, output_field=BooleanField()))
+        .values("strong").annotate(**killed_sums())
+    )
     groups = (
-        queryset.order_by()
-        .annotate(related_key=Coalesce("related_group", "pk", output_field=BigIntegerField()))
-        .values("related_key")
+        rows.filter(related_group__isnull=False)
+        .values("related_group")
         .annotate(**_group_envelope(None, ""), **_group_envelope(strong, "graded_"))
     )
-    values = groups.aggregate(**_group_sums(""), **_group_sums("graded_"))
-    graded = {key.removeprefix("graded_"): value for key, value in values.items() if key.startswith("graded_")}
-    return {
-        "all": _honest({key: value for key, value in values.items() if not key.startswith("graded_")}),
-        "graded": _honest(graded),
+    related = groups.aggregate(**_group_sums(""), **_group_sums("graded_"))
+    totals = {
+        "all": {key: value for key, value in related.items() if not key.startswith("graded_")},
+        "graded": {key.removeprefix("graded_"): value for key, value in related.items() if key.startswith("graded_")},
     }
+    for row in lone:
+        for kind in ("all", "graded") if row["strong"] else ("all",):
+            for key, value in row.items():
+                if key not in ("strong", "related_incidents"):
+                    totals[kind][key] = _add(totals[kind].get(key), value)
+    return {kind: _honest(values) for kind, values in totals.items()}
 
 
 def totals_by_grade(queryset) -> list[dict]:
