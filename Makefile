@@ -29,7 +29,10 @@ demo: migrate
 	$(DEV) $(PY) manage.py load_demo
 	$(DEV) $(PY) manage.py build_downloads
 
+# The site and one background-jobs worker (imports, bulk steps, downloads); the worker stops when the server does.
 run: demo
+	$(DEV) $(PY) manage.py run_jobs & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: setup-dev

@@ -4,6 +4,7 @@ Development defaults are safe to run on a laptop; production (DJANGO_DEBUG off,
 the default) refuses to start without a real DJANGO_SECRET_KEY.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "sources",
     "incidents",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Public reads from the replica, read-your-writes (only with DATABASE_REPLICA_URL; casualtytracker/routers.py).
+    "casualtytracker.routers.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "casualtytracker.urls"
@@ -117,16 +121,35 @@ else:
     # SQLite has no row locks: a transaction takes the write lock when it begins, so writers queue at BEGIN
     # instead of failing halfway ("database is locked") or reading a version another writer is about to change.
     # The timeout is how long a writer waits in that queue (seconds). See incidents/locking.py.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+    # WAL (write-ahead log): readers never wait for a writer, so the public site keeps answering while a job writes a batch.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;",
+    })
+
+# DATABASE_REPLICA_URL: a read replica of the primary (same options). Public read-only pages read from it; the admin,
+# staff users, writes, transactions and clients that wrote in the last DATABASE_REPLICA_LAG_SECONDS use the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+                                conn_health_checks=True),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["casualtytracker.routers.ReplicaRouter"]
+# Read-your-writes: how long (seconds) after a write a client keeps reading from the primary; above the replica's lag.
+DATABASE_REPLICA_LAG_SECONDS = int(os.environ.get("DATABASE_REPLICA_LAG_SECONDS", "10"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A shared cache: Redis when REDIS_URL is set (several app servers), else local memory.
+# A shared cache: Redis when REDIS_URL is set (all app servers share it), else local memory (one process).
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["REDIS_URL"]}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long cached totals are kept (seconds). They are keyed on the data version, so a write never leaves one stale:
+# this only bounds how long entries of older versions take up room (incidents/cache.py).
+CASUALTYTRACKER_AGGREGATE_CACHE_SECONDS = int(os.environ.get("DJANGO_AGGREGATE_CACHE_SECONDS", "3600"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -198,3 +221,22 @@ DOWNLOADS_DIR = Path(os.environ.get("DJANGO_DOWNLOADS_DIR", BASE_DIR / "download
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 # Uploaded files kept between an import's preview and its confirmation (never served).
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+
+# Background jobs (jobs/): imports, bulk workflow steps, full downloads, recomputes. "rq": a Redis queue served by
+# `manage.py run_jobs` (an RQ worker) on any number of machines; "database": the embedded queue, the Job table polled
+# by `manage.py run_jobs` (`make run` starts one). Default: rq when REDIS_URL is set.
+JOBS_REDIS_URL = os.environ.get("DJANGO_JOBS_REDIS_URL") or os.environ.get("REDIS_URL", "")
+JOBS_BACKEND = os.environ.get("DJANGO_JOBS_BACKEND") or ("rq" if JOBS_REDIS_URL else "database")
+if JOBS_BACKEND not in ("rq", "database"):
+    raise ImproperlyConfigured("DJANGO_JOBS_BACKEND must be rq or database.")
+if JOBS_BACKEND == "rq" and not JOBS_REDIS_URL:
+    raise ImproperlyConfigured("DJANGO_JOBS_BACKEND=rq needs REDIS_URL (or DJANGO_JOBS_REDIS_URL).")
+JOBS_RQ_QUEUE = os.environ.get("DJANGO_JOBS_QUEUE", "casualtytracker")
+# Items per transaction of a batched job: short enough that other writers barely wait.
+JOBS_BATCH_SIZE = int(os.environ.get("DJANGO_JOBS_BATCH_SIZE", "200"))
+# A bulk action on more selected records than this runs as a job; fewer run at once, in the request.
+JOBS_INLINE_LIMIT = int(os.environ.get("DJANGO_JOBS_INLINE_LIMIT", "100"))
+# A running job with no sign of life for this long is taken as dead (its worker crashed) and may be re-run.
+JOBS_STALE_AFTER = datetime.timedelta(seconds=int(os.environ.get("DJANGO_JOBS_STALE_AFTER", "1800")))
+# The longest a job may run on RQ before RQ stops it.
+JOBS_TIMEOUT = datetime.timedelta(seconds=int(os.environ.get("DJANGO_JOBS_TIMEOUT", str(6 * 3600))))

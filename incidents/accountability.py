@@ -49,6 +49,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractYear, RowNumber
 
 from . import choices
+from .cache import cached_aggregate
 from .models import Actor, BelligerentRoleLink, Conflict, Incident, OfficialStatement, Position
 from .totals import killed_sums
 
@@ -213,10 +214,14 @@ def conflict_incidents(conflict: Conflict) -> QuerySet:
 
 
 def actor_gap(actor: Actor) -> Gap:
-    """The belligerent's accountability gap by year: its role, its own statements."""
+    """The belligerent's accountability gap by year: its role, its own statements (cached per data version)."""
+    return cached_aggregate("actor_gap", actor_incidents(actor), lambda incidents, _pk: _actor_gap(actor, incidents), actor.pk)
+
+
+def _actor_gap(actor: Actor, incidents: QuerySet) -> Gap:
     roles = BelligerentRoleLink.objects.filter(incident=OuterRef("pk"), actor=actor)
     return _gap(
-        actor_incidents(actor),
+        incidents,
         OfficialStatement.objects.filter(issuer=actor),
         alleged=Exists(roles.filter(role=choices.BelligerentRole.ALLEGED)),
         acknowledged=Exists(roles.filter(role=choices.BelligerentRole.ACKNOWLEDGED)),
@@ -226,7 +231,11 @@ def actor_gap(actor: Actor) -> Gap:
 
 
 def conflict_gap(conflict: Conflict) -> Gap:
-    """The conflict's accountability gap by year: any belligerent's role, anyone's statements."""
+    """The conflict's accountability gap by year: any belligerent's role, anyone's statements (cached per data version)."""
+    return cached_aggregate("conflict_gap", conflict_incidents(conflict), _conflict_gap)
+
+
+def _conflict_gap(incidents: QuerySet) -> Gap:
     acknowledged = Exists(
         BelligerentRoleLink.objects.filter(incident=OuterRef("pk"), role=choices.BelligerentRole.ACKNOWLEDGED)
     )
@@ -234,7 +243,7 @@ def conflict_gap(conflict: Conflict) -> Gap:
         Exists(BelligerentRoleLink.objects.filter(incident=OuterRef("pk"))) & ~acknowledged, output_field=BooleanField(),
     )
     return _gap(
-        conflict_incidents(conflict),
+        incidents,
         OfficialStatement.objects.all(),
         alleged=alleged_only,
         acknowledged=acknowledged,
@@ -243,7 +252,12 @@ def conflict_gap(conflict: Conflict) -> Gap:
 
 
 def conceded_by_actor(incidents: QuerySet) -> list[dict]:
-    """What each actor itself conceded on these incidents: one row per actor (with its coalition), most conceded first."""
+    """What each actor itself conceded on these incidents: one row per actor (with its coalition), most conceded first
+    (cached per set and data version)."""
+    return cached_aggregate("conceded_by_actor", incidents.order_by(), _conceded_by_actor)
+
+
+def _conceded_by_actor(incidents: QuerySet) -> list[dict]:
     rows = (
         Position.objects.filter(HAS_CONCEDED_KILLED, incident__in=incidents.order_by().values("pk"))
         .values("actor__name", "actor__slug", "actor__parent__name")

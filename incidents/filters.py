@@ -11,13 +11,13 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from sources.models import Source
 
 from . import choices
+from .cache import cached_aggregate
 from .display import country_name
 from .models import Actor, Conflict, ExternalIdentifier, Incident, IncidentAlias, Position, Victim
 
@@ -137,14 +137,13 @@ class WholeNumberFilter(django_filters.NumberFilter):
 
 
 def _published_countries() -> list[tuple[str, str]]:
-    """Countries that have published incidents, for the select (cached: a DISTINCT over every row)."""
-    key = "incident-filter-countries"
-    found = cache.get(key)
-    if found is None:
-        codes = Incident.objects.published().exclude(country="").order_by().values_list("country", flat=True).distinct()
-        found = sorted(((code, country_name(code)) for code in codes), key=lambda pair: pair[1])
-        cache.set(key, found, 300)
-    return found
+    """Countries that have published incidents, for the select (cached per data version: a DISTINCT over every row)."""
+    codes = Incident.objects.published().exclude(country="").order_by().values_list("country", flat=True).distinct()
+    return cached_aggregate("published_countries", codes, _country_choices)
+
+
+def _country_choices(codes) -> list[tuple[str, str]]:
+    return sorted(((code, country_name(code)) for code in codes), key=lambda pair: pair[1])
 
 
 class CountryField(forms.MultipleChoiceField):

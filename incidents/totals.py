@@ -13,11 +13,15 @@ in the set once, by the group's widest envelope (lowest minimum, highest maximum
 says how many groups it merged (`related_groups`, `related_incidents`). Only the members inside the set count: a
 member filtered out or unpublished never adds to a total. Sums per period or per belligerent (`killed_sums`) add
 each incident in its row and show the overlap instead: how many of the row's incidents are related records.
+
+Cached: `totals_of` and `totals_by_grade` are kept per set (its SQL) and data version (incidents.cache), so a
+repeated page or API call costs one primary-key lookup and no write ever leaves a total stale.
 """
 
 from django.db.models import BooleanField, Case, Count, ExpressionWrapper, IntegerField, Max, Min, Q, Sum, Value, When
 
 from . import choices
+from .cache import cached_aggregate
 
 # The small lines of the totals: incidents whose grade says the civilian harm is best established.
 STRONG_GRADES = (choices.Grade.CONFIRMED, choices.Grade.FAIR)
@@ -110,12 +114,16 @@ def _add(a, b):
 
 
 def totals_of(queryset) -> dict:
-    """The totals of a set, all grades (`all`) and confirmed + fair only (`graded`), in two queries whatever its size.
+    """The totals of a set, all grades (`all`) and confirmed + fair only (`graded`), in two queries whatever its size (or from the cache).
 
     Each group of related records in the set counts once, by its widest envelope (module docstring). A lone record
     is its own group, so the records with no related record (nearly all) are summed directly, split by grade strength
     (one pass over the rows, no per-record grouping); only the related ones are grouped first.
     """
+    return cached_aggregate("totals_of", queryset, _totals_of)
+
+
+def _totals_of(queryset) -> dict:
     strong = Q(grade__in=STRONG_GRADES)
     rows = queryset.order_by()
     lone = (
@@ -143,6 +151,10 @@ def totals_of(queryset) -> dict:
 
 def totals_by_grade(queryset) -> list[dict]:
     """The same totals for each grade, in the grades' order, ungraded last; grades with no incident left out."""
+    return cached_aggregate("totals_by_grade", queryset, _totals_by_grade)
+
+
+def _totals_by_grade(queryset) -> list[dict]:
     rows = {row["grade"]: row for row in queryset.order_by().values("grade").annotate(**killed_sums())}
     labels = [(grade.value, grade.label) for grade in choices.Grade] + [("", "not graded yet")]
     return [{**_honest(rows[value]), "label": label} for value, label in labels if value in rows]

@@ -14,6 +14,8 @@ from incidents import choices, imports, workflow
 from incidents.exports import INCIDENT_COLUMNS
 from incidents.models import AggregateClaim, CasualtyFigure, ExternalIdentifier, Incident, OfficialStatement, Victim
 from incidents.totals import totals_of
+from jobs.models import Job
+from jobs.runner import run_queued_jobs
 from sources.models import Report
 from tests import factories
 from tests.dataworld import build_world
@@ -32,11 +34,19 @@ def _media(settings, tmp_path):
 
 
 def upload(client, content: bytes, name: str):
-    return client.post(URL, {"file": SimpleUploadedFile(name, content)})
+    """Upload a file: its preview runs as a job (here, at once); the job's page shows the preview."""
+    started = client.post(URL, {"file": SimpleUploadedFile(name, content)})
+    if started.status_code != 302:
+        return started
+    run_queued_jobs()
+    return client.get(started["Location"])
 
 
 def confirm(client, preview):
-    return client.post(URL, {"confirm": "1", "token": preview.context["token"]})
+    """Confirm the preview shown: the import runs as a job (here, at once); its page says what it did."""
+    started = client.post(URL, {"confirm": "1", "token": preview.context["token"]})
+    run_queued_jobs()
+    return started
 
 
 def counts() -> tuple:
@@ -52,7 +62,9 @@ def test_good_file_previews_then_imports_drafts(editor_client):
     assert "Confirm the import" in preview.content.decode() and "will be created as a draft with 3 claims" in preview.content.decode()
 
     done = confirm(editor_client, preview)
-    assert done.status_code == 302 and done["Location"] == reverse("admin:incidents_incident_changelist")
+    job = Job.objects.get(kind="import_confirm")
+    assert done.status_code == 302 and done["Location"] == reverse("admin:jobs_job_change", args=[job.pk])
+    assert job.result == "Imported example.csv: 3 incidents created as drafts, 0 already present, 6 claims."
     assert Incident.objects.count() == 3
     assert set(Incident.objects.values_list("status", flat=True)) == {choices.Status.DRAFT}
     zanjili = Incident.objects.get(locality="Mosul")

@@ -1,6 +1,6 @@
 """Claims, statements, aggregate claims and victims on their own admin pages."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
@@ -14,6 +14,7 @@ from ..models import (
     Victim,
 )
 from ..workflow import was_public
+from .bulk import bulk_step
 from .forms import COMPACT_TEXT, QuoteCheckedForm, describe_range
 from .inlines import ChooserMixin
 from .writes import EvidenceWritesMixin
@@ -96,7 +97,7 @@ def _aggregate_action(step: workflow.Transition):
     """An action of the aggregate-claim list taking one workflow step for each selected claim (checked per claim)."""
 
     def action(modeladmin, request, queryset):
-        modeladmin.run_step(request, queryset, step)
+        return modeladmin.run_step(request, queryset, step)
 
     action.__name__ = f"aggregate_{step.action_name}"
     return admin.action(description=f"{step.label} (selected aggregate claims)", permissions=[step.action_name])(action)
@@ -134,17 +135,9 @@ class AggregateClaimAdmin(ChooserMixin, SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
-    def run_step(self, request, queryset, step: workflow.Transition) -> None:
-        done, refused = [], []
-        for claim in queryset.order_by("pk"):
-            try:
-                done.append(str(workflow.transition_aggregate_claim(claim=claim, name=step.name, user=request.user).pk))
-            except workflow.TransitionRefused as refusal:
-                refused.append(refusal.message)
-        if done:
-            self.message_user(request, f"Aggregate claims {', '.join(done)} {step.done}.", messages.SUCCESS)
-        for message in refused:
-            self.message_user(request, message, messages.ERROR)
+    def run_step(self, request, queryset, step: workflow.Transition):
+        """Take the step for each claim (a large selection as a background job); say in a sentence what was done."""
+        return bulk_step(self, request, target="aggregateclaim", step=step, queryset=queryset)
 
     def workflow_view(self, request, object_id, step):
         """One step for one aggregate claim (POST only); the service checks status and permission again."""

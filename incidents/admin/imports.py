@@ -1,4 +1,9 @@
-"""The admin's bulk import page: upload a file, preview it (a dry run with row errors and possible duplicates), confirm."""
+"""The admin's bulk import page: upload a file, preview it (a dry run with row errors and possible duplicates), confirm.
+
+Both the preview and the import run as background jobs (incidents/jobs.py), in batches of short transactions: a file
+of 16,000 rows neither times out a request nor holds the database. The upload is kept (default storage) for the jobs;
+the editor's session remembers their latest preview, and only that one can be confirmed.
+"""
 
 import datetime
 import secrets
@@ -10,7 +15,11 @@ from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from ..imports import MAX_BYTES, import_file
+from jobs.models import Job, JobStatus
+from jobs.services import start_job
+
+from ..imports import MAX_BYTES
+from ..jobs import stored_report
 
 SESSION_KEY = "incident_import"
 UPLOADS = "imports"
@@ -34,7 +43,7 @@ def _forget_upload(request) -> None:
 
 
 def import_view(model_admin, request):
-    """Upload → preview (a rolled-back run: row-by-row errors, duplicates, counts) → confirm (all or nothing).
+    """Upload → preview job (a rolled-back run: row-by-row errors, duplicates, counts) → confirm job (batched, resumable).
 
     Mounted by the incident admin (`IncidentAdmin.get_urls`): the admin's login, its context, the right to add incidents.
     """
@@ -42,25 +51,7 @@ def import_view(model_admin, request):
         raise PermissionDenied
     context = {**model_admin.admin_site.each_context(request), "title": "Import incidents", "opts": model_admin.opts}
     if request.method == "POST" and request.POST.get("confirm"):
-        stored = request.session.get(SESSION_KEY)
-        if not stored or stored.get("token") != request.POST.get("token"):
-            messages.error(request, "That preview has expired or was replaced: upload the file again.")
-            return redirect("admin:incidents_incident_import")
-        try:
-            with default_storage.open(stored["path"], "rb") as file:
-                content = file.read()
-        except OSError:
-            messages.error(request, "That preview has expired: upload the file again.")
-            return redirect("admin:incidents_incident_import")
-        report = import_file(content, stored["filename"], user=request.user, dry_run=False)
-        request.session.pop(SESSION_KEY, None)
-        default_storage.delete(stored["path"])
-        if report.ok and report.committed:
-            messages.success(request, f"Imported {stored['filename']}: {report.created} incident(s) created as drafts, "
-                                      f"{report.skipped} already present, {report.figures_created} claim(s).")
-            return redirect("admin:incidents_incident_changelist")
-        context.update(report=report, filename=stored["filename"])
-        return render(request, "admin/incidents/import_preview.html", context)
+        return _confirm(request)
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
@@ -69,14 +60,41 @@ def import_view(model_admin, request):
         if upload.size > MAX_BYTES:
             context["form_error"] = f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it."
             return render(request, "admin/incidents/import.html", context)
-        content = upload.read()
-        report = import_file(content, upload.name, user=request.user, dry_run=True)
-        token = ""
         _forget_upload(request)
-        if report.ok:
-            token = secrets.token_hex(16)
-            path = default_storage.save(f"{UPLOADS}/{token}.upload", ContentFile(content))
-            request.session[SESSION_KEY] = {"token": token, "filename": upload.name, "path": path}
-        context.update(report=report, filename=upload.name, token=token)
-        return render(request, "admin/incidents/import_preview.html", context)
+        token = secrets.token_hex(16)
+        path = default_storage.save(f"{UPLOADS}/{token}.upload", ContentFile(upload.read()))
+        job = start_job(kind="import_preview", label=f"Preview the import of {upload.name}", user=request.user,
+                        params={"path": path, "filename": upload.name, "token": token})
+        request.session[SESSION_KEY] = {"token": token, "filename": upload.name, "path": path, "preview": job.pk}
+        return redirect("admin:jobs_job_change", job.pk)
     return render(request, "admin/incidents/import.html", context)
+
+
+def _confirm(request):
+    """Start the import of the editor's latest preview, if it ran and found nothing wrong."""
+    stored = request.session.get(SESSION_KEY)
+    if not stored or stored.get("token") != request.POST.get("token"):
+        messages.error(request, "That preview has expired or was replaced: upload the file again.")
+        return redirect("admin:incidents_incident_import")
+    preview = Job.objects.filter(pk=stored.get("preview"), kind="import_preview", created_by=request.user).first()
+    if preview is None or preview.status != JobStatus.DONE or not preview.details.get("ok"):
+        messages.error(request, "That file has no finished preview without errors: upload it again.")
+        return redirect("admin:incidents_incident_import")
+    if not default_storage.exists(stored["path"]):
+        messages.error(request, "That preview has expired: upload the file again.")
+        return redirect("admin:incidents_incident_import")
+    request.session.pop(SESSION_KEY, None)
+    job = start_job(kind="import_confirm", label=f"Import {stored['filename']}", user=request.user,
+                    params={"path": stored["path"], "filename": stored["filename"], "preview": preview.pk})
+    return redirect("admin:jobs_job_change", job.pk)
+
+
+def job_page_context(request, job) -> dict:
+    """What an import job's page shows below its progress: the preview's or the import's rows, and the confirm button."""
+    stored = request.session.get(SESSION_KEY) or {}
+    report = stored_report(job.details) if job.finished else None
+    current = job.kind == "import_preview" and stored.get("preview") == job.pk and job.created_by_id == request.user.pk
+    return {
+        "report": report, "filename": job.params.get("filename", ""),
+        "token": stored["token"] if report is not None and report.ok and current else "",
+    }

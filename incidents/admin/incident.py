@@ -21,6 +21,7 @@ from ..models import (
 from ..services import figures_changed
 from ..workflow import was_public
 from . import chooser, imports
+from .bulk import bulk_step
 from .forms import ISO_DATES, IncidentForm, MergeForm, ReasonForm, derived_description, describe_range, grade_description
 from .inlines import (
     AliasInline,
@@ -75,8 +76,7 @@ def _workflow_action(step: workflow.Transition):
     def action(modeladmin, request, queryset):
         if step.needs_reason:
             return modeladmin.reason_page(request, queryset, step)
-        modeladmin.run_step(request, queryset, step)
-        return None
+        return modeladmin.run_step(request, queryset, step)
 
     action.__name__ = step.action_name
     return admin.action(description=f"{step.label} (selected incidents)", permissions=[step.action_name])(action)
@@ -141,23 +141,15 @@ class IncidentAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
-    def run_step(self, request, queryset, step: workflow.Transition, reason: str = "") -> None:
-        """Take the step for each incident; say which were moved and why the others were not."""
-        done = []
-        for incident in queryset.order_by("pk"):
-            try:
-                done.append(workflow.transition_incident(incident=incident, name=step.name, user=request.user, reason=reason).code)
-            except workflow.TransitionRefused as refusal:
-                self.message_user(request, refusal.message, messages.ERROR)
-        if done:
-            self.message_user(request, f"{step.done.capitalize()}: {', '.join(done)}.", messages.SUCCESS)
+    def run_step(self, request, queryset, step: workflow.Transition, reason: str = ""):
+        """Take the step for each incident (a large selection as a background job); say in a sentence what was done."""
+        return bulk_step(self, request, target="incident", step=step, queryset=queryset, reason=reason)
 
     def reason_page(self, request, queryset, step: workflow.Transition):
         """The intermediate page of an action that needs a reason (a retraction's is public)."""
         form = ReasonForm(request.POST if "confirm" in request.POST else None, required=step.needs_reason)
         if form.is_bound and form.is_valid():
-            self.run_step(request, queryset, step, form.cleaned_data["reason"])
-            return None
+            return self.run_step(request, queryset, step, form.cleaned_data["reason"])
         return TemplateResponse(request, "admin/incidents/incident/workflow_confirm.html", {
             **self.admin_site.each_context(request),
             "opts": self.opts, "title": f"{step.label}: give a reason", "step": step, "form": form,

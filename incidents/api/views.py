@@ -15,6 +15,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from sources.models import Report, Source
 
+from ..cache import cached_aggregate
 from ..filters import DEFAULT_SORT, SORTS, IncidentFilter
 from ..models import Actor, CasualtyFigure, Conflict, Incident, IncidentReport, OfficialStatement, Victim
 from ..pagination import BadCursor, Cursor, Order, keyset_page
@@ -52,6 +53,10 @@ class Pagination(PageNumberPagination):
         return min(int(raw), self.max_page_size)
 
 
+def _count(queryset) -> int:
+    return queryset.count()
+
+
 class KeysetPagination(Pagination):
     """Keyset pages, as on the public pages: `after`/`before` cursors from `next`/`previous`, so a deep page costs what the first does.
 
@@ -78,7 +83,7 @@ class KeysetPagination(Pagination):
                     raise ValidationError({name: [
                         f"“{raw[:40]}” is not a position in this list (it may be cut short or made for another sort order)."
                     ]}) from error
-        self.count = queryset.order_by().count()
+        self.count = cached_aggregate("count", queryset.order_by(), _count)
         self.page = keyset_page(queryset, order, after=cursors.get("after"), before=cursors.get("before"), size=self.size)
         return self.page.rows
 

@@ -23,10 +23,12 @@ existing incident; `duplicates.possible_duplicates` (near in time and place, or 
 
 from .columns import BELLIGERENT, CHOICE_COLUMNS, EXTRA_COLUMNS, FIGURE_COLUMNS, IGNORED_COLUMNS, KNOWN_COLUMNS, MAX_COUNT, RowResult, check_row
 from .reading import MAX_BYTES, MAX_ROWS, ImportFileError, is_ged, read_table
-from .writing import GRADE_PERMISSION, IMPORTED_FROM, ImportReport, find_existing, import_file, import_ged, import_rows
+from .writing import GRADE_PERMISSION, IMPORTED_FROM, Batching, ImportInterrupted, ImportReport, find_existing, import_file, import_ged, import_rows
 
 __all__ = [
     "BELLIGERENT",
+    "Batching",
+    "ImportInterrupted",
     "CHOICE_COLUMNS",
     "EXTRA_COLUMNS",
     "FIGURE_COLUMNS",

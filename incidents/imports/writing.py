@@ -1,8 +1,15 @@
-"""Writing checked rows: match existing records, create the new ones, all in one transaction (rolled back for a dry run)."""
+"""Writing checked rows: match existing records, create the new ones, all in one transaction (rolled back for a dry run).
+
+A background job (incidents/jobs.py) passes a `Batching` instead: the rows are written in batches, each its own short
+transaction (rolled back for a dry run), with where it got to saved in the same transaction, so a failed import goes on
+from its last finished batch when it is run again.
+"""
 
 import csv
+import dataclasses
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, transaction
@@ -55,6 +62,31 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+@dataclass
+class Batching:
+    """How a job runs an import: `size` rows (or events) per transaction, from batch `start` on, with counts carried
+    over from the batches an earlier attempt finished; `progress(stage, done, total)` after each step, and
+    `committed(next_batch, carried)` inside each written batch's transaction, to save where the import got to."""
+
+    size: int
+    start: int = 0
+    carried: dict = field(default_factory=dict)
+    progress: Callable = lambda stage, done, total: None
+    committed: Callable = lambda next_batch, carried: None
+
+
+class ImportInterrupted(Exception):
+    """A batched import stopped on a database error: the batches before `batch` are written, the rest are not."""
+
+    def __init__(self, *, batch: int, batches: int, carried: dict, error: Exception):
+        super().__init__(str(error))
+        self.batch, self.batches, self.carried, self.error = batch, batches, carried, error
+
+
+def _windows(items: list, size: int | None) -> list[list]:
+    return [items[start:start + size] for start in range(0, len(items), size)] if size else [items]
 
 
 def find_existing(row: RowResult) -> None:
@@ -190,8 +222,9 @@ class _Rollback(Exception):
     pass
 
 
-def import_rows(header: list[str], rows: list[tuple[int, dict]], *, user=None, filename: str = "upload", dry_run: bool = True) -> ImportReport:
-    """Check every row, then (no errors) write them all in one transaction; a dry run rolls the transaction back."""
+def import_rows(header: list[str], rows: list[tuple[int, dict]], *, user=None, filename: str = "upload", dry_run: bool = True,
+                batching: Batching | None = None) -> ImportReport:
+    """Check every row, then (no errors) write them all in one transaction (batched: one per batch); a dry run rolls back."""
     report = ImportReport(layout="tracker")
     unknown = [name for name in header if name and name not in KNOWN_COLUMNS]
     if unknown:
@@ -210,7 +243,9 @@ def import_rows(header: list[str], rows: list[tuple[int, dict]], *, user=None, f
         report.file_errors.append(f"The file has {len(rows)} rows; import at most {MAX_ROWS} at a time.")
         return report
     seen: dict[str, int] = {}
-    for line, raw in rows:
+    for number, (line, raw) in enumerate(rows):
+        if batching is not None and number % 100 == 0:
+            batching.progress("checking the rows", number, len(rows))
         row = check_row(line, raw)
         for key in filter(None, [row.code, *(f"{dataset}:{identifier}" for dataset, identifier in row.data.get("external_ids", []))]):
             if key in seen:
@@ -222,17 +257,50 @@ def import_rows(header: list[str], rows: list[tuple[int, dict]], *, user=None, f
         report.rows.append(row)
     if not report.ok:
         return report
-    writer = _Writer(user=user, filename=filename)
+    if batching is None:
+        return _write_rows(report, user=user, filename=filename, dry_run=dry_run)
+    windows = _windows(report.rows, batching.size)
+    for name in ("created", "skipped", "figures_created"):
+        setattr(report, name, batching.carried.get(name, 0))
+    stage = "trying the rows (rolled back)" if dry_run else "writing the rows"
+    batching.progress(stage, sum(len(window) for window in windows[:batching.start]), len(report.rows))
+    for index in range(batching.start, len(windows)):
+        try:
+            with transaction.atomic():
+                _write_window(report, windows[index], _Writer(user=user, filename=filename))
+                if dry_run:
+                    raise _Rollback
+                batching.committed(index + 1, {"created": report.created, "skipped": report.skipped,
+                                               "figures_created": report.figures_created})
+        except _Rollback:
+            pass
+        except DatabaseError as error:
+            if dry_run:
+                report.file_errors.append(f"The database refused the import, so nothing was written: {error}.")
+                report.created = report.figures_created = 0
+                return report
+            raise ImportInterrupted(batch=index, batches=len(windows), carried=batching.carried, error=error) from error
+        batching.progress(stage, sum(len(window) for window in windows[:index + 1]), len(report.rows))
+    report.committed = not dry_run
+    return report
+
+
+def _write_window(report: ImportReport, rows: list[RowResult], writer: "_Writer") -> None:
+    with deferred_recompute():
+        for row in rows:
+            if row.existing:
+                report.skipped += 1
+                continue
+            writer.create(row)
+            report.created += 1
+            report.figures_created += row.figures
+
+
+def _write_rows(report: ImportReport, *, user, filename: str, dry_run: bool) -> ImportReport:
+    """All the checked rows in one transaction: everything or, on any error, nothing."""
     try:
         with transaction.atomic():
-            with deferred_recompute():
-                for row in report.rows:
-                    if row.existing:
-                        report.skipped += 1
-                        continue
-                    writer.create(row)
-                    report.created += 1
-                    report.figures_created += row.figures
+            _write_window(report, report.rows, _Writer(user=user, filename=filename))
             if dry_run:
                 raise _Rollback
     except _Rollback:
@@ -245,7 +313,7 @@ def import_rows(header: list[str], rows: list[tuple[int, dict]], *, user=None, f
     return report
 
 
-def import_ged(content: bytes, *, user=None, dry_run: bool = True) -> ImportReport:
+def import_ged(content: bytes, *, user=None, dry_run: bool = True, batching: Batching | None = None) -> ImportReport:
     """A UCDP GED file through the one mapping (`ucdp.import_ged_file`), as drafts; a dry run rolls back.
 
     An editor's upload adds nothing to incidents the public has seen (their edits wait for a reviewer,
@@ -253,6 +321,8 @@ def import_ged(content: bytes, *, user=None, dry_run: bool = True) -> ImportRepo
     """
     report = ImportReport(layout="ucdp")
     merge_into_public = user is None or edits_public_directly(user)
+    if batching is not None:
+        return _import_ged_batches(content, report, merge_into_public=merge_into_public, dry_run=dry_run, batching=batching)
     try:
         with transaction.atomic():
             result = ucdp.import_ged_file(io.BytesIO(content), merge_into_public=merge_into_public)
@@ -266,6 +336,66 @@ def import_ged(content: bytes, *, user=None, dry_run: bool = True) -> ImportRepo
     except (DatabaseError, ValueError) as error:
         report.file_errors.append(f"The file could not be imported, so nothing was written: {error}.")
         return report
+    return _ged_report(report, result, dry_run=dry_run)
+
+
+# Counts of a UCDP import carried from one batch to the next (and over to a re-run); its notes, up to this many.
+_GED_COUNTS = [f.name for f in dataclasses.fields(ucdp.ImportResult) if f.name != "warnings"]
+KEPT_WARNINGS = 200
+
+
+def _import_ged_batches(content: bytes, report: ImportReport, *, merge_into_public: bool, dry_run: bool, batching: Batching) -> ImportReport:
+    """The GED events in batches of whole event ids (so a repeated id is met in its batch, as in one run), each batch
+    its own transaction: rolled back for a dry run, else committed with where the import got to."""
+    problems: list = []
+    try:
+        events = list(ucdp.read_ged_csv(io.BytesIO(content), problems=problems))
+    except (ucdp.GedFormatError, ValueError) as error:
+        report.file_errors.append(str(error))
+        return report
+    by_id: dict[int, list] = {}
+    for event in events:
+        by_id.setdefault(event.id, []).append(event)
+    windows = [[event for event_id in ids for event in by_id[event_id]] for ids in _windows(list(by_id), batching.size)]
+    carried = {name: batching.carried.get(name, 0) for name in _GED_COUNTS}
+    notes = list(batching.carried.get("warnings", [str(problem) for problem in problems]))[:KEPT_WARNINGS]
+    carried["warning_count"] = batching.carried.get("warning_count", len(problems))
+    carried["skipped"] = batching.carried.get("skipped", len(problems))
+    stage = "trying the events (rolled back)" if dry_run else "writing the events"
+    total = len(events)
+    batching.progress(stage, sum(len(window) for window in windows[:batching.start]), total)
+
+    def add(part) -> None:
+        for name in _GED_COUNTS:
+            carried[name] += getattr(part, name)
+        carried["warning_count"] += len(part.warnings)
+        notes.extend(str(warning) for warning in part.warnings[:max(0, KEPT_WARNINGS - len(notes))])
+
+    for index in range(batching.start, len(windows)):
+        try:
+            with transaction.atomic():
+                part = ucdp.import_ged_events(windows[index], merge_into_public=merge_into_public)
+                if dry_run:
+                    raise _Rollback(part)
+                add(part)
+                batching.committed(index + 1, {**carried, "warnings": notes})
+        except _Rollback as rollback:
+            add(rollback.args[0])
+        except (DatabaseError, ValueError) as error:
+            if dry_run:
+                report.file_errors.append(f"The file could not be imported, so nothing was written: {error}.")
+                return report
+            raise ImportInterrupted(batch=index, batches=len(windows), carried=carried, error=error) from error
+        batching.progress(stage, sum(len(window) for window in windows[:index + 1]), total)
+    result = ucdp.ImportResult(**{name: carried[name] for name in _GED_COUNTS})
+    report = _ged_report(report, result, dry_run=dry_run)
+    report.warnings = report.warnings + notes
+    if carried["warning_count"] > len(notes):
+        report.warnings.append(f"… and {carried['warning_count'] - len(notes):,} more notes of the same kinds.")
+    return report
+
+
+def _ged_report(report: ImportReport, result, *, dry_run: bool) -> ImportReport:
     report.created, report.skipped, report.figures_created = result.created, result.skipped + result.unchanged, result.figures_created
     report.warnings = [str(warning) for warning in result.warnings]
     if result.merged:
@@ -278,7 +408,7 @@ def import_ged(content: bytes, *, user=None, dry_run: bool = True) -> ImportRepo
     return report
 
 
-def import_file(content: bytes, filename: str, *, user=None, dry_run: bool = True) -> ImportReport:
+def import_file(content: bytes, filename: str, *, user=None, dry_run: bool = True, batching: Batching | None = None) -> ImportReport:
     """Read the file, choose its layout, and import it (or preview it)."""
     if len(content) > MAX_BYTES:
         return ImportReport(layout="", file_errors=[f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it."])
@@ -293,5 +423,5 @@ def import_file(content: bytes, filename: str, *, user=None, dry_run: bool = Tru
             writer.writerow(header)
             writer.writerows([[raw.get(name, "") for name in header] for _, raw in rows])
             content = buffer.getvalue().encode("utf-8")
-        return import_ged(content, user=user, dry_run=dry_run)
-    return import_rows(header, rows, user=user, filename=filename, dry_run=dry_run)
+        return import_ged(content, user=user, dry_run=dry_run, batching=batching)
+    return import_rows(header, rows, user=user, filename=filename, dry_run=dry_run, batching=batching)

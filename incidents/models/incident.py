@@ -238,6 +238,10 @@ class Incident(models.Model):
             models.Index(fields=["status", "-conceded_killed_max", "-id"], name="incident_pub_conceded"),
             models.Index(fields=["status", "-updated_at", "-id"], name="incident_pub_updated"),
             models.Index(fields=["status", "-published_at"], name="incident_pub_published"),
+            # The home page's newest records published before publication times were kept, by creation time.
+            models.Index(fields=["status", "-created_at", "-id"], name="incident_pub_created"),
+            # The timeline reads a period's incidents of one date precision (day unknown first) in date order.
+            models.Index(fields=["status", "date_precision", "date_start", "id"], name="incident_pub_precision_date"),
             # A conflict's page lists its published incidents newest first, by keyset.
             models.Index(fields=["conflict", "status", "-date_start", "-id"], name="incident_conflict_pub_date"),
             models.Index(fields=["country", "admin1"], name="incident_place"),

@@ -10,12 +10,13 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import Case, F, IntegerField, Q, Value, When, Window
-from django.db.models.functions import RowNumber, TruncMonth, TruncYear
+from django.db.models import Q
+from django.db.models.functions import TruncMonth, TruncYear
 from django.shortcuts import render
 from django.utils.formats import date_format
 
 from .. import choices
+from ..cache import cached_aggregate
 from ..filters import IncidentFilter
 from ..models import Incident
 from ..totals import killed_sums, totals_of
@@ -85,56 +86,84 @@ def _year_bound(period: Period, newer: bool) -> Q:
     return Q(date_start__lt=datetime.date(limit, 1, 1))
 
 
+def _periods_between(by_month, by_year, order: str, limit: int) -> list:
+    """The periods of month-grouped and year-only incidents, with their totals (two grouped queries, each limited)."""
+    months = by_month.annotate(period=TruncMonth("date_start")).values("period").annotate(**killed_sums()).order_by(order)
+    years = by_year.annotate(period=TruncYear("date_start")).values("period").annotate(**killed_sums()).order_by(order)
+    return [(Period(row["period"].year, row["period"].month), row) for row in months[: limit + 1]] + [
+        (Period(row["period"].year, 0), row) for row in years[: limit + 1]
+    ]
+
+
+def _window(edge: datetime.date, span: int, newer: bool) -> tuple[Q, Q]:
+    """`span` months from the month of `edge` (towards newer or older periods), with the year-only periods that sit
+    among them: a year-only period comes after its January, so it is inside only when every month of its year that
+    is newer (or older) than it is inside too. Returns (months, year-only periods): the rest of each is beyond."""
+    month = edge.year * 12 + edge.month - 1 + (span - 1 if newer else 1 - span)
+    far = datetime.date(month // 12, month % 12 + 1, 1)
+    next_year = datetime.date(far.year + 1, 1, 1)
+    if newer:
+        return Q(date_start__lt=(far + datetime.timedelta(days=32)).replace(day=1)), Q(date_start__lt=next_year)
+    return Q(date_start__gte=far), Q(date_start__gte=next_year)
+
+
 def period_totals(queryset, *, before: Period | None = None, after: Period | None = None, limit: int | None = None):
     """Up to `limit` periods with incidents, before or after a period (default: the newest), each with its totals.
 
-    Two grouped queries (months, year-only), each limited; returns (periods newest first, more beyond?).
+    The sums read only a window of months next to the cursor (from the nearest incident, found through the date
+    index), widened until it holds enough periods or the record ends: a page costs the same whatever the record's
+    size. Every period outside the window is beyond every period inside it (`_window`). Cached per set and data
+    version (incidents.cache). Returns (periods newest first, more beyond?).
     """
-    limit = limit or PERIODS_PER_PAGE
+    return cached_aggregate("period_totals", queryset, _period_totals, before, after, limit or PERIODS_PER_PAGE)
+
+
+def _period_totals(queryset, before: Period | None, after: Period | None, limit: int):
     cursor, newer = (after, True) if after else (before, False)
-    by_month = queryset.exclude(date_precision=YEAR)
-    by_year = queryset.filter(date_precision=YEAR)
+    by_month = queryset.order_by().exclude(date_precision=YEAR)
+    by_year = queryset.order_by().filter(date_precision=YEAR)
     if cursor:
         by_month = by_month.filter(_month_bound(cursor, newer))
         by_year = by_year.filter(_year_bound(cursor, newer))
-    order = "period" if newer else "-period"
-    months = by_month.order_by().annotate(period=TruncMonth("date_start")).values("period").annotate(**killed_sums()).order_by(order)
-    years = by_year.order_by().annotate(period=TruncYear("date_start")).values("period").annotate(**killed_sums()).order_by(order)
-    found = [(Period(row["period"].year, row["period"].month), row) for row in months[: limit + 1]]
-    found += [(Period(row["period"].year, 0), row) for row in years[: limit + 1]]
+    direction = "date_start" if newer else "-date_start"
+    nearest = [row.order_by(direction).values_list("date_start", flat=True).first() for row in (by_month, by_year)]
+    nearest = [day for day in nearest if day]
+    if not nearest:
+        return [], False
+    edge, span, order = (min(nearest) if newer else max(nearest)), limit + 1, "period" if newer else "-period"
+    while True:
+        months, years = _window(edge, span, newer)
+        found = _periods_between(by_month.filter(months), by_year.filter(years), order, limit)
+        more = len(found) > limit or by_month.exclude(months).exists() or by_year.exclude(years).exists()
+        if len(found) > limit or not more:
+            break
+        span *= 2
     found.sort(key=lambda pair: pair[0], reverse=not newer)
-    more = len(found) > limit
     found = found[:limit]
     found.sort(key=lambda pair: pair[0], reverse=True)
     return found, more
 
 
+def _first_of(queryset, within: Q, precision: Q, room: int) -> list[Incident]:
+    return list(queryset.filter(within, precision).order_by("date_start", "id")[:room]) if room > 0 else []
+
+
 def period_incidents(queryset, periods: list[Period]) -> dict[Period, list[Incident]]:
-    """The incidents of the shown periods, at most PER_PERIOD each, in one query: day unknown first, then by day."""
-    months = [period for period in periods if not period.year_only]
-    years = [period for period in periods if period.year_only]
-    within = Q(pk__in=[])
-    if months:
-        within |= ~Q(date_precision=YEAR) & Q(date_start__gte=min(months).first_day, date_start__lte=max(months).last_day)
-    if years:
-        within |= Q(date_precision=YEAR, date_start__gte=min(years).first_day, date_start__lte=max(years).last_day)
-    # Incidents known only to the month open their month, so the per-month cap never hides them.
-    day_known = Case(When(date_precision=choices.DatePrecision.MONTH, then=Value(0)), default=Value(1), output_field=IntegerField())
-    year_only = Case(When(date_precision=YEAR, then=Value(1)), default=Value(0), output_field=IntegerField())
-    period = Case(When(date_precision=YEAR, then=TruncYear("date_start")), default=TruncMonth("date_start"))
-    ranked = (
-        queryset.filter(within)
-        .annotate(
-            year_only=year_only, day_known=day_known,
-            rank=Window(RowNumber(), partition_by=[year_only, period], order_by=[day_known, F("date_start").asc(), F("id").asc()]),
-        )
-        .filter(rank__lte=PER_PERIOD)
-        .order_by("day_known", "date_start", "id")
-    )
-    grouped: dict[Period, list[Incident]] = {period: [] for period in periods}
-    for incident in ranked:
-        key = Period(incident.date_start.year, 0 if incident.year_only else incident.date_start.month)
-        grouped.setdefault(key, []).append(incident)
+    """The incidents of the shown periods, at most PER_PERIOD each: day unknown first, then by day.
+
+    Each read takes the first rows of one period from an index (at most two per period, and the periods of a page
+    are few): no read sorts a whole period, whatever its size.
+    """
+    grouped: dict[Period, list[Incident]] = {}
+    for period in periods:
+        within = Q(date_start__gte=period.first_day, date_start__lte=period.last_day)
+        if period.year_only:
+            grouped[period] = _first_of(queryset, within, Q(date_precision=YEAR), PER_PERIOD)
+            continue
+        # Incidents known only to the month open their month, so the per-month cap never hides them.
+        rows = _first_of(queryset, within, Q(date_precision=choices.DatePrecision.MONTH), PER_PERIOD)
+        rows += _first_of(queryset, within, ~Q(date_precision__in=[choices.DatePrecision.MONTH, YEAR]), PER_PERIOD - len(rows))
+        grouped[period] = rows
     return grouped
 
 
