@@ -92,11 +92,11 @@ def targets(report: dict) -> list[tuple[str, str, bool | None]]:
                      f"{_ms(worst_pair['ours'].median)} ms vs {_ms(worst_pair['datasette'].median)} ms", not slower))
     sqlite = report.get("sqlite")
     if sqlite:
-        label, timing = max(sqlite.items(), key=lambda pair: (not _ok(pair[1]), pair[1].max))
+        label, timing = max(sqlite.items(), key=lambda pair: (not _ok(pair[1]), max(pair[1].max, pair[1].first)))
         rows.append((f"SQLite ({report['sqlite_data']['incidents']:,} incidents): no public page or API page above "
                      f"{bench.SQLITE_PAGE_MS / 1000:g} s",
-                     f"slowest: {_ms(timing.max)} ms max, {_ms(timing.p95)} ms p95 ({label})",
-                     all(_ok(t) for t in sqlite.values()) and timing.max <= bench.SQLITE_PAGE_MS))
+                     f"slowest: {_ms(timing.first)} ms first request, {_ms(timing.max)} ms max after it, {_ms(timing.p95)} ms p95 ({label})",
+                     all(_ok(t) for t in sqlite.values()) and max(timing.max, timing.first) <= bench.SQLITE_PAGE_MS))
     return rows
 
 
@@ -117,7 +117,8 @@ def write_results(report: dict) -> str:
         f"{report['postgres_data']['published']:,} of them published |",
         f"| load | {_load(report)} |",
         f"| server | gunicorn, {bench.WORKERS} sync workers, DEBUG off; the clients run on the same machine |",
-        f"| method | per URL: {bench.REQUESTS} sequential requests (after 3 to warm up) → median and p95 from sending to the last byte; "
+        f"| method | per URL: the first request (\"first ms\": nothing of it cached yet), 2 more to warm up, then {bench.REQUESTS} "
+        "sequential requests → median and p95 from sending to the last byte (the site's caches warm, as for a page many read); "
         f"then {bench.CLIENTS} concurrent clients for {bench.SECONDS:g} s → requests/s. SQL: the same view called once in process "
         f"(same settings and database), its queries then executed raw {bench.SQL_REPEAT} times → median |",
         "",
@@ -128,18 +129,18 @@ def write_results(report: dict) -> str:
     lines += ["## Targets", "", "| target | measured | result |", "| --- | --- | --- |"]
     lines += [f"| {target} | {measured} | {_verdict(ok)} |" for target, measured, ok in targets(report)]
     lines += ["", "## PostgreSQL: each URL", "",
-              f"| URL | address | median ms | p95 ms | req/s, {bench.CLIENTS} clients | queries | SQL ms | page ÷ SQL | note |",
-              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+              f"| URL | address | first ms | median ms | p95 ms | req/s, {bench.CLIENTS} clients | queries | SQL ms | page ÷ SQL | note |",
+              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     pg, sql = report.get("postgres", {}), report.get("postgres_sql", {})
     for url in report["urls"]:
         timing = pg.get(url.label)
         if not timing:
-            lines.append(f"| {url.label} | {_path(url.path) if url.path else '–'} | – | – | – | – | – | – | {url.note} |")
+            lines.append(f"| {url.label} | {_path(url.path) if url.path else '–'} | – | – | – | – | – | – | – | {url.note} |")
             continue
         queries = sql.get(url.path, {})
         ratio = timing.median / queries["sql_ms"] if queries.get("sql_ms") else None
         note = "; ".join(filter(None, [url.note, "" if _ok(timing) else f"HTTP {timing.status}"]))
-        lines.append(f"| {url.label} | {_path(url.path)} | {_ms(timing.median)} | {_ms(timing.p95)} | "
+        lines.append(f"| {url.label} | {_path(url.path)} | {_ms(timing.first)} | {_ms(timing.median)} | {_ms(timing.p95)} | "
                      f"{_ms(timing.per_second)} | {queries.get('queries', '–')} | {_ms(queries.get('sql_ms'))} | "
                      f"{f'{ratio:.1f}' if ratio else '–'} | {note} |")
     lines += ["", "## PostgreSQL: CSV export", "",
@@ -160,11 +161,13 @@ def write_results(report: dict) -> str:
                   f"seed{'' if report['sqlite_data']['incidents'] == n else '; the SQLite targets are set at 100,000'}), "
                   f"{bench.SQLITE_REQUESTS} sequential requests per URL; the deep page is left out (its cursor is measured on "
                   "PostgreSQL).", "",
-                  "| URL | median ms | p95 ms | max ms | queries | SQL ms | note |", "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+                  "| URL | first ms | median ms | p95 ms | max ms | queries | SQL ms | note |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
         for label, timing in sqlite.items():
             path = next(url.path for url in report["urls"] if url.label == label)
             queries = ssql.get(path, {})
-            lines.append(f"| {label} | {_ms(timing.median)} | {_ms(timing.p95)} | {_ms(timing.max)} | {queries.get('queries', '–')} | "
+            lines.append(f"| {label} | {_ms(timing.first)} | {_ms(timing.median)} | {_ms(timing.p95)} | {_ms(timing.max)} | "
+                         f"{queries.get('queries', '–')} | "
                          f"{_ms(queries.get('sql_ms'))} | {'' if _ok(timing) else f'HTTP {timing.status}'} |")
     if report.get("versus"):
         download = report["download"]
