@@ -113,6 +113,7 @@ def write_results(report: dict) -> str:
         "| --- | --- |",
         f"| machine | {m['cpu']}, {m['cores']} cores, {m['memory_mb'] / 1024:.0f} GB RAM; {m['os']} |",
         f"| software | Python {m['python']}, PostgreSQL {m['postgres']}, SQLite {m['sqlite']}, {m['datasette'] or 'Datasette not installed'} |",
+        f"| code | {m.get('code', 'unknown')} |",
         f"| data | {n:,} synthetic incidents (`generate_synthetic --incidents {n} --seed {report['seed']}`), "
         f"{report['postgres_data']['published']:,} of them published |",
         f"| load | {_load(report)} |",

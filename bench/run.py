@@ -481,7 +481,22 @@ def machine() -> dict:
     import sqlite3
 
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_mb": memory, "postgres": postgres, "python": platform.python_version(),
-            "sqlite": sqlite3.sqlite_version, "os": platform.platform(), "datasette": _datasette_version()}
+            "sqlite": sqlite3.sqlite_version, "os": platform.platform(), "datasette": _datasette_version(), "code": code_version()}
+
+
+def code_version() -> str:
+    """The commit measured (and a merge in progress, or changes not committed, when there are)."""
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=BASE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, check=False)
+        return done.stdout.strip()
+
+    version = git("rev-parse", "--short", "HEAD") or "unknown"
+    merging = git("rev-parse", "-q", "--verify", "--short", "MERGE_HEAD")
+    if merging:
+        version += f" merged with {merging} ({git('name-rev', '--name-only', merging)})"
+    if git("status", "--porcelain", "--untracked-files=no") and not merging:
+        version += " with changes not committed"
+    return version
 
 
 def _datasette_version() -> str:
