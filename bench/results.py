@@ -177,7 +177,7 @@ def write_results(report: dict) -> str:
                   "SQLite file, built by `build_downloads` from the project's SQLite database; our side is `/api/v1/incidents/` "
                   "served by gunicorn from that project database (same incidents, the project's own schema and indexes). "
                   "Both answer 50 rows and the filtered count; ours in the list's order (newest first, "
-                  f"by index), Datasette's in its table order (rowid). {bench.REQUESTS} sequential requests each.", "",
+                  f"by index), Datasette's in its table order (rowid). {bench.VERSUS_REQUESTS} sequential requests each.", "",
                   "| filter | ours median / p95 ms | Datasette median / p95 ms | ours count | Datasette count | faster |",
                   "| --- | ---: | ---: | ---: | ---: | --- |"]
         for row in report["versus"]:
