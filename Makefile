@@ -42,8 +42,14 @@ lint: setup-dev
 test: lint
 	$(DEV) $(VENV)/bin/pytest -n $${PYTEST_WORKERS:-auto} $(PYTEST_ARGS)
 
-bench: migrate
-	$(DEV) $(PY) bench/run.py
+# The benchmark (bench/README.md): its own virtualenv for Datasette, apart from the site's. BENCH_N=1000000 for the large run.
+bench/.venv/.installed: bench/requirements.txt
+	test -x bench/.venv/bin/python || $(PYTHON) -m venv bench/.venv
+	bench/.venv/bin/pip install --quiet -r bench/requirements.txt
+	touch $@
+
+bench: setup bench/.venv/.installed
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

@@ -1,110 +1,639 @@
-"""Benchmark the public pages on a large synthetic dataset.
+"""The benchmark (`make bench`): the site as users reach it, under gunicorn, on N synthetic incidents.
 
-    DJANGO_DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/ct_bench .venv/bin/python bench/run.py --incidents 100000
+    make bench                      # 100,000 incidents (BENCH_N), PostgreSQL, then SQLite beside Datasette
+    BENCH_N=1000000 make bench      # the large run
 
-Seeds N published incidents (with derived figures, as the recompute service would
-store them) and one claim each into the configured database when it holds fewer
-than N, then times each page over several requests and prints the median and
-the number of SQL queries. Timings are measured here, never asserted in tests.
+Loads the data with `manage.py generate_synthetic` unless the database already holds it, serves the site with
+gunicorn (DEBUG off), times a fixed list of URLs over HTTP, asks the site itself (bench/inprocess.py) for the SQL
+each page sends and times that SQL raw, measures the export's time and peak memory, then does the same on SQLite
+beside Datasette serving the project's own full-download SQLite file. Writes bench/RESULTS.md. See bench/README.md.
 """
 
-import argparse
+import contextlib
 import datetime
+import http.client
+import json
 import os
-import random
+import platform
+import re
+import signal
+import socket
 import statistics
+import subprocess
 import sys
+import threading
 import time
+import urllib.parse
+from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casualtytracker.settings")
-os.environ.setdefault("DJANGO_DEBUG", "1")
+import psycopg2
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
-
-from incidents import choices  # noqa: E402
-from incidents.models import Incident  # noqa: E402
-
-PAGES = [
-    "/",
-    "/incidents/",
-    "/incidents/?sort=-reported",
-    "/incidents/?country=IQ&grade=fair&sort=-conceded",
-    "/incidents/?q=Mosul",
-    "/incidents/?killed_min=50&date_from=2016-01-01&date_to=2017-12-31",
-    "/timeline/",
-]
+BENCH = Path(__file__).resolve().parent
+BASE = BENCH.parent
+DATA = BENCH / ".data"
+PYTHON = sys.executable
+DATASETTE = BENCH / ".venv" / "bin" / "datasette"
 
 
-def seed(total: int, batch: int = 5000) -> None:
-    have = Incident.objects.count()
-    rng = random.Random(42)
-    grades = [g.value for g in choices.Grade]
-    countries = ["IQ", "SY", "YE", "AF", "SO"]
-    start = datetime.date(2014, 1, 1)
-    while have < total:
-        rows = []
-        for n in range(have, min(total, have + batch)):
-            low = rng.randint(0, 60)
-            high = low + rng.randint(0, 40)
-            conceded = rng.random() < 0.1
-            rows.append(Incident(
-                code=f"BENCH-{n:07d}", title=f"Synthetic strike {n} near Mosul" if n % 97 == 0 else f"Synthetic strike {n}",
-                date_start=start + datetime.timedelta(days=rng.randint(0, 365 * 5)), country=rng.choice(countries),
-                admin1=f"Province {n % 18}", locality=f"Town {n % 500}", status=choices.Status.PUBLISHED,
-                grade=rng.choice(grades), event_type=choices.EventType.AIRSTRIKE,
-                reported_killed_min=low, reported_killed_max=high,
-                conceded_killed_min=low if conceded else None, conceded_killed_max=low if conceded else None,
-            ))
-        Incident.objects.bulk_create(rows)
-        have += len(rows)
-        print(f"seeded {have:,} incidents", file=sys.stderr)
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
 
 
-def measure(path: str, repeat: int) -> tuple[float, int]:
-    client = Client(HTTP_HOST="127.0.0.1")
-    timings, queries = [], 0
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(path)
-            timings.append(time.perf_counter() - started)
-        assert response.status_code == 200, (path, response.status_code)
-        queries = len(captured)
-    return statistics.median(timings), queries
+N = env_int("BENCH_N", 100_000)
+SQLITE_N = env_int("BENCH_SQLITE_N", min(N, 100_000))  # the SQLite targets are set at 100,000
+SEED = env_int("BENCH_SEED", 1)
+REQUESTS = env_int("BENCH_REQUESTS", 200)
+SQLITE_REQUESTS = env_int("BENCH_SQLITE_REQUESTS", 20)
+# Datasette's table JSON takes seconds at 100,000 rows (it suggests facets on every column), so 200 of them take long.
+VERSUS_REQUESTS = env_int("BENCH_VERSUS_REQUESTS", REQUESTS)
+CLIENTS = env_int("BENCH_CLIENTS", 8)
+SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
+WORKERS = env_int("BENCH_WORKERS", 3)
+DEEP_PAGES = env_int("BENCH_DEEP_PAGES", 200)
+EXPORT_REPEAT = env_int("BENCH_EXPORT_REPEAT", 2)
+SQL_REPEAT = env_int("BENCH_SQL_REPEAT", 5)  # read by bench/inprocess.py too
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ct_bench")
+WITH_SQLITE = os.environ.get("BENCH_SQLITE", "1").lower() not in {"0", "no", "false", "off"}
+RESULTS = Path(os.environ.get("BENCH_RESULTS", BENCH / "RESULTS.md"))
+# A secret for the benchmark's own server only (DEBUG off refuses to start without one).
+SECRET = "bench-only-secret-key-not-for-any-deployment-0123456789"
+
+# Targets (at 1,000,000 incidents on PostgreSQL; reported against at any N).
+LIST_P95_MS, INCIDENT_P95_MS, API_P95_MS, MAP_P95_MS = 200, 30, 100, 300
+DEEP_RATIO, SQL_RATIO = 2.0, 3.0
+EXPORT_SECONDS, EXPORT_MB = 90, 200
+SQLITE_PAGE_MS = 1000
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --- environment, databases, data -----------------------------------------------------------------------------------
+
+
+def site_env(database_url: str) -> dict:
+    """The environment of a production-like site: DEBUG off, a real secret, the bench database."""
+    env = dict(os.environ)
+    env.update(DJANGO_DEBUG="0", DJANGO_SECRET_KEY=SECRET, DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+               DATABASE_URL=database_url, DJANGO_SECURE_COOKIES="0", DJANGO_LOG_LEVEL="ERROR",
+               DJANGO_DOWNLOADS_DIR=str(DATA / "downloads"), PYTHONUNBUFFERED="1")
+    return env
+
+
+def manage(env: dict, *args: str) -> str:
+    log("manage.py " + " ".join(args))
+    done = subprocess.run([PYTHON, "manage.py", *args], cwd=BASE, env=env, check=True, stdout=subprocess.PIPE, text=True)
+    return done.stdout
+
+
+def inprocess(env: dict, command: str, payload=None):
+    done = subprocess.run([PYTHON, str(BENCH / "inprocess.py"), command], cwd=BASE, env=env, check=True,
+                          input=json.dumps(payload) if payload is not None else None, stdout=subprocess.PIPE, text=True)
+    return json.loads(done.stdout)
+
+
+def _pg_name(url: str) -> str:
+    return urllib.parse.urlsplit(url).path.lstrip("/")
+
+
+def _pg_admin(url: str):
+    parts = urllib.parse.urlsplit(url)
+    admin = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
+                             password=parts.password or None, dbname="postgres")
+    admin.autocommit = True
+    return admin
+
+
+def _refuse_unless_bench(name: str, n: int) -> None:
+    if "bench" not in name:
+        raise SystemExit(f"The database {name!r} does not hold {n:,} incidents of seed {SEED}; the benchmark only empties "
+                         "databases whose name contains 'bench'. Set BENCH_DATABASE_URL to one.")
+
+
+def reset_postgres(url: str, n: int) -> None:
+    name = _pg_name(url)
+    admin = _pg_admin(url)
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone():
+            _refuse_unless_bench(name, n)
+            log(f"dropping database {name}")
+            cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        log(f"creating database {name}")
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def postgres_exists(url: str) -> bool:
+    admin = _pg_admin(url)
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [_pg_name(url)])
+        found = cursor.fetchone() is not None
+    admin.close()
+    return found
+
+
+def _state_file() -> Path:
+    return DATA / "loaded.json"
+
+
+def _loaded() -> dict:
+    path = _state_file()
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def ensure_data(database_url: str, n: int) -> dict:
+    """The database holds exactly n synthetic incidents of SEED (as recorded when they were generated), else is rebuilt."""
+    env = site_env(database_url)
+    is_sqlite = database_url.startswith("sqlite")
+    exists = Path(urllib.parse.urlsplit(database_url).path).exists() if is_sqlite else postgres_exists(database_url)
+    recorded = _loaded().get(database_url)
+    if exists and recorded == {"n": n, "seed": SEED}:
+        manage(env, "migrate", "--noinput", "-v", "0")
+        held = inprocess(env, "count")
+        if held["incidents"] == n:
+            log(f"{database_url}: already holds {n:,} incidents of seed {SEED}")
+            return held
+    state = _loaded()
+    state.pop(database_url, None)  # not to be trusted again until the generation below completes
+    DATA.mkdir(exist_ok=True)
+    _state_file().write_text(json.dumps(state, indent=1))
+    if is_sqlite:
+        path = Path(urllib.parse.urlsplit(database_url).path)
+        _refuse_unless_bench(path.name, n)
+        path.unlink(missing_ok=True)
+    else:
+        reset_postgres(database_url, n)
+    manage(env, "migrate", "--noinput", "-v", "0")
+    started = time.perf_counter()
+    manage(env, "generate_synthetic", "--incidents", str(n), "--seed", str(SEED))
+    log(f"generated {n:,} incidents in {time.perf_counter() - started:.0f} s")
+    if not is_sqlite:
+        with psycopg2.connect(database_url) as conn, conn.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh statistics, as after any bulk load
+    state[database_url] = {"n": n, "seed": SEED}
+    _state_file().write_text(json.dumps(state, indent=1))
+    held = inprocess(env, "count")
+    if held["incidents"] != n:
+        raise SystemExit(f"generate_synthetic made {held['incidents']:,} incidents, not {n:,}")
+    return held
+
+
+# --- servers -----------------------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    name: str
+    command: list[str]
+    env: dict
+    port: int = 0
+    process: subprocess.Popen | None = None
+    log_path: Path = field(default_factory=Path)
+
+    def start(self, ready_path: str = "/") -> "Server":
+        self.log_path = DATA / f"{self.name}.log"
+        log(f"starting {self.name} on 127.0.0.1:{self.port}")
+        self.process = subprocess.Popen(self.command, cwd=BASE, env=self.env, start_new_session=True,
+                                        stdout=self.log_path.open("w"), stderr=subprocess.STDOUT)
+        RUNNING.append(self)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"{self.name} stopped at start; see {self.log_path}")
+            with contextlib.suppress(OSError):
+                status, _, _ = get(self.port, ready_path, timeout=30)
+                if status < 500:
+                    return self
+            time.sleep(0.3)
+        raise SystemExit(f"{self.name} did not answer within 60 s; see {self.log_path}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            log(f"stopping {self.name}")
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        if self in RUNNING:
+            RUNNING.remove(self)
+
+    def workers(self) -> list[int]:
+        """The gunicorn workers (children of the master)."""
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children")
+        if children.exists():
+            return [int(child) for child in children.read_text().split()]
+        return [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit() and _ppid(int(entry.name)) == pid]
+
+
+RUNNING: list[Server] = []
+
+
+def _ppid(pid: int) -> int:
+    with contextlib.suppress(OSError):
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    return -1
+
+
+def gunicorn(name: str, database_url: str) -> Server:
+    """The site as deployed: gunicorn, sync workers (one request per worker process at a time), DEBUG off."""
+    port = free_port()
+    command = [str(Path(PYTHON).parent / "gunicorn"), "casualtytracker.wsgi:application", "--bind", f"127.0.0.1:{port}",
+               "--workers", str(WORKERS), "--worker-class", "sync", "--timeout", "600", "--log-level", "warning"]
+    return Server(name, command, site_env(database_url), port).start("/methodology/")
+
+
+def datasette(path: Path) -> Server:
+    port = free_port()
+    return Server("datasette", [str(DATASETTE), "serve", str(path), "--host", "127.0.0.1", "--port", str(port)],
+                  dict(os.environ), port).start("/-/versions.json")
+
+
+def stop_all(*_) -> None:
+    for server in list(RUNNING):
+        server.stop()
+
+
+# --- HTTP measurements -------------------------------------------------------------------------------------------------
+
+
+def get(port: int, path: str, timeout: float = 600) -> tuple[int, int, dict]:
+    """One GET, the whole body read: (status, bytes, headers)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Host": "127.0.0.1", "Accept-Encoding": "identity"})
+        response = conn.getresponse()
+        size = 0
+        while chunk := response.read(1 << 16):
+            size += len(chunk)
+        return response.status, size, dict(response.getheaders())
+    finally:
+        conn.close()
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+
+
+@dataclass
+class Timing:
+    median: float = 0.0
+    p95: float = 0.0
+    max: float = 0.0
+    requests: int = 0
+    per_second: float | None = None
+    status: int = 0
+    size: int = 0
+    errors: int = 0
+    first: float = 0.0
+
+
+def latency(port: int, path: str, requests: int) -> Timing:
+    """Sequential requests, one at a time, each timed from sending to the last byte (ms)."""
+    started = time.perf_counter()
+    get(port, path)  # the first request of this URL since the server started: nothing of it cached yet
+    first = (time.perf_counter() - started) * 1000
+    for _ in range(2):
+        get(port, path)  # warm: worker imports, caches, connections
+    times, statuses, size = [], set(), 0
+    for _ in range(requests):
+        started = time.perf_counter()
+        status, size, _ = get(port, path)
+        times.append((time.perf_counter() - started) * 1000)
+        statuses.add(status)
+    status = 200 if statuses == {200} else max(statuses - {200})
+    return Timing(statistics.median(times), percentile(times, 0.95), max(times), requests, None, status, size,
+                  errors=0 if statuses == {200} else 1, first=first)
+
+
+def throughput(port: int, path: str, clients: int, seconds: float) -> float:
+    """Requests per second answered (HTTP 200) with `clients` clients each sending the next request as soon as one is answered."""
+    done = [0] * clients
+    stop = time.monotonic() + seconds
+
+    def client(index: int) -> None:
+        while time.monotonic() < stop:
+            with contextlib.suppress(OSError):  # a refused or reset connection counts as no answer
+                if get(port, path)[0] == 200:
+                    done[index] += 1
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(index,)) for index in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.monotonic() - started)
+
+
+def _status_kb(pid: int, key: str) -> int:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def export_run(server: Server, path: str) -> dict:
+    """Stream an export to the end; its time and the peak memory (RSS) of the worker that served it."""
+    workers = server.workers()
+    for pid in workers:  # reset each worker's peak RSS (VmHWM) so the peak is this request's
+        with contextlib.suppress(OSError):
+            Path(f"/proc/{pid}/clear_refs").write_text("5")
+    before = {pid: _status_kb(pid, "VmRSS") for pid in workers}
+    sampled = dict(before)
+    finished = threading.Event()
+
+    def sample() -> None:
+        while not finished.wait(0.05):
+            for pid in workers:
+                sampled[pid] = max(sampled[pid], _status_kb(pid, "VmRSS"))
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    started = time.perf_counter()
+    try:
+        status, size, _ = get(server.port, path, timeout=3600)
+    finally:
+        seconds = time.perf_counter() - started
+        finished.set()
+        sampler.join()
+    peaks = {pid: max(_status_kb(pid, "VmHWM"), sampled[pid]) for pid in workers}
+    busiest = max(workers, key=lambda pid: peaks[pid] - before[pid])
+    return {"status": status, "bytes": size, "seconds": seconds, "peak_mb": peaks[busiest] / 1024,
+            "start_mb": before[busiest] / 1024}
+
+
+def follow_next(port: int, path: str, pages: int) -> tuple[str, int]:
+    """Follow the API list's `next` link `pages` times (or to the last page): the cursor a reader reaches."""
+    cursor, followed = "", 0
+    for _ in range(pages):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        conn.request("GET", path, headers={"Host": "127.0.0.1"})
+        body = json.loads(conn.getresponse().read())
+        conn.close()
+        if not body.get("next"):
+            break
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(body["next"]).query)
+        cursor = query["after"][0]
+        path = "/api/v1/incidents/?" + urllib.parse.urlencode({"after": cursor})
+        followed += 1
+    return cursor, followed
+
+
+# --- the URLs ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Url:
+    label: str
+    path: str
+    kind: str  # list, api, incident, page, export, map
+    note: str = ""
+
+
+def q(**params) -> str:
+    return urllib.parse.urlencode({key: value for key, value in params.items() if value not in ("", None)}, doseq=True)
+
+
+def build_urls(found: dict) -> list[Url]:
+    """The fixed list of the issue, with real values picked from the loaded data (bench/inprocess.py discover)."""
+    relevance = {"sort": found["relevance_sort"]} if found["relevance_sort"] else {}
+    filters = [
+        ("country", found["country"]), ("admin1", found["admin1"]), ("conflict", found["conflict"]),
+        ("belligerent", found["belligerent"]), ("event_type", found["event_type"]), ("grade", found["grade"]),
+        ("stance", found["stance"]), ("stance_by", found["stance_by"]), ("conceded", "yes"), ("killed_min", "50"),
+        ("source", found["source"]), ("has_victims", "yes"), ("victim", found["victim"]),
+        ("date_from", found["year_from"]), ("date_to", found["year_to"]),
+    ]
+    urls = [Url("list, unfiltered", "/incidents/", "list")]
+    for name, value in filters:
+        if value:
+            urls.append(Url(f"list, {name} alone", f"/incidents/?{q(**{name: value})}", "list"))
+        else:
+            urls.append(Url(f"list, {name} alone", "", "list", "no value in the data"))
+    combination = q(country=found["country"], grade=found["grade"], killed_min=10, date_from=found["year_from"],
+                    date_to=found["year_to"], belligerent=found["belligerent"])
+    urls += [
+        Url("list, a combination", f"/incidents/?{combination}", "list"),
+        Url("list, sorted by reported killed", "/incidents/?sort=-reported", "list"),
+    ]
+    for label, word in (("accented", found["accented"]), ("unaccented", found["unaccented"]), ("Arabic", found["arabic"])):
+        note = "" if relevance else "no relevance order in the list yet: default order"
+        urls.append(Url(f"list, text search, {label} ({word})", f"/incidents/?{q(q=word, **relevance)}" if word else "", "list",
+                        note if word else "no such word in the data"))
+    urls += [
+        Url(f"list, {DEEP_PAGES} pages deep", "", "deep"),
+        Url("incident page", f"/incidents/{found['incident']}/", "incident", f"{found['incident_claims']} claims"),
+        Url("belligerent page", f"/belligerents/{found['belligerent']}/", "page"),
+        Url("timeline", "/timeline/", "page"),
+        Url("home", "/", "page"),
+        Url("API list", "/api/v1/incidents/", "api"),
+        Url("API list, country alone", f"/api/v1/incidents/?{q(country=found['country'])}", "api"),
+        Url("map data", found["map_url"], "map", "" if found["map_url"] else "not yet built (issue 13 adds /map/)"),
+    ]
+    return urls
+
+
+# --- the run -----------------------------------------------------------------------------------------------------------
+
+
+def measure_urls(server: Server, urls: list[Url], requests: int, with_throughput: bool) -> dict:
+    results = {}
+    for url in urls:
+        if not url.path:
+            continue
+        log(f"{server.name}: {url.label}: {url.path[:100]}")
+        timing = latency(server.port, url.path, requests)
+        if with_throughput and timing.status == 200:
+            timing.per_second = throughput(server.port, url.path, CLIENTS, SECONDS)
+        results[url.label] = timing
+    return results
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = 0
+    with contextlib.suppress(OSError):
+        memory = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())[1]) // 1024
+    admin = _pg_admin(DATABASE_URL)
+    with admin.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    admin.close()
+    import sqlite3
+
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_mb": memory, "postgres": postgres, "python": platform.python_version(),
+            "sqlite": sqlite3.sqlite_version, "os": platform.platform(), "datasette": _datasette_version(), "code": code_version()}
+
+
+def code_version() -> str:
+    """The commit measured (and a merge in progress, or changes not committed, when there are)."""
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=BASE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, check=False)
+        return done.stdout.strip()
+
+    version = git("rev-parse", "--short", "HEAD") or "unknown"
+    merging = git("rev-parse", "-q", "--verify", "--short", "MERGE_HEAD")
+    if merging:
+        version += f" merged with {merging} ({git('name-rev', '--name-only', merging)})"
+    if git("status", "--porcelain", "--untracked-files=no") and not merging:
+        version += " with changes not committed"
+    return version
+
+
+def _datasette_version() -> str:
+    if not DATASETTE.exists():
+        return ""
+    done = subprocess.run([str(DATASETTE), "--version"], stdout=subprocess.PIPE, text=True, check=False)
+    return done.stdout.strip()
+
+
+def run_postgres(report: dict) -> None:
+    env = site_env(DATABASE_URL)
+    report["postgres_data"] = ensure_data(DATABASE_URL, N)
+    log("discovering values from the data")
+    found = report["found"] = inprocess(env, "discover")
+    urls = report["urls"] = build_urls(found)
+    server = gunicorn("gunicorn-postgres", DATABASE_URL)
+    try:
+        cursor, followed = follow_next(server.port, "/api/v1/incidents/", DEEP_PAGES)
+        for url in urls:
+            if url.kind == "deep":
+                url.label = f"list, {followed} pages deep"
+                url.path = f"/incidents/?{q(after=cursor)}" if cursor else ""
+                url.note = "cursor reached by following `next`" if cursor else "the list has one page"
+        report["postgres"] = measure_urls(server, urls, REQUESTS, with_throughput=True)
+        exports = report["exports"] = []
+        export_query = found["export"]["query"]
+        runs = [("CSV export", f"/incidents/export.csv?{export_query}" if export_query else "/incidents/export.csv",
+                 found["export"]["rows"])]
+        if N >= 1_000_000:
+            runs.append(("CSV export, every incident", "/incidents/export.csv", report["postgres_data"]["published"]))
+        for label, path, rows in runs:
+            for attempt in range(EXPORT_REPEAT if rows <= 200_000 else 1):
+                log(f"{label}: {path} ({rows:,} rows), run {attempt + 1}")
+                exports.append({"label": label, "path": path, "rows": rows, **export_run(server, path)})
+        report["export_paths"] = [path for _, path, _ in runs[:1]]
+    finally:
+        server.stop()
+    log("SQL of each page, in process, then timed raw")
+    paths = [url.path for url in urls if url.path] + report["export_paths"]
+    report["postgres_sql"] = inprocess(env, "sql", paths)
+
+
+def run_sqlite(report: dict, started: float) -> None:
+    DATA.mkdir(exist_ok=True)
+    database_url = f"sqlite:///{DATA / f'ct_bench-{SQLITE_N}-{SEED}.sqlite3'}"
+    env = site_env(database_url)
+    report["sqlite_data"] = ensure_data(database_url, SQLITE_N)
+    # The project's own full-download SQLite file of the same incidents (generate_synthetic: same N and seed, same data),
+    # built from the PostgreSQL copy when it holds the same N (build_downloads on SQLite takes far longer at 100,000).
+    day = "2000-01-01"
+    download = DATA / "downloads" / f"casualty-tracker-{day}-{SQLITE_N}-{SEED}.sqlite"
+    if not download.exists():
+        built_from = DATABASE_URL if SQLITE_N == N else database_url
+        started = time.perf_counter()
+        manage(site_env(built_from), "build_downloads", "--date", day, "--output", str(DATA / "downloads"))
+        (DATA / "downloads" / f"casualty-tracker-{day}.sqlite").replace(download)
+        report["download_seconds"] = time.perf_counter() - started
+        log(f"built the downloads in {report['download_seconds']:.0f} s")
+    report["download"] = {"name": download.name, "size_mb": download.stat().st_size / 1e6}
+    found = inprocess(env, "discover")
+    urls = [url for url in build_urls(found) if url.kind != "deep"]
+    report["sqlite_sql"] = inprocess(env, "sql", [url.path for url in urls if url.path])
+    ours = gunicorn("gunicorn-sqlite", database_url)
+    try:
+        report["sqlite"] = measure_urls(ours, urls, SQLITE_REQUESTS, with_throughput=False)
+        write(report, started)
+        if not DATASETTE.exists():
+            log(f"no Datasette at {DATASETTE}: `make bench` installs it (bench/requirements.txt)")
+            return
+        theirs = datasette(download)
+        try:
+            report["versus"] = compare(ours, theirs, download.stem, found)
+        finally:
+            theirs.stop()
+    finally:
+        ours.stop()
+
+
+def compare(ours: Server, theirs: Server, database: str, found: dict) -> list[dict]:
+    """Our list JSON against Datasette's table JSON, for the same filter (50 rows each, each with its count)."""
+    pairs = [
+        ("no filter", "/api/v1/incidents/", f"/{database}/incidents.json?_size=50"),
+        (f"country = {found['country']}", f"/api/v1/incidents/?{q(country=found['country'])}",
+         f"/{database}/incidents.json?{q(country=found['country'], _size=50)}"),
+        (f"grade = {found['grade']}", f"/api/v1/incidents/?{q(grade=found['grade'])}",
+         f"/{database}/incidents.json?{q(grade=found['grade'], _size=50)}"),
+        ("reported killed ≥ 50", "/api/v1/incidents/?killed_min=50",
+         f"/{database}/incidents.json?reported_killed_max__gte=50&_size=50"),
+    ]
+    rows = []
+    for label, mine, other in pairs:
+        log(f"versus Datasette: {label}")
+        rows.append({"label": label, "ours_path": mine, "datasette_path": other,
+                     "ours": latency(ours.port, mine, VERSUS_REQUESTS), "datasette": latency(theirs.port, other, VERSUS_REQUESTS),
+                     "ours_count": _count(ours.port, mine, "count"), "datasette_count": _count(theirs.port, other, "filtered_table_rows_count")})
+    return rows
+
+
+def _count(port: int, path: str, key: str):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    conn.request("GET", path, headers={"Host": "127.0.0.1"})
+    body = json.loads(conn.getresponse().read())
+    conn.close()
+    return body.get(key)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--incidents", type=int, default=20000)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-    setup_test_environment()  # lets the client see each page's context (its next cursor)
-    seed(args.incidents)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    print(f"{connection.vendor}, {Incident.objects.count():,} incidents")
-    print(f"{'page':70} {'median ms':>10} {'queries':>8}")
-    for path in PAGES:
-        median, queries = measure(path, args.repeat)
-        print(f"{path:70} {median * 1000:10.1f} {queries:8d}")
-    # A deep page: follow the list's "next" cursor 200 pages in, then time that page.
-    client, path = Client(HTTP_HOST="127.0.0.1"), "/incidents/"
-    for _ in range(200):
-        page = client.get(path).context["page"]
-        if not page.next:
-            break
-        path = f"/incidents/?after={page.next.encode()}"
-    median, queries = measure(path, args.repeat)
-    print(f"{'/incidents/ 200 pages deep':70} {median * 1000:10.1f} {queries:8d}")
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    DATA.mkdir(exist_ok=True)
+    started = time.perf_counter()
+    report = {"date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"), "n": N, "seed": SEED,
+              "load_start": os.getloadavg()[0]}
+    try:
+        report["machine"] = machine()
+        manage(site_env(DATABASE_URL), "collectstatic", "--noinput", "-v", "0")
+        run_postgres(report)
+        write(report, started)  # the PostgreSQL half stands on its own if the SQLite half fails
+        if WITH_SQLITE:
+            run_sqlite(report, started)
+            write(report, started)
+    except KeyboardInterrupt:
+        log("interrupted: stopping the servers")
+        raise SystemExit(130) from None
+    finally:
+        stop_all()
+
+
+def write(report: dict, started: float) -> None:
+    from results import write_results
+
+    report["minutes"] = (time.perf_counter() - started) / 60
+    report["load_end"] = os.getloadavg()[0]
+    RESULTS.write_text(write_results(report))
+    log(f"wrote {RESULTS} ({report['minutes']:.1f} min)")
+
 
 if __name__ == "__main__":
     main()
