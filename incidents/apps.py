@@ -13,9 +13,20 @@ def _install_data_version_triggers(sender, using, **kwargs):
         install_triggers(using)
 
 
+def _refresh_sqlite_statistics(sender, using, **kwargs):
+    """After every migrate on SQLite, which has no planner statistics until ANALYZE runs (incidents.dbstats)."""
+    from django.db import connections
+
+    from .dbstats import refresh_planner_statistics
+
+    if connections[using].vendor == "sqlite":
+        refresh_planner_statistics(using)
+
+
 class IncidentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "incidents"
 
     def ready(self):
         post_migrate.connect(_install_data_version_triggers, sender=self, dispatch_uid="incidents-data-version-triggers")
+        post_migrate.connect(_refresh_sqlite_statistics, sender=self, dispatch_uid="incidents-sqlite-statistics")

@@ -19,6 +19,7 @@ from jobs.registry import JobFailed, Outcome, job_kind, starter
 from jobs.services import start_job
 
 from . import downloads, workflow
+from .dbstats import refresh_planner_statistics
 from .display import count_words
 from .imports import Batching, ImportInterrupted, import_file
 from .models import AggregateClaim, Incident
@@ -233,6 +234,7 @@ def run_import_confirm(job) -> Outcome:
         raise JobFailed(f"{filename} cannot be imported: {count_words(len(report.errors), 'problem')}; nothing was written. "
                         + " ".join(report.errors[:5]), details=report_details(report, filename))
     default_storage.delete(job.params["path"])
+    refresh_planner_statistics()
     return Outcome(f"Imported {filename}: {count_words(report.created, 'incident')} created as drafts, {report.skipped:,} already present, "
                    f"{count_words(report.figures_created, 'claim')}.", report_details(report, filename))
 

@@ -406,11 +406,11 @@ def _constraints_set_aside(say: Callable[[str], None]):
 
 
 def _analyze(models_: list) -> None:
-    """Give PostgreSQL's planner the new tables' statistics before the recompute reads them."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for model in models_:
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    """Give the planner the new tables' statistics before the recompute reads them (incidents.dbstats: SQLite has
+    none until ANALYZE runs)."""
+    with connection.cursor() as cursor:
+        for model in models_:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 # --- Removing earlier synthetic data ----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from incidents import synthetic
+from incidents.dbstats import refresh_planner_statistics
 
 
 class Command(BaseCommand):
@@ -32,6 +33,7 @@ class Command(BaseCommand):
                 f"Synthetic data already exists ({exists.count:,} incidents with codes {synthetic.CODE_PREFIX}-…). "
                 "Run with --reset to replace it; nothing was written."
             ) from None
+        refresh_planner_statistics()  # the load changed every table: the planner's statistics must follow
         self.stdout.write(self.style.SUCCESS(
             f"{result.incidents:,} synthetic incidents, {result.counts['claims']:,} claims, {result.counts['reports']:,} "
             f"reports (seed {seed}) in {result.seconds_total:,.1f} s: written with their history in "

@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from incidents.dbstats import refresh_planner_statistics
 from incidents.demo import load_reference_article
 from incidents.display import count_words
 
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             # Rights come from the role's group only (accounts made before the groups existed lose their direct ones).
             user.user_permissions.clear()
             user.groups.add(Group.objects.get(name=DEMO_GROUPS[username]))
+        refresh_planner_statistics()
         self.stdout.write(self.style.SUCCESS(
             "Demo accounts (development only): log in at http://127.0.0.1:8000/admin/ as "
             + ", ".join(f"{u} / {p}" for u, p in DEMO_USERS.items())
