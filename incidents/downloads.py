@@ -141,7 +141,7 @@ def snapshot_name(day: datetime.date, kind: str) -> str:
 
 
 def _context() -> dict:
-    return {"base_url": settings.SITE_URL.rstrip("/"), "generated_at": None}
+    return {**exports.export_context(settings.SITE_URL), "generated_at": None}
 
 
 def _sha256(path: Path) -> str:

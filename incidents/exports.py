@@ -13,9 +13,11 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 
 from . import display
@@ -39,11 +41,11 @@ def _field(name: str) -> Callable:
 
 
 def _belligerents(incident, context) -> str:
-    return "; ".join(f"{link.actor.name} ({link.role})" for link in incident.belligerent_roles.all())
+    return "; ".join(f"{link.actor.name} ({link.role})" for link in incident.export_belligerents)
 
 
 def _external_ids(incident, context) -> str:
-    return "; ".join(f"{identifier.dataset}:{identifier.identifier}" for identifier in incident.external_ids.all())
+    return "; ".join(f"{identifier.dataset}:{identifier.identifier}" for identifier in incident.export_external_ids)
 
 
 def _position(position) -> str:
@@ -59,11 +61,12 @@ def _position(position) -> str:
 
 
 def _positions(incident, context) -> str:
-    return "; ".join(_position(position) for position in incident.positions.all())
+    return "; ".join(_position(position) for position in incident.export_positions)
 
 
 def _permalink(incident, context) -> str:
-    return context["base_url"] + incident.get_absolute_url()
+    # The incident page's address, reversed once per export (`export_context`) rather than once per row.
+    return context["permalink"].replace(PERMALINK_CODE, quote(incident.code, safe=""))
 
 
 def _help(model, name: str) -> str:
@@ -193,11 +196,14 @@ CLAIM_COLUMNS = [
 
 
 def export_incidents(queryset):
-    """Published incidents with what a row shows, belligerents prefetched per chunk."""
+    """Published incidents with what a row shows, prefetched per chunk into plain lists (`to_attr`: no query set is
+    made per row, which cost more than the rest of the export)."""
     return queryset.with_public_related().select_related("conflict").prefetch_related(
-        Prefetch("belligerent_roles", queryset=BelligerentRoleLink.objects.select_related("actor").order_by("role", "actor__name")),
-        Prefetch("external_ids", queryset=ExternalIdentifier.objects.order_by("dataset", "identifier")),
-        Prefetch("positions", queryset=Position.objects.select_related("actor__parent").order_by("-stated_on", "actor__name")),
+        Prefetch("belligerent_roles", queryset=BelligerentRoleLink.objects.select_related("actor").order_by("role", "actor__name"),
+                 to_attr="export_belligerents"),
+        Prefetch("external_ids", queryset=ExternalIdentifier.objects.order_by("dataset", "identifier"), to_attr="export_external_ids"),
+        Prefetch("positions", queryset=Position.objects.select_related("actor__parent").order_by("-stated_on", "actor__name"),
+                 to_attr="export_positions"),
     )
 
 
@@ -303,8 +309,13 @@ FORMATS = {
 FILE_STEMS = {"csv": "incidents", "hxl": "incidents-hxl", "claims": "claims", "json": "incidents", "geojson": "incidents"}
 
 
+PERMALINK_CODE = "CODE-PLACEHOLDER"
+
+
 def export_context(base_url: str) -> dict:
-    return {"base_url": base_url.rstrip("/"), "generated_at": timezone.now()}
+    base_url = base_url.rstrip("/")
+    return {"base_url": base_url, "generated_at": timezone.now(),
+            "permalink": base_url + reverse("incident_detail", args=[PERMALINK_CODE])}
 
 
 def streaming_export(queryset, fmt: str, *, base_url: str) -> StreamingHttpResponse:
