@@ -7,6 +7,7 @@ from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, render
 
 from .. import accountability
+from ..cache import cached_aggregate
 from ..models import Actor, AggregateClaim, BelligerentRoleLink, Conflict
 from ..pagination import Order, page_from_request
 
@@ -25,6 +26,16 @@ def _incident_page(request, incidents, actor=None):
     return page_from_request(request, incidents, NEWEST_FIRST, size=INCIDENTS_PER_PAGE, noun="incidents")
 
 
+def _conflicts_of(incidents) -> list[Conflict]:
+    """The conflicts of these incidents with their numbers (counted over all of them: kept per data version)."""
+    return list(Conflict.objects.of_incidents(incidents).order_by("-published_incidents", "name"))
+
+
+def _belligerents_in(incidents) -> list[Actor]:
+    """The belligerents named on these incidents with their numbers (counted over all of them: kept per data version)."""
+    return list(Actor.objects.belligerents_in(incidents).order_by("-published_incidents", "name"))
+
+
 def _aggregate_claims(**scope):
     claims = AggregateClaim.objects.published().filter(**scope).select_related("report__source", "actor").prefetch_related("conflicts")
     return claims.order_by("-period_start", "id")
@@ -34,7 +45,7 @@ def belligerent_detail(request, slug):
     actor = get_object_or_404(Actor.objects.public().select_related("parent"), slug=slug)
     incidents = accountability.actor_incidents(actor)
     members = actor.members.public().with_published_incidents().order_by("name")
-    conflicts = Conflict.objects.of_incidents(incidents).order_by("-published_incidents", "name")
+    conflicts = cached_aggregate("conflicts_of", incidents, _conflicts_of)
     claims = _aggregate_claims(actor=actor)
     page, page_notice = _incident_page(request, incidents, actor=actor)
     return render(request, "incidents/belligerent_detail.html", {
@@ -53,7 +64,7 @@ def belligerent_detail(request, slug):
 def conflict_detail(request, slug):
     conflict = get_object_or_404(Conflict.objects.public(), slug=slug)
     incidents = accountability.conflict_incidents(conflict)
-    belligerents = Actor.objects.belligerents_in(incidents).order_by("-published_incidents", "name")
+    belligerents = cached_aggregate("belligerents_in", incidents, _belligerents_in)
     claims = _aggregate_claims(conflicts=conflict)
     page, page_notice = _incident_page(request, incidents)
     return render(request, "incidents/conflict_detail.html", {
