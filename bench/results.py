@@ -165,7 +165,7 @@ def write_results(report: dict) -> str:
                   "| URL | first ms | median ms | p95 ms | max ms | queries | SQL ms | note |",
                   "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
         for label, timing in sqlite.items():
-            path = next(url.path for url in report["urls"] if url.label == label)
+            path = next(url.path for url in report.get("sqlite_urls", report["urls"]) if url.label == label)
             queries = ssql.get(path, {})
             lines.append(f"| {label} | {_ms(timing.first)} | {_ms(timing.median)} | {_ms(timing.p95)} | {_ms(timing.max)} | "
                          f"{queries.get('queries', '–')} | "

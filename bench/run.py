@@ -560,6 +560,7 @@ def run_sqlite(report: dict, started: float) -> None:
     report["download"] = {"name": download.name, "size_mb": download.stat().st_size / 1e6}
     found = inprocess(env, "discover")
     urls = [url for url in build_urls(found) if url.kind != "deep"]
+    report["sqlite_urls"] = urls  # values picked from the SQLite data: labels may differ from PostgreSQL's
     report["sqlite_sql"] = inprocess(env, "sql", [url.path for url in urls if url.path])
     ours = gunicorn("gunicorn-sqlite", database_url)
     try:
