@@ -113,7 +113,9 @@ def write_results(report: dict) -> str:
         "| --- | --- |",
         f"| machine | {m['cpu']}, {m['cores']} cores, {m['memory_mb'] / 1024:.0f} GB RAM; {m['os']} |",
         f"| software | Python {m['python']}, PostgreSQL {m['postgres']}, SQLite {m['sqlite']}, {m['datasette'] or 'Datasette not installed'} |",
-        f"| code | {m.get('code', 'unknown')} |",
+        f"| code | {m.get('code', 'unknown')}"
+        + (f" (the PostgreSQL half reused from the run of {report['postgres_code']}, {report['reused_postgres']}: "
+           "BENCH_REUSE_POSTGRES=1)" if report.get("reused_postgres") else "") + " |",
         f"| data | {n:,} synthetic incidents (`generate_synthetic --incidents {n} --seed {report['seed']}`), "
         f"{report['postgres_data']['published']:,} of them published |",
         f"| load | {_load(report)} |",

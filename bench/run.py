@@ -55,6 +55,8 @@ EXPORT_REPEAT = env_int("BENCH_EXPORT_REPEAT", 2)
 SQL_REPEAT = env_int("BENCH_SQL_REPEAT", 5)  # read by bench/inprocess.py too
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ct_bench")
 WITH_SQLITE = os.environ.get("BENCH_SQLITE", "1").lower() not in {"0", "no", "false", "off"}
+# Reuse the PostgreSQL half of the last run of the same N and seed (bench/.data/results-N.json), e.g. to redo the SQLite half.
+REUSE_POSTGRES = os.environ.get("BENCH_REUSE_POSTGRES", "0").lower() in {"1", "yes", "true", "on"}
 RESULTS = Path(os.environ.get("BENCH_RESULTS", BENCH / "RESULTS.md"))
 # A secret for the benchmark's own server only (DEBUG off refuses to start without one).
 SECRET = "bench-only-secret-key-not-for-any-deployment-0123456789"
@@ -606,6 +608,22 @@ def _count(port: int, path: str, key: str):
     return body.get(key)
 
 
+POSTGRES_KEYS = ("date", "load_start", "postgres_data", "found", "postgres", "exports", "export_paths", "postgres_sql")
+
+
+def reuse_postgres(report: dict) -> None:
+    """The PostgreSQL half of the last run of the same N and seed, read back from its raw numbers."""
+    saved = json.loads((DATA / f"results-{N}.json").read_text())
+    if (saved["n"], saved["seed"]) != (N, SEED):
+        raise SystemExit(f"bench/.data/results-{N}.json is of seed {saved['seed']}, not {SEED}")
+    report.update({key: saved[key] for key in POSTGRES_KEYS if key in saved})
+    report["urls"] = [Url(**url) for url in saved["urls"]]
+    report["postgres"] = {label: Timing(**timing) for label, timing in saved["postgres"].items()}
+    report["reused_postgres"] = saved["date"]
+    report["postgres_code"] = saved["machine"].get("code", "unknown")
+    log(f"reusing the PostgreSQL half of {saved['date']}")
+
+
 def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     DATA.mkdir(exist_ok=True)
@@ -615,8 +633,11 @@ def main() -> None:
     try:
         report["machine"] = machine()
         manage(site_env(DATABASE_URL), "collectstatic", "--noinput", "-v", "0")
-        run_postgres(report)
-        write(report, started)  # the PostgreSQL half stands on its own if the SQLite half fails
+        if REUSE_POSTGRES:
+            reuse_postgres(report)
+        else:
+            run_postgres(report)
+            write(report, started)  # the PostgreSQL half stands on its own if the SQLite half fails
         if WITH_SQLITE:
             run_sqlite(report, started)
             write(report, started)
