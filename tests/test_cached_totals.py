@@ -251,3 +251,17 @@ def test_source_pages_and_api_counts_are_cached_and_move_with_a_publish(admin_us
     assert not [query for query in again.captured_queries if "COUNT(DISTINCT" in query["sql"].upper()]
     workflow.transition_incident(incident=waiting, name="publish", user=admin_user)
     assert counts() == (2, 2, 2)
+
+
+def test_the_incident_page_is_drawn_once_per_data_version_and_never_older_than_the_record():
+    incident = published(reported=(83, 137))
+    client = Client()
+    first = client.get(incident.get_absolute_url()).content.decode()
+    assert "83–137" in first
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(incident.get_absolute_url()).content.decode() == first
+    assert len(again.captured_queries) == 1 and aggregate_cache.VERSION_TABLE in again.captured_queries[0]["sql"]
+    Incident.objects.filter(pk=incident.pk).update(title="Strike on the Jadida quarter, corrected")
+    assert "Strike on the Jadida quarter, corrected" in client.get(incident.get_absolute_url()).content.decode()
+    Incident.objects.filter(pk=incident.pk).update(status=choices.Status.RETRACTED, retraction_reason="Duplicate record")
+    assert "83–137" not in client.get(incident.get_absolute_url()).content.decode()

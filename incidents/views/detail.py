@@ -2,14 +2,18 @@
 
 import copy
 
-from django.http import Http404
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from sources.models import Report
 from sources.text import quote_context
 
 from .. import asof, changelog, choices, citations, display, positions, services
+from ..cache import fragment_key
 from ..models import (
     CasualtyFigure,
     ExternalIdentifier,
@@ -40,6 +44,8 @@ MAP_ZOOM = {
 
 
 def incident_detail(request, code):
+    if not request.GET:
+        return _current_page(request, code)
     incident = Incident.objects.published().select_related("conflict").filter(code=code).first()
     if incident is None:
         return _not_current(request, code)
@@ -52,6 +58,24 @@ def incident_detail(request, code):
     if request.GET.get("known_on"):
         return _known_on(request, incident, request.GET["known_on"])
     return render(request, "incidents/incident_detail.html", incident_page(request, incident))
+
+
+def _current_page(request, code):
+    """The incident page as most readers open it (no view of the past), drawn once per data version: any write to
+    public data moves the version, so the page is never older than the record (incidents.cache)."""
+    published = Incident.objects.published()
+    key = fragment_key(published.db, "incident_page", code, request.build_absolute_uri(), timezone.localdate().isoformat(),
+                       get_language())
+    html = cache.get(f"ct:page:{key}") if key else None
+    if html is not None:
+        return HttpResponse(html)
+    incident = published.select_related("conflict").filter(code=code).first()
+    if incident is None:
+        return _not_current(request, code)
+    response = render(request, "incidents/incident_detail.html", incident_page(request, incident))
+    if key:
+        cache.set(f"ct:page:{key}", response.content.decode(), settings.CASUALTYTRACKER_AGGREGATE_CACHE_SECONDS)
+    return response
 
 
 def _known_on(request, incident, value):
