@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from . import choices
+from .bulk import among
 from .models import Actor, CasualtyFigure, Incident, OfficialStatement, Position
 
 CONCEDED_OUTCOMES = {choices.Outcome.KILLED: "killed", choices.Outcome.INJURED: "injured"}
@@ -115,8 +116,6 @@ def with_actors(positions: list[Position]) -> list[Position]:
 def rebuild_many(incident_ids: list[int]) -> None:
     """Store the derived positions of these incidents (rule: `positions_from`): three reads and at most three writes,
     whatever their number; rows that did not change are left alone."""
-    from .services import among  # services imports this module
-
     selected = among(incident_ids)
     statements, claims = defaultdict(list), defaultdict(list)
     for statement in OfficialStatement.objects.filter(incident_id__in=selected).only(

@@ -16,13 +16,13 @@ from collections import defaultdict
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import transaction
 from django.db.models import Count, Max, Min, Q
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from . import choices, locking, positions
+from .bulk import among, update_rows, write_history
 from .models import CasualtyFigure, Incident, IncidentReport, OfficialStatement
 
 AUTO_LINK_REASON = "Linked automatically: a claim or statement of the incident cites this report"
@@ -171,15 +171,6 @@ def _stance(statements) -> dict:
     return {"latest_stance": current.stance if current is not None else ""}
 
 
-def among(ids):
-    """Ids as the right-hand side of an `__in` filter over thousands of them: on PostgreSQL one array parameter (as a
-    list, Django prepares and the driver quotes one placeholder per id); elsewhere the list."""
-    ids = list(ids)
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
-    return ids
-
-
 def derive_many(incident_ids) -> dict[int, dict]:
     """`derive_figures` for many incidents at once, in four queries whatever their number: the same rule, by incident."""
     ids = sorted(set(incident_ids))
@@ -255,56 +246,6 @@ def recompute_many(incident_ids, *, chunk: int = RECOMPUTE_CHUNK) -> int:
             positions.rebuild_many(list(locked))
             changed += len(rows)
     return changed
-
-
-UPDATE_BATCH = 1000
-
-
-# Fields whose Python values go to the database as they are (no preparation needed).
-_PLAIN_FIELDS = {"AutoField", "BigAutoField", "IntegerField", "PositiveIntegerField", "BooleanField", "CharField", "TextField"}
-
-
-def update_rows(model, objs, fields: list[str], *, batch: int = UPDATE_BATCH) -> None:
-    """Write these fields of these rows as stored on the objects: `bulk_update` as one `UPDATE … FROM (VALUES …)` per
-    batch, which the database joins by id, instead of one `CASE` per field that it scans row by row."""
-    db = connections[DEFAULT_DB_ALIAS]
-    quote = db.ops.quote_name
-    meta = model._meta
-    columns = [meta.pk, *(meta.get_field(name) for name in fields)]
-    plain = ", ".join("%s" for _ in columns)
-    # VALUES takes its column types from its rows: the first row says them (an all-NULL column would be text).
-    first = ", ".join(f"CAST(%s AS {f.db_type(db)})" for f in columns) if db.vendor == "postgresql" else plain
-    names = ", ".join(quote(f"v_{f.column}") for f in columns)
-    assignments = ", ".join(f"{quote(f.column)} = v.{quote('v_' + f.column)}" for f in columns[1:])
-    table, pk, v_pk = quote(meta.db_table), quote(meta.pk.column), quote(f"v_{meta.pk.column}")
-    prepare = [(f.attname, None if f.get_internal_type() in _PLAIN_FIELDS else f.get_db_prep_save) for f in columns]
-    with db.cursor() as cursor:
-        for start in range(0, len(objs), batch):
-            part = objs[start:start + batch]
-            params = [
-                getattr(obj, name) if prep is None else prep(getattr(obj, name), db) for obj in part for name, prep in prepare
-            ]
-            values = ", ".join([f"({first})", *[f"({plain})"] * (len(part) - 1)])
-            cursor.execute(
-                f"WITH v ({names}) AS (VALUES {values}) UPDATE {table} SET {assignments} FROM v WHERE {table}.{pk} = v.{v_pk}",
-                params,
-            )
-
-
-def write_history(model, rows, *, history_type: str, date, user_id=None, reason: str | None = None) -> None:
-    """One history row of `history_type` ("+" created, "~" changed) for each row of the queryset `rows`, as stored
-    now: what `bulk_history_create` writes, copied by the database in one statement instead of through Python."""
-    history = model.history.model
-    tracked = list(history.tracked_fields)
-    select_sql, params = rows.order_by().values_list(*[f.attname for f in tracked]).query.get_compiler(rows.db).as_sql()
-    quote = connection.ops.quote_name
-    extra = ["history_date", "history_change_reason", "history_type", "history_user_id"]
-    columns = ", ".join([quote(f.column) for f in tracked] + [quote(name) for name in extra])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(history._meta.db_table)} ({columns}) SELECT *, %s, %s, %s, %s FROM ({select_sql}) AS rows",
-            [connection.ops.adapt_datetimefield_value(date), reason, history_type, user_id, *params],
-        )
 
 
 def link_cited_reports(*, incident_ids: list[int]) -> None:

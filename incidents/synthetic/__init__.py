@@ -32,6 +32,7 @@ from django.utils import timezone
 from sources.models import Report
 
 from .. import services
+from ..bulk import write_history
 from ..models import (
     BelligerentRoleLink,
     CasualtyFigure,
@@ -144,10 +145,10 @@ def generate(*, incidents: int, seed: int, reset: bool = False, chunk: int = 20_
 def _history(now) -> None:
     """One "+" history row for every synthetic row written (statements, claims, links... found by their incident)."""
     incidents = synthetic_incidents().values("pk")
-    services.write_history(Incident, synthetic_incidents(), history_type="+", date=now, reason=HISTORY_REASON)
-    services.write_history(Report, synthetic_reports(), history_type="+", date=now, reason=HISTORY_REASON)
+    write_history(Incident, synthetic_incidents(), history_type="+", date=now, reason=HISTORY_REASON)
+    write_history(Report, synthetic_reports(), history_type="+", date=now, reason=HISTORY_REASON)
     for model in (OfficialStatement, CasualtyFigure, IncidentReport, BelligerentRoleLink, Victim):
-        services.write_history(model, model.objects.filter(incident_id__in=incidents), history_type="+", date=now,
+        write_history(model, model.objects.filter(incident_id__in=incidents), history_type="+", date=now,
                                reason=HISTORY_REASON)
 
 
