@@ -4,7 +4,7 @@ import dataclasses
 import json
 from pathlib import Path
 
-import run as bench
+import config as bench
 
 
 def _ms(value) -> str:
