@@ -6,10 +6,62 @@ from simple_history.models import HistoricalRecords
 
 from .choices import ReportKind, SourceKind
 from .querysets import ReportQuerySet, SourceQuerySet
-from .text import normalise_url
+from .text import normalise_search, normalise_url
 
 
-class Source(models.Model):
+class SearchableName(models.Model):
+    """A record found by its name however it is typed: `name_normalised` is `normalise_search(name)`, kept in step."""
+
+    name_normalised = models.CharField(
+        max_length=200, editable=False, db_index=True, default="", db_default="",
+        help_text=_("The name as the search compares it (case, accents and Arabic letter forms folded). Derived."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.name_normalised = normalise_search(self.name)[:200]
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_normalised"}
+        super().save(*args, **kwargs)
+
+
+class Alias(models.Model):
+    """Another name of a source or an actor ("Daesh", "CENTCOM"), or the name of a record merged into it.
+
+    Search, filters, the admin's autocomplete and the imports all recognise it; `former_slug`, set by a merge,
+    makes the merged record's old address redirect (301) to the one it was merged into.
+    """
+
+    name = models.CharField(max_length=200, help_text=_("Another name it is known by, e.g. an abbreviation or a translation."))
+    name_normalised = models.CharField(
+        max_length=200, editable=False, unique=True,
+        help_text=_("The alias as the search compares it; one alias names one record. Derived."),
+    )
+    former_slug = models.SlugField(
+        max_length=200, null=True, blank=True, unique=True, editable=False,
+        help_text=_("The web address of a record merged into this one, which now redirects here."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, help_text=_("When the alias was recorded."))
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_normalised = normalise_search(self.name)[:200]
+        super().save(*args, **kwargs)
+
+    def validate_constraints(self, exclude=None):
+        self.name_normalised = normalise_search(self.name)[:200]
+        super().validate_constraints(exclude=set(exclude or ()) - {"name_normalised"})
+
+
+class Source(SearchableName):
     name = models.CharField(max_length=200, unique=True, help_text=_("Name of the organisation or channel."))
     slug = models.SlugField(max_length=200, unique=True, help_text=_("Short name used in the source's web address."))
     kind = models.CharField(
@@ -59,6 +111,15 @@ class Source(models.Model):
     def public_name(self) -> str:
         """The name the public may see."""
         return self.public_label if self.is_confidential else self.name
+
+
+class SourceAlias(Alias):
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="aliases", help_text=_("The source known by this name."))
+    history = HistoricalRecords()
+
+    class Meta(Alias.Meta):
+        verbose_name_plural = "source aliases"
+        constraints = [models.CheckConstraint(condition=~Q(name_normalised=""), name="source_alias_has_words")]
 
 
 class Report(models.Model):

@@ -170,3 +170,52 @@ def quote_context(quote: str, text: str) -> list[tuple[str, bool]] | None:
         pieces.append((text[start:end], True))
     pieces.append((_clip(text[spans[-1][1]:closing].rstrip(), CONTEXT_LIMIT, keep_end=False), False))
     return [(words, quoted) for words, quoted in pieces if words]
+
+
+# --- Search text: one normalisation for what is indexed and what is asked -------------------------
+
+# Arabic letters written several ways: alef forms, ta marbuta, alef maqsura, hamza seats, Persian/Urdu forms.
+_ARABIC_LETTERS = str.maketrans({
+    "\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627", "\u0672": "\u0627", "\u0673": "\u0627",
+    "\u0629": "\u0647", "\u0649": "\u064a", "\u06cc": "\u064a", "\u06d2": "\u064a", "\u0626": "\u064a",
+    "\u0624": "\u0648", "\u06a9": "\u0643", "\u06af": "\u0643", "\u0640": None,  # tatweel
+})
+# Harakat, Quranic marks, superscript alef: diacritics that vowel a word without changing it.
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+# Apostrophes and transliteration marks inside a word (ʿAyn, Raqqa'): removed, not a word break.
+_INNER_MARKS = re.compile("[\u02bb\u02bc\u02be\u02bf\u02c8\u2018\u2019'`\u00b4]")
+# The Arabic article and the one-letter words written onto it (wa-, bi-, li-, fa-, ka-): الموصل = موصل, بالموصل = موصل.
+_ARABIC_ARTICLE = re.compile("^(?:[\u0648\u0641]?[\u0628\u0643\u0644]?\u0627\u0644|[\u0648\u0641]?\u0644\u0644)(?=\\w\\w)")
+_SEARCH_WORD = re.compile(r"[^\W_]+")
+
+
+def _search_word(word: str) -> str:
+    if "\u0600" <= word[0] <= "\u06ff":
+        return _ARABIC_ARTICLE.sub("", word)
+    return word
+
+
+def normalise_search(text: str) -> str:
+    """Text as the search compares it, for what is stored in the index and for what is asked.
+
+    Baghdad, Baghdād and BAGHDAD give "baghdad"; بغداد, بَغْدَاد and بغـداد give "بغداد";
+    أ إ آ become ا, ة becomes ه, ى becomes ي; the Arabic article (with و ب ل ف ك
+    written onto it) is dropped, so الموصل and موصل are one word; transliteration
+    marks (ʿ ʾ ') vanish inside words; digits of any script become 0–9; anything
+    else that is not a letter or digit separates words. The result is the words
+    separated by single spaces.
+    """
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = _ARABIC_MARKS.sub("", text.translate(_ARABIC_LETTERS))
+    text = _INNER_MARKS.sub("", unicodedata.normalize("NFKC", text).casefold())
+    words = []
+    for word in _SEARCH_WORD.findall(text):
+        word = "".join(str(unicodedata.digit(char)) if char.isdigit() else char for char in word)
+        words.append(_search_word(word))
+    return " ".join(words)
+
+
+def search_words(text: str, limit: int = 12) -> list[str]:
+    """The distinct words of a search, normalised, in the order typed, at most `limit`."""
+    return list(dict.fromkeys(normalise_search(text).split()))[:limit]

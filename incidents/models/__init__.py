@@ -1,6 +1,6 @@
 """The data model, one module per part of the record; everything is importable from `incidents.models`."""
 
-from .actors import Actor, Conflict
+from .actors import Actor, ActorAlias, Conflict
 from .claims import AggregateClaim, CasualtyFigure, ClaimFields, OfficialStatement, check_quote, describe_count
 from .incident import BelligerentRoleLink, ExternalIdentifier, Incident, IncidentAlias, IncidentReport
 from .positions import Position
@@ -9,6 +9,7 @@ from .victims import Victim
 
 __all__ = [
     "Actor",
+    "ActorAlias",
     "AggregateClaim",
     "BelligerentRoleLink",
     "CasualtyFigure",

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from sources.models import Alias, SearchableName
+
 from .. import choices
 from ..querysets import (
     ActorQuerySet,
@@ -33,7 +35,7 @@ class Conflict(models.Model):
         return reverse("conflict_detail", args=[self.slug])
 
 
-class Actor(models.Model):
+class Actor(SearchableName):
     name = models.CharField(max_length=200, unique=True, help_text=_("Name of the belligerent or official body."))
     slug = models.SlugField(max_length=200, unique=True, help_text=_("Short name used in the belligerent's web address."))
     kind = models.CharField(
@@ -60,3 +62,12 @@ class Actor(models.Model):
 
     def get_absolute_url(self):
         return reverse("belligerent_detail", args=[self.slug])
+
+
+class ActorAlias(Alias):
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases", help_text=_("The actor known by this name."))
+    history = HistoricalRecords()
+
+    class Meta(Alias.Meta):
+        verbose_name_plural = "actor aliases"
+        constraints = [models.CheckConstraint(condition=~Q(name_normalised=""), name="actor_alias_has_words")]
