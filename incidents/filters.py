@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -19,59 +18,10 @@ from sources.models import Source
 from . import choices
 from .cache import cached_aggregate
 from .display import country_name
-from .models import Actor, Conflict, ExternalIdentifier, Incident, IncidentAlias, Position, Victim
+from .models import Actor, Conflict, Incident, Position, Victim
+from .search import match_text, with_relevance
 
-# The text the search reads. On PostgreSQL the GIN index of migration 0002 indexes
-# exactly this expression; change both together.
-SEARCH_FIELDS = ("title", "summary", "locality", "neighbourhood", "admin1", "admin2", "place_name_ar")
-SEARCH_CONFIG = "simple"  # no stemming or stop words: place names in any script stay as written
-MAX_SEARCH_WORDS = 12
 MAX_COUNT = 2_147_483_647  # the largest figure the database stores
-
-_WORD = re.compile(r"[^\W_]+")
-
-
-def search_words(text: str) -> list[str]:
-    """The words of a search, lower-cased, letters and digits only (any script)."""
-    return [word.lower() for word in _WORD.findall(text or "")][:MAX_SEARCH_WORDS]
-
-
-def search_vector():
-    """The PostgreSQL text-search document of an incident (must match the GIN index expression)."""
-    from django.contrib.postgres.search import SearchVector
-
-    return SearchVector(*SEARCH_FIELDS, config=SEARCH_CONFIG)
-
-
-def match_text(queryset, value: str):
-    """Incidents whose code, former code or other dataset's id is the text, or whose words all start words of its text.
-
-    The public search (`?q=`) and the editors' incident chooser share it; on PostgreSQL it reads the GIN index.
-    """
-    text = value.strip()
-    if not text:
-        return queryset
-    ids = list(
-        ExternalIdentifier.objects.filter(identifier=text).order_by().values_list("incident_id", flat=True)
-        .union(IncidentAlias.objects.filter(code=text.upper()).order_by().values_list("incident_id", flat=True))[:100]
-    )
-    exact = Q(code=text.upper()) | Q(pk__in=ids)
-    words = search_words(text)
-    if not words:
-        return queryset.filter(exact)
-    if settings.IS_POSTGRES:
-        from django.contrib.postgres.search import SearchQuery
-
-        # Each word may be the start of a longer one ("Jadid" finds "al-Jadida"); words are letters and digits only.
-        query = SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=SEARCH_CONFIG)
-        return queryset.alias(search_document=search_vector()).filter(Q(search_document=query) | exact)
-    every_word = Q()
-    for word in words:
-        any_field = Q()
-        for field in SEARCH_FIELDS:
-            any_field |= Q(**{f"{field}__icontains": word})
-        every_word &= any_field
-    return queryset.filter(every_word | exact)
 
 
 @dataclass(frozen=True)
@@ -82,6 +32,7 @@ class Sort:
     descending: bool
     nullable: bool
     label: str
+    kind: str = ""  # how the cursor reads the value, for a field that is not the model's (incidents.pagination)
 
     def order_by(self) -> list:
         """Unknown figures come last in both directions."""
@@ -98,8 +49,10 @@ SORTS = {
     "conceded": Sort("conceded_killed_max", False, True, _("Conceded killed, fewest first")),
     "-updated": Sort("updated_at", True, False, _("Last updated, most recent first")),
     "updated": Sort("updated_at", False, False, _("Last updated, least recent first")),
+    "relevance": Sort("relevance", True, False, _("Best match first (with a search)"), kind="int"),
 }
 DEFAULT_SORT = "-date"
+DEFAULT_SEARCH_SORT = "relevance"  # with a text search; without one, relevance means nothing and the default applies
 
 
 class YesNoWidget(forms.Select):
@@ -294,19 +247,36 @@ class IncidentFilter(django_filters.FilterSet):
         fields = []
         form = IncidentFilterForm
 
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not data.get("sort") or data is not None and data.get("sort") == DEFAULT_SEARCH_SORT:
+            # The sort select shows the order in force: best match first with a search, the default without one.
+            data = data.copy()
+            data["sort"] = DEFAULT_SEARCH_SORT if str(data.get("q", "")).strip() else DEFAULT_SORT
+        super().__init__(data, *args, **kwargs)
+
+    @property
+    def search_text(self) -> str:
+        if self.is_bound and self.form.is_valid():
+            return (self.form.cleaned_data.get("q") or "").strip()
+        return ""
+
     @property
     def sort_key(self) -> str:
-        """The order in force: the one asked for when valid, else the default."""
-        if self.is_bound and self.form.is_valid():
-            return self.form.cleaned_data.get("sort") or DEFAULT_SORT
-        return DEFAULT_SORT
+        """The order in force: the one asked for when valid, else the default (best match first for a text search)."""
+        asked = self.form.cleaned_data.get("sort") if self.is_bound and self.form.is_valid() else ""
+        if self.search_text:
+            return asked or DEFAULT_SEARCH_SORT
+        return DEFAULT_SORT if asked in ("", None, DEFAULT_SEARCH_SORT) else asked
 
     @property
     def sort_spec(self) -> Sort:
         return SORTS[self.sort_key]
 
     def filter_queryset(self, queryset):
-        return super().filter_queryset(queryset).order_by(*self.sort_spec.order_by())
+        queryset = super().filter_queryset(queryset)
+        if self.sort_key == "relevance":
+            queryset = with_relevance(queryset, self.search_text)
+        return queryset.order_by(*self.sort_spec.order_by())
 
     def filter_sort(self, queryset, name, value):
         return queryset  # applied last, in filter_queryset, so the default applies too

@@ -21,7 +21,7 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from . import choices, locking, positions
+from . import choices, locking, positions, search
 from .bulk import among, update_rows, write_history
 from .models import CasualtyFigure, Incident, IncidentReport, OfficialStatement
 
@@ -203,6 +203,10 @@ def recompute_figures(*, incident: Incident) -> Incident:
     incident = locking.lock_row(Incident, incident.pk)
     link_cited_reports(incident_ids=[incident.pk])
     derived = derive_figures(incident)
+    quotes = search.quote_texts([incident.pk])[incident.pk]
+    if quotes != incident.search_quotes:  # the search words, not an edit of the record: no history row, no new time
+        Incident.objects.filter(pk=incident.pk).update(search_quotes=quotes)
+        incident.search_quotes = quotes
     if any(getattr(incident, field) != value for field, value in derived.items()):
         for field, value in derived.items():
             setattr(incident, field, value)
@@ -229,14 +233,22 @@ def recompute_many(incident_ids, *, chunk: int = RECOMPUTE_CHUNK) -> int:
         with transaction.atomic():
             locked = locking.lock_rows(Incident, ids[start:start + chunk])
             link_cited_reports(incident_ids=list(locked))
-            now, rows = timezone.now(), []
+            now, rows, reindexed = timezone.now(), [], []
+            quotes = search.quote_texts(list(locked))
             for pk, derived in derive_many(locked).items():
                 incident = locked[pk]
+                words = {**search.search_texts(incident), "search_quotes": quotes[pk]}
+                if any(getattr(incident, field) != value for field, value in words.items()):
+                    for field, value in words.items():
+                        setattr(incident, field, value)
+                    reindexed.append(incident)  # the search words: no history row, no new time
                 if any(getattr(incident, field) != value for field, value in derived.items()):
                     for field, value in derived.items():
                         setattr(incident, field, value)
                     incident.updated_at = now  # derived figures changed: not an edit, the version stays
                     rows.append(incident)
+            if reindexed:
+                update_rows(Incident, reindexed, search.SEARCH_FIELDS)
             if rows:
                 # What `bulk_update_with_history` writes, with the rows updated set-based (`update_rows`).
                 update_rows(Incident, rows, [*DERIVED_FIELDS, "updated_at"])

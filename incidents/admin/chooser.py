@@ -23,8 +23,8 @@ from django.urls import reverse
 
 from sources.models import Report
 
-from ..filters import match_text
 from ..models import IncidentReport
+from ..search import match_text
 
 MAX_RESULTS = 100
 # An empty search lists the incidents that started within this many days of the report's date.

@@ -16,7 +16,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from sources.models import Report, Source
 
 from ..cache import cached_aggregate
-from ..filters import DEFAULT_SORT, SORTS, IncidentFilter
+from ..filters import IncidentFilter
 from ..models import Actor, CasualtyFigure, Conflict, Incident, IncidentReport, OfficialStatement, Victim
 from ..pagination import BadCursor, Cursor, Order, keyset_page
 from ..totals import totals_of
@@ -148,7 +148,7 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = KeysetPagination
 
     def keyset_order(self, request):
-        return SORTS.get(request.query_params.get("sort") or DEFAULT_SORT, SORTS[DEFAULT_SORT])
+        return IncidentFilter(request.query_params, queryset=Incident.objects.none()).sort_spec
 
     def get_queryset(self):
         queryset = Incident.objects.published().for_list().with_positions().with_public_related()

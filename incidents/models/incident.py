@@ -15,6 +15,7 @@ from ..codes import format_code, reserve_ids
 from ..querysets import (
     IncidentQuerySet,
 )
+from ..search import SEARCH_FIELDS, SEARCHED_FIELDS, search_texts
 from .actors import Actor, Conflict
 
 
@@ -202,6 +203,19 @@ class Incident(models.Model):
         default=0, editable=False, help_text=_("Number of distinct reports linked to the incident. Derived."),
     )
 
+    # The words the text search reads (`incidents.search`), normalised; kept by `save` and by every recompute.
+    search_head = models.TextField(
+        blank=True, default="", db_default="", editable=False,
+        help_text=_("Title and place names as the search compares them (case, accents, Arabic letter forms folded). Derived."),
+    )
+    search_body = models.TextField(
+        blank=True, default="", db_default="", editable=False, help_text=_("The summary as the search compares it. Derived."),
+    )
+    search_quotes = models.TextField(
+        blank=True, default="", db_default="", editable=False,
+        help_text=_("The quotes of the claims (not excluded) and statements, as the search compares them. Derived."),
+    )
+
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text=_("Incremented on every save; used to refuse conflicting edits."),
     )
@@ -220,7 +234,7 @@ class Incident(models.Model):
     )
 
     objects = IncidentQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version", "related_group"])
+    history = HistoricalRecords(excluded_fields=["version", "related_group", *SEARCH_FIELDS])
 
     class Meta:
         ordering = ["-date_start", "-id"]
@@ -293,6 +307,11 @@ class Incident(models.Model):
         return f"{self.code or 'new'}: {self.title}"
 
     def save(self, *args, keep_version=False, **kwargs):
+        # The search words follow the title, places and summary (the quotes follow the claims: `services`).
+        for field, words in search_texts(self).items():
+            setattr(self, field, words)
+        if kwargs.get("update_fields") is not None and set(kwargs["update_fields"]) & SEARCHED_FIELDS:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_head", "search_body"}
         # The version counts edits of the record itself (optimistic locking); re-deriving the figures passes
         # keep_version, so a claim added elsewhere does not make an open incident form stale.
         if not keep_version:

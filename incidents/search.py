@@ -1,0 +1,227 @@
+"""The text search of incidents: what is indexed, how a search matches, and how matches are ranked.
+
+One normalisation (`sources.text.normalise_search`: case, accents, Arabic letter forms and article) makes both
+the stored search text and the words asked, so Baghdad, Baghdād, BAGHDAD and بغداد, بَغْدَاد find the same
+incidents, on both databases:
+
+- each incident stores its words in three columns, kept by `Incident.save` and by every recompute (`search_texts`,
+  `quote_texts`): `search_head` (title and place names), `search_body` (summary), `search_quotes` (the words of its
+  claims that are not excluded and of its statements);
+- a search matches incidents in which every word asked starts a stored word ("Jadid" finds "al-Jadida"), or whose
+  code, former code or other dataset's id is the text, or — for words that spell a belligerent's name or alias
+  ("Daesh", "US forces") — that name that belligerent;
+- PostgreSQL reads a GIN index of the stored words as a `tsvector` built from our own words (`array_to_tsvector`,
+  so its text parser and locale never re-split them), prefix-matched; SQLite reads the same columns with LIKE;
+- relevance (`with_relevance`) ranks exact codes first, then matches in the title and place names above matches in
+  the summary and quotes, the whole phrase above scattered words, and among equals the best-documented incident
+  (most sources): one whole number per row, so the keyset pages sort by it like any other column.
+"""
+
+from django.db.models import BooleanField, Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models.expressions import Func
+from django.db.models.functions import Least
+
+from sources.text import normalise_search, search_words
+
+from .cache import cached_aggregate
+from .display import country_name
+
+MAX_SEARCH_WORDS = 12
+# Relevance: a tier times this, plus the number of sources (capped below it).
+TIER = 1_000_000
+EXACT, PHRASE_IN_HEAD, WORDS_IN_HEAD, PHRASE_IN_TEXT = 16, 8, 4, 2
+
+
+SEARCH_FIELDS = ["search_head", "search_body", "search_quotes"]
+# The incident's own fields its stored words are made of.
+SEARCHED_FIELDS = {"title", "summary", "neighbourhood", "locality", "admin2", "admin1", "place_name_ar", "country"}
+
+
+def search_texts(incident) -> dict[str, str]:
+    """The incident's own stored search words: title and place names (head), summary (body)."""
+    head = " ".join([
+        incident.title, incident.neighbourhood, incident.locality, incident.admin2, incident.admin1, incident.place_name_ar,
+        country_name(incident.country) if incident.country else "",
+    ])
+    return {"search_head": normalise_search(head), "search_body": normalise_search(incident.summary)}
+
+
+def quote_texts(incident_ids, *, figures=None, statements=None) -> dict[int, str]:
+    """The stored words of the quotes of each incident: its claims not excluded and its statements (two queries).
+
+    `figures` and `statements`: the claim and statement models to read (a migration passes its historical ones).
+    """
+    from .bulk import among
+    from .models import CasualtyFigure, OfficialStatement
+
+    CasualtyFigure, OfficialStatement = figures or CasualtyFigure, statements or OfficialStatement
+
+    quotes: dict[int, list[str]] = {pk: [] for pk in incident_ids}
+    selected = among(list(quotes))
+    for pk, quote in CasualtyFigure.objects.filter(incident_id__in=selected, excluded=False).exclude(quote="").order_by(
+        "incident_id", "pk"
+    ).values_list("incident_id", "quote"):
+        quotes[pk].append(quote)
+    for pk, quote in OfficialStatement.objects.filter(incident_id__in=selected).exclude(quote="").order_by(
+        "incident_id", "pk"
+    ).values_list("incident_id", "quote"):
+        quotes[pk].append(quote)
+    return {pk: normalise_search(" ".join(words)) for pk, words in quotes.items()}
+
+
+
+
+class SearchDocument(Func):
+    """PostgreSQL: the incident's stored words as a `tsvector`, as the GIN index `incident_search_words` holds it."""
+
+    template = "array_to_tsvector(array_remove(string_to_array(%(expressions)s, ' '), ''))"
+    arg_joiner = " || ' ' || "
+
+    def __init__(self):
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(*(F(name) for name in SEARCH_FIELDS), output_field=SearchVectorField())
+
+
+class Matches(Func):
+    """PostgreSQL: the stored words match a `tsquery` written from our own words (cast, so never re-parsed)."""
+
+    template = "%(expressions)s::tsquery"
+    arg_joiner = " @@ "
+    output_field = BooleanField()
+
+
+class Padded(Func):
+    """Stored words between spaces, so that " word" finds a word that starts with it (SQLite and relevance)."""
+
+    template = "(' ' || %(expressions)s || ' ')"
+    arg_joiner = " || ' ' || "
+
+
+def _starts_words(expression, words: list[str]) -> Q:
+    return Q(*(Q(**{f"{expression}__contains": f" {word}"}) for word in words))
+
+
+def _text_has(words: list[str], *, postgres: bool) -> Q:
+    """Incidents in whose stored words every word asked starts a word."""
+    if not words:
+        return Q()
+    if postgres:
+        return Q(Matches(SearchDocument(), Value(" & ".join(f"'{word}':*" for word in words))))
+    return _starts_words("search_all", words)
+
+
+def actor_names() -> list[tuple[str, int]]:
+    """(normalised name or alias, actor id) of every actor, longest first: what a search recognises as a belligerent."""
+    from .models import Actor, ActorAlias
+
+    def compute(queryset):
+        names = queryset.exclude(name_normalised="").values_list("name_normalised", "pk").union(
+            ActorAlias.objects.order_by().values_list("name_normalised", "actor_id")
+        )
+        return sorted(set(names), key=lambda pair: (-len(pair[0].split()), pair[0]))
+
+    return cached_aggregate("actor-names", Actor.objects.order_by(), compute)
+
+
+def named_actors(words: list[str]) -> tuple[set[int], list[str]]:
+    """The actors whose whole name or alias the words spell, in order, and the words left over.
+
+    "daesh mosul" gives the Islamic State and ["mosul"]; "us forces" the United States' forces and [].
+    """
+    actors, rest, index = set(), [], 0
+    names = actor_names()
+    while index < len(words):
+        for name, actor_id in names:
+            parts = name.split()
+            if words[index:index + len(parts)] == parts:
+                found = {other for candidate, other in names if candidate == name}
+                actors |= found | {actor_id}
+                index += len(parts)
+                break
+        else:
+            rest.append(words[index])
+            index += 1
+    return actors, rest
+
+
+def _naming(actor_ids) -> Q:
+    from .models import BelligerentRoleLink
+
+    return Q(Exists(BelligerentRoleLink.objects.filter(incident=OuterRef("pk"), actor_id__in=sorted(actor_ids))))
+
+
+def exact_ids(text: str) -> list[int]:
+    """Incidents that another dataset knows by this id, or that once had this code."""
+    from .models import ExternalIdentifier, IncidentAlias
+
+    return list(
+        ExternalIdentifier.objects.filter(identifier=text).order_by().values_list("incident_id", flat=True)
+        .union(IncidentAlias.objects.filter(code=text.upper()).order_by().values_list("incident_id", flat=True))[:100]
+    )
+
+
+def _exact(text: str) -> Q:
+    return Q(code=text.upper()) | Q(pk__in=exact_ids(text))
+
+
+def _exact_subquery(text: str) -> Q:
+    """`_exact` with the ids read as subqueries: for ranking rows already found, without one more query."""
+    from .models import ExternalIdentifier, IncidentAlias
+
+    return (
+        Q(code=text.upper())
+        | Q(pk__in=ExternalIdentifier.objects.filter(identifier=text).values("incident_id"))
+        | Q(pk__in=IncidentAlias.objects.filter(code=text.upper()).values("incident_id"))
+    )
+
+
+def _prepare(queryset, postgres: bool):
+    if postgres:
+        return queryset
+    return queryset.alias(search_all=Padded(*(F(name) for name in SEARCH_FIELDS)))
+
+
+def match_text(queryset, value: str):
+    """Incidents the text finds (see the module's docstring). The public search (`?q=`) and the editors' incident
+    chooser share it."""
+    from django.conf import settings
+
+    text = (value or "").strip()
+    if not text:
+        return queryset
+    words = search_words(text, MAX_SEARCH_WORDS)
+    if not words:
+        return queryset.filter(_exact(text))
+    postgres = settings.IS_POSTGRES
+    found = _exact(text) | _text_has(words, postgres=postgres)
+    actors, rest = named_actors(words)
+    if actors:
+        found |= _naming(actors) & _text_has(rest, postgres=postgres)
+    return _prepare(queryset, postgres).filter(found)
+
+
+def with_relevance(queryset, value: str):
+    """The matches annotated with `relevance`: a whole number, highest first (see the module's docstring)."""
+    text = (value or "").strip()
+    words = search_words(text, MAX_SEARCH_WORDS)
+    queryset = queryset.alias(
+        search_head_padded=Padded(F("search_head")),
+        search_text_padded=Padded(F("search_body"), F("search_quotes")),
+    )
+    phrase = " ".join(words)
+    tiers = [When(_exact_subquery(text), then=Value(EXACT * TIER))] if text else []
+    if words:
+        tiers.append(When(Q(search_head_padded__contains=f" {phrase}"), then=Value(PHRASE_IN_HEAD * TIER)))
+    score = Case(*tiers, default=Value(0), output_field=IntegerField())
+    if words:
+        actors, rest = named_actors(words)
+        in_head = _starts_words("search_head_padded", words)
+        if actors:
+            in_head |= _naming(actors) & _starts_words("search_head_padded", rest)
+        score = score + Case(When(in_head, then=Value(WORDS_IN_HEAD * TIER)), default=Value(0), output_field=IntegerField())
+        score = score + Case(
+            When(Q(search_text_padded__contains=f" {phrase}"), then=Value(PHRASE_IN_TEXT * TIER)),
+            default=Value(0), output_field=IntegerField(),
+        )
+    return queryset.annotate(relevance=score + Least(F("sources_count"), Value(TIER - 1)))

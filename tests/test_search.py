@@ -1,0 +1,255 @@
+"""The text search: one normalisation for index and query, on both databases; aliases; relevance; nothing hidden found."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+
+from incidents import choices, pagination, services
+from incidents.filters import IncidentFilter
+from incidents.models import ActorAlias, Incident
+from sources.text import normalise_search
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+URL = reverse("incident_list")
+API = "/api/v1/incidents/"
+
+
+def codes(response) -> list[str]:
+    assert response.status_code == 200
+    return [incident.code for incident in response.context["page"].rows]
+
+
+def published(**fields) -> Incident:
+    fields.setdefault("locality", "")
+    fields.setdefault("admin1", "")
+    return factories.IncidentFactory(status=choices.Status.PUBLISHED, **fields)
+
+
+# --- the normalisation ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("variants", "expected"), [
+    (["Baghdad", "Baghdād", "BAGHDAD", "baghdâd", "Bag\u0306hdad"], "baghdad"),
+    (["بغداد", "بَغْدَاد", "بغـــداد"], "بغداد"),
+    (["الموصل", "الْمَوْصِل", "موصل", "بالموصل", "والموصل"], "موصل"),
+    (["إدلب", "أدلب", "ادلب", "آدلب"], "ادلب"),
+    (["مدرسة", "مدرسه"], "مدرسه"),
+    (["مستشفى", "مستشفي"], "مستشفي"),
+    (["Nīnawá", "NINAWA", "Ninawa"], "ninawa"),
+    (["ʿAyn al-ʿArab", "Ayn al Arab", "'Ayn al-'Arab"], "ayn al arab"),
+    (["٢٠١٧", "2017", "۲۰۱۷"], "2017"),
+])
+def test_spellings_normalise_alike(variants, expected):
+    assert {normalise_search(text) for text in variants} == {expected}
+
+
+# --- equivalent searches on this database ----------------------------------------------------------------------------
+
+@pytest.fixture
+def baghdad():
+    """Baghdad in both scripts, in Latin letters only, in Arabic only; and an incident elsewhere."""
+    return {
+        "both": published(title="Airstrike on a market", locality="Baghdād", admin1="Baghdad", place_name_ar="بغداد"),
+        "latin": published(title="Shelling near BAGHDAD airport"),
+        "arabic": published(title="غارة على سوق", place_name_ar="بَغْدَاد"),
+        "elsewhere": published(title="Airstrike in Basra", locality="Basra"),
+    }
+
+
+@pytest.mark.parametrize("text", ["Baghdad", "Baghdād", "BAGHDAD", "baghdad", "Bağhdâd"])
+def test_every_latin_spelling_of_baghdad_finds_the_same_incidents(client, baghdad, text):
+    assert set(codes(client.get(URL, {"q": text}))) == {baghdad["both"].code, baghdad["latin"].code}
+
+
+@pytest.mark.parametrize("text", ["بغداد", "بَغْدَاد", "بغـداد", "بِبَغْدَادَ"[1:]])
+def test_every_arabic_spelling_of_baghdad_finds_the_same_incidents(client, baghdad, text):
+    assert set(codes(client.get(URL, {"q": text}))) == {baghdad["both"].code, baghdad["arabic"].code}
+
+
+@pytest.mark.parametrize("text", ["الموصل", "موصل", "الْمَوْصِل", "بالموصل"])
+def test_arabic_article_and_diacritics_do_not_matter(client, text):
+    mosul = published(title="قصف في الموصل")
+    published(title="قصف في حلب")
+    assert codes(client.get(URL, {"q": text})) == [mosul.code]
+
+
+def test_words_start_words_and_all_must_match(client):
+    jadida = published(title="Strike", locality="Mosul al-Jadida")
+    published(title="Strike", locality="Mosul")
+    assert codes(client.get(URL, {"q": "Jadid mosul"})) == [jadida.code]
+
+
+def test_arabic_quote_is_searchable_and_follows_the_claim(client):
+    incident = published(title="Strike")
+    claim = factories.FigureFactory(incident=incident, quote="قُتل ١٢ مدنياً في حيّ الزنجيلي")
+    assert codes(client.get(URL, {"q": "الزنجيلي"})) == [incident.code]
+    services.exclude_claim(claim=claim, reason="Duplicate of another report")
+    assert codes(client.get(URL, {"q": "الزنجيلي"})) == []
+
+
+def test_country_name_is_searchable(client):
+    syria = published(title="Strike", country="SY", locality="Raqqa")
+    published(title="Strike", country="IQ", locality="Mosul")
+    assert codes(client.get(URL, {"q": "raqqa syria"})) == [syria.code]
+
+
+# --- nothing hidden is found -----------------------------------------------------------------------------------------
+
+def test_hidden_things_are_not_found(client):
+    factories.IncidentFactory(title="Zanjili draft strike", status=choices.Status.DRAFT)
+    shown = published(title="Strike", summary="A house was hit.")
+    factories.FigureFactory(incident=shown, quote="excluded words zanjili", excluded=True, excluded_reason="Unreliable")
+    factories.VictimFactory(incident=shown, name="Zanjili Private", visibility=choices.Visibility.PRIVATE)
+    secret = factories.SourceFactory(name="Zanjili Local Network", is_confidential=True, public_label="local source")
+    factories.FigureFactory(incident=shown, report=factories.ReportFactory(source=secret, title="Zanjili report"))
+    assert codes(client.get(URL, {"q": "zanjili"})) == []
+    assert client.get(API, {"q": "zanjili"}).json()["results"] == []
+
+
+# --- aliases ----------------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def islamic_state():
+    actor = factories.ActorFactory(name="Islamic State", kind=choices.ActorKind.NON_STATE)
+    for alias in ["ISIS", "ISIL", "Daesh", "IS", "داعش", "Islamic State of Iraq and the Levant"]:
+        ActorAlias.objects.create(actor=actor, name=alias)
+    return actor
+
+
+@pytest.mark.parametrize("text", ["ISIS", "isil", "Daesh", "DAESH", "داعش", "Islamic State", "islamic state of iraq and the levant"])
+def test_an_actor_is_found_by_any_alias(client, islamic_state, text):
+    incident = published(title="Shelling of a school", locality="Mosul")
+    factories.BelligerentRoleFactory(incident=incident, actor=islamic_state)
+    published(title="Shelling of a school", locality="Mosul")
+    assert codes(client.get(URL, {"q": text})) == [incident.code]
+
+
+def test_an_alias_combines_with_other_words(client, islamic_state):
+    mosul, raqqa = published(title="Shelling", locality="Mosul"), published(title="Shelling", locality="Raqqa")
+    for incident in (mosul, raqqa):
+        factories.BelligerentRoleFactory(incident=incident, actor=islamic_state)
+    assert codes(client.get(URL, {"q": "Daesh Mosul"})) == [mosul.code]
+
+
+def test_an_alias_is_one_record_only(islamic_state):
+    from django.db import IntegrityError, transaction
+
+    other = factories.ActorFactory(name="Another group")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ActorAlias.objects.create(actor=other, name="DAESH")
+
+
+# --- relevance ---------------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def mosul_search():
+    """Five incidents that all match "Mosul" in different places; the intended one is the dam strike, best documented."""
+    quote_only = published(title="Strike on a bridge", locality="Qayyarah", date_start=datetime.date(2017, 5, 1))
+    factories.FigureFactory(incident=quote_only, quote="people fled to Mosul")
+    summary_only = published(title="Strike on a bakery", summary="Residents of Mosul said…", date_start=datetime.date(2017, 4, 1))
+    scattered = published(title="Dam guards killed near the city", summary="Mosul police said", date_start=datetime.date(2017, 6, 1))
+    title = published(title="Strike on Mosul Dam", locality="Mosul", date_start=datetime.date(2016, 1, 1))
+    for _ in range(3):
+        services.link_report(incident=title, report=factories.ReportFactory())
+    lesser = published(title="Shelling at Mosul Dam", locality="Mosul", date_start=datetime.date(2016, 2, 1))
+    return {"quote": quote_only, "summary": summary_only, "scattered": scattered, "title": title, "lesser": lesser}
+
+
+def test_relevance_puts_the_intended_incident_first(client, mosul_search):
+    found = codes(client.get(URL, {"q": "Mosul dam"}))
+    assert found[:2] == [mosul_search["title"].code, mosul_search["lesser"].code]
+    assert found[2] == mosul_search["scattered"].code  # both words, apart: after the phrase
+
+
+def test_title_and_place_matches_come_before_summary_and_quotes(client, mosul_search):
+    found = codes(client.get(URL, {"q": "mosul"}))
+    assert found[:2] == [mosul_search["title"].code, mosul_search["lesser"].code]
+    assert set(found[2:]) == {mosul_search[name].code for name in ("quote", "summary", "scattered")}
+
+
+def test_relevance_is_the_default_only_with_a_search_and_other_sorts_stay(client, mosul_search):
+    assert IncidentFilter({"q": "mosul"}).sort_key == "relevance"
+    assert IncidentFilter({}).sort_key == "-date"
+    assert IncidentFilter({"sort": "relevance"}).sort_key == "-date"  # nothing to be relevant to
+    by_date = codes(client.get(URL, {"q": "mosul", "sort": "-date"}))
+    assert by_date[0] == mosul_search["scattered"].code
+
+
+def test_an_exact_code_comes_first(client, mosul_search):
+    target = mosul_search["quote"]
+    assert codes(client.get(URL, {"q": target.code}))[0] == target.code
+
+
+def test_relevance_pages_cover_every_match_once_in_order(client, monkeypatch):
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 3)
+    expected = []
+    for n in range(8):
+        incident = published(title=f"Strike {n} in Mosul" if n % 2 else f"Strike {n}", summary="mosul")
+        for _ in range(n % 3):
+            services.link_report(incident=incident, report=factories.ReportFactory())
+        expected.append(incident)
+    seen, params = [], {"q": "mosul"}
+    while True:
+        response = client.get(URL, params)
+        seen += codes(response)
+        page = response.context["page"]
+        if not page.next:
+            break
+        params = {"q": "mosul", "after": page.next.encode()}
+    assert sorted(seen) == sorted(incident.code for incident in expected)
+    assert len(seen) == len(set(seen))
+    scores = list(IncidentFilter({"q": "mosul"}, queryset=Incident.objects.published()).qs.values_list("relevance", flat=True))
+    assert scores == sorted(scores, reverse=True)
+    assert [code for code in seen] == list(
+        IncidentFilter({"q": "mosul"}, queryset=Incident.objects.published()).qs.values_list("code", flat=True)
+    )
+
+
+def test_the_api_sorts_by_relevance_and_pages_on(client, mosul_search):
+    body = client.get(API, {"q": "mosul", "page_size": 2}).json()
+    assert [row["code"] for row in body["results"]] == [mosul_search["title"].code, mosul_search["lesser"].code]
+    following = client.get(body["next"]).json()
+    assert len(following["results"]) == 2
+    assert {row["code"] for row in following["results"]}.isdisjoint({mosul_search["title"].code, mosul_search["lesser"].code})
+
+
+# --- the stored words follow every write path -------------------------------------------------------------------------
+
+def test_words_follow_edits_and_bulk_recompute(client):
+    incident = published(title="Strike", locality="Tal Afar")
+    incident.title = "Strike on Sinjar road"
+    incident.save()
+    assert codes(client.get(URL, {"q": "sinjar"})) == [incident.code]
+    Incident.objects.filter(pk=incident.pk).update(search_head="", search_body="")  # as a bulk writer leaves them
+    assert codes(client.get(URL, {"q": "sinjar"})) == []
+    services.recompute_many([incident.pk])
+    assert codes(client.get(URL, {"q": "sinjar"})) == [incident.code]
+
+
+def test_a_search_page_reads_a_bounded_number_of_queries(client, django_assert_max_num_queries, islamic_state):
+    for n in range(12):
+        incident = published(title=f"Strike {n} in Mosul")
+        factories.BelligerentRoleFactory(incident=incident, actor=islamic_state)
+    with django_assert_max_num_queries(16):
+        assert len(codes(client.get(URL, {"q": "daesh mosul"}))) == 12
+
+
+@pytest.mark.skipif(not settings.IS_POSTGRES, reason="the GIN index exists on PostgreSQL only")
+@pytest.mark.parametrize("text", ["Baghdād", "بَغْدَاد", "mosul dam"])
+def test_postgresql_serves_the_search_from_the_gin_index(text):
+    Incident.objects.bulk_create([
+        Incident(code=f"BULK-{n}", title=f"Strike number {n}", search_head=f"strike number {n}", date_start=datetime.date(2015, 1, 1),
+                 status="published")
+        for n in range(3000)
+    ])
+    queryset = IncidentFilter({"q": text}, queryset=Incident.objects.published()).qs
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE incidents_incident")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on incident_search_words" in plan
