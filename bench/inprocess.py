@@ -30,8 +30,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
-from incidents.filters import SORTS, IncidentFilter, search_words  # noqa: E402
-from incidents.models import Actor, BelligerentRoleLink, CasualtyFigure, Conflict, Incident, Position, Victim  # noqa: E402
+from incidents.filters import IncidentFilter  # noqa: E402
+from incidents.models import Actor, ActorAlias, BelligerentRoleLink, CasualtyFigure, Conflict, Incident, Position, Victim  # noqa: E402
 from sources.models import Source  # noqa: E402
 
 EXPORT_ROWS = 100_000
@@ -47,6 +47,11 @@ def count() -> dict:
 def _most_common(queryset, field: str):
     row = queryset.exclude(**{field: ""}).values(field).annotate(n=Count("pk")).order_by("-n", field).first()
     return row[field] if row else ""
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a text as the data spells them (accents and Arabic forms kept: the benchmark wants them)."""
+    return re.findall(r"[^\W_]+", text or "")
 
 
 def _unaccented(word: str) -> str:
@@ -69,7 +74,11 @@ def _search_words(published) -> dict:
         if words:
             arabic = max(words, key=len)
             break
-    return {"accented": accented, "unaccented": _unaccented(accented) if accented else "", "arabic": arabic}
+    # The Arabic word as another writer may type it: vowel marks on, a tatweel in the middle.
+    respelled = (arabic[0] + "\u064e" + arabic[1:2] + "\u0640" + arabic[2:]) if arabic else ""
+    alias = ActorAlias.objects.filter(actor__in=Actor.objects.public()).order_by("name").values_list("name", flat=True).first()
+    return {"accented": accented, "unaccented": _unaccented(accented).lower() if accented else "", "arabic": arabic,
+            "arabic_respelled": respelled, "alias": alias or ""}
 
 
 def discover() -> dict:
@@ -103,7 +112,6 @@ def discover() -> dict:
         "incident_claims": claims["n"] if claims else 0,
         "year_from": f"{newest.year - 1}-01-01" if newest else "",
         "year_to": f"{newest.year - 1}-12-31" if newest else "",
-        "relevance_sort": next((key for key in SORTS if "relevance" in key), ""),
         "map_url": _map_url(),
         **_search_words(published),
     }

@@ -154,7 +154,6 @@ def q(**params) -> str:
 
 def build_urls(found: dict) -> list[Url]:
     """The fixed list of the issue, with real values picked from the loaded data (bench/inprocess.py discover)."""
-    relevance = {"sort": found["relevance_sort"]} if found["relevance_sort"] else {}
     filters = [
         ("country", found["country"]), ("admin1", found["admin1"]), ("conflict", found["conflict"]),
         ("belligerent", found["belligerent"]), ("event_type", found["event_type"]), ("grade", found["grade"]),
@@ -174,10 +173,11 @@ def build_urls(found: dict) -> list[Url]:
         Url("list, a combination", f"/incidents/?{combination}", "list"),
         Url("list, sorted by reported killed", "/incidents/?sort=-reported", "list"),
     ]
-    for label, word in (("accented", found["accented"]), ("unaccented", found["unaccented"]), ("Arabic", found["arabic"])):
-        note = "" if relevance else "no relevance order in the list yet: default order"
-        urls.append(Url(f"list, text search, {label} ({word})", f"/incidents/?{q(q=word, **relevance)}" if word else "", "list",
-                        note if word else "no such word in the data"))
+    searches = (("accented", found["accented"]), ("unaccented", found["unaccented"]), ("Arabic", found["arabic"]),
+                ("Arabic respelled", found["arabic_respelled"]), ("an actor's alias", found["alias"]))
+    for label, word in searches:  # by relevance, the default order of a text search
+        urls.append(Url(f"list, text search, {label} ({word})", f"/incidents/?{q(q=word)}" if word else "", "list",
+                        "" if word else "no such word in the data"))
     urls += [
         Url(f"list, {DEEP_PAGES} pages deep", "", "deep"),
         Url("incident page", f"/incidents/{found['incident']}/", "incident", f"{found['incident_claims']} claims"),

@@ -253,3 +253,20 @@ def test_postgresql_serves_the_search_from_the_gin_index(text):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Bitmap Index Scan on incident_search_words" in plan
+
+
+def test_bulk_written_incidents_are_searchable(client):
+    """The generator writes incidents with COPY or bulk inserts: its recompute fills their search words."""
+    from incidents.synthetic import generate
+
+    generate(incidents=40, seed=7)
+    incident = Incident.objects.published().exclude(locality="").exclude(place_name_ar="").order_by("pk").first()
+    plain = normalise_search(incident.locality).split()[-1]
+    assert incident.code in codes(client.get(URL, {"q": plain.upper(), "sort": "-date"})) or Incident.objects.published().filter(
+        search_head__contains=plain).count() > 50
+    arabic = normalise_search(incident.place_name_ar).split()[-1]
+    found = Incident.objects.published().filter(search_head__contains=arabic)
+    assert found.exists()
+    alias = ActorAlias.objects.filter(actor__incident_roles__incident__status=choices.Status.PUBLISHED).order_by("pk").first()
+    named = Incident.objects.published().filter(belligerent_roles__actor=alias.actor).distinct().count()
+    assert named and len(codes(client.get(URL, {"q": alias.name}))) >= min(named, pagination.PAGE_SIZE)

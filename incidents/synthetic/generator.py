@@ -10,11 +10,13 @@ from django.utils.text import slugify
 
 from sources.choices import ReportKind, SourceKind
 from sources.models import Report, Source
+from sources.text import normalise_search
 
 from .. import choices
 from ..codes import reserve_ids
 from ..models import (
     Actor,
+    ActorAlias,
     BelligerentRoleLink,
     CasualtyFigure,
     Conflict,
@@ -81,17 +83,26 @@ class _World:
     province_centres: dict
 
 
+def _ensure_aliases(actor, aliases) -> None:
+    """The actor's aliases, each once (an alias names one actor: one already taken is left to its actor)."""
+    taken = set(ActorAlias.objects.values_list("name_normalised", flat=True))
+    for alias in aliases:
+        if normalise_search(alias) not in taken and normalise_search(alias) != actor.name_normalised:
+            ActorAlias.objects.create(actor=actor, name=alias)
+            taken.add(normalise_search(alias))
+
+
 def _ensure_world() -> _World:
     """Conflicts, actors and sources: reused by name when they exist, created (with history) otherwise."""
     actor_ids = {}
-    for key, (name, kind, country, parent, _aliases) in ACTORS.items():
+    for key, (name, kind, country, parent, aliases) in ACTORS.items():
         actor = Actor.objects.filter(name=name).first()
         if actor is None:
             actor = Actor(name=name, slug=_free_slug(Actor, f"{SOURCE_SLUG_PREFIX}{slugify(name)}"), kind=kind, country=country,
                           parent_id=actor_ids.get(parent), description="Synthetic actor (manage.py generate_synthetic).")
             actor.save()
             Actor.history.bulk_history_create([actor], default_change_reason=HISTORY_REASON)
-        # Issue 12: once actors have aliases, write `_aliases` here (one line).
+        _ensure_aliases(actor, aliases)
         actor_ids[key] = actor.pk
     conflicts = []
     for name, country, keys, events in CONFLICTS:

@@ -67,8 +67,7 @@ PLACES = [
     ("LY", "Murzuq", "Murzuq", "Murzuq", "مرزق", 25.9155, 13.9184, [], ["Murzuk"]),
 ]
 
-# Actors by key: (name, kind, country, parent key, aliases). Aliases are kept here until actors have them as rows
-# (issue 12): then each list is written by one line in `_ensure_world`.
+# Actors by key: (name, kind, country, parent key, aliases); `_ensure_world` writes the aliases as ActorAlias rows.
 ACTORS = {
     "cjtf": ("Combined Joint Task Force – Operation Inherent Resolve", choices.ActorKind.COALITION, "",
              None, ["CJTF-OIR", "the U.S.-led coalition", "the Coalition", "التحالف الدولي"]),
