@@ -152,15 +152,27 @@ def actor_concession(actor: Actor) -> dict:
     `actor_conceded_min`, `actor_conceded_max` (an open top counts its minimum), `actor_conceded_open`, and who
     conceded it (`actor_conceded_by`, `actor_conceded_by_member`: the member's name when it was a member, else None).
     """
-    conceded = (
-        Position.objects.filter(HAS_CONCEDED_KILLED, Q(actor=actor) | Q(actor__parent=actor), incident=OuterRef("pk"))
-        .order_by(Case(When(actor=actor, then=Value(0)), default=Value(1)), F("stated_on").desc(nulls_last=True), "actor_id")
-    )
+    return concession_of(actor, OuterRef("pk"))
+
+
+def concession_of(actor, incident) -> dict:
+    """`actor_concession` for any pair: `actor` and `incident` are an actor or its id, or references to the outer row
+    (the belligerent index annotates each belligerent link with `OuterRef("actor")`, `OuterRef("incident")`).
+
+    An actor has at most one position per incident, so "its own first" is a choice between two rows, made by
+    COALESCE rather than by an ORDER BY that names the outer row (SQLite cannot read an outer column there).
+    `actor_conceded_position` is the position counted.
+    """
+    conceded = Position.objects.filter(HAS_CONCEDED_KILLED, incident=incident)
+    own = conceded.filter(actor=actor).values("pk")[:1]
+    member = conceded.filter(actor__parent=actor).order_by(F("stated_on").desc(nulls_last=True), "actor_id").values("pk")[:1]
+    counted = Position.objects.filter(pk=OuterRef("actor_conceded_position"))
 
     def first(value):
-        return Subquery(conceded.values(value=value)[:1])
+        return Subquery(counted.values(value=value)[:1])
 
     return {
+        "actor_conceded_position": Coalesce(Subquery(own), Subquery(member)),
         "actor_conceded_min": first(F("conceded_killed_min")),
         "actor_conceded_max": first(Coalesce("conceded_killed_max", "conceded_killed_min")),
         "actor_conceded_open": first(F("conceded_killed_open")),

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from .views import accountability, detail, home, incident_list, methodology, timeline
+from .views import accountability, detail, home, incident_list, indexes, methodology, timeline
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("incidents/", incident_list.incident_list, name="incident_list"),
     path("incidents/<str:code>/", detail.incident_detail, name="incident_detail"),
     path("timeline/", timeline.timeline, name="timeline"),
+    path("belligerents/", indexes.belligerent_list, name="belligerent_list"),
+    path("conflicts/", indexes.conflict_list, name="conflict_list"),
     path("belligerents/<slug:slug>/", accountability.belligerent_detail, name="belligerent_detail"),
     path("conflicts/<slug:slug>/", accountability.conflict_detail, name="conflict_detail"),
     path("methodology/", methodology.methodology, name="methodology"),

@@ -243,6 +243,11 @@ class CasualtyFigure(ClaimFields):
         ordering = ["stated_on", "id"]
         indexes = [
             models.Index(fields=["incident", "outcome", "group", "basis"], name="figure_derivation"),
+            # The home page's latest concessions of civilian deaths, by the date stated.
+            models.Index(
+                fields=["-stated_on", "-id"], name="figure_conceded_deaths",
+                condition=Q(basis=choices.Basis.CONCEDED, outcome=choices.Outcome.KILLED, group=choices.Group.CIVILIANS, excluded=False),
+            ),
         ]
         constraints = [
             *_claim_constraints("figure"),

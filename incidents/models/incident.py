@@ -252,6 +252,8 @@ class Incident(models.Model):
             models.Index(fields=["status", "-conceded_killed_max", "-id"], name="incident_pub_conceded"),
             models.Index(fields=["status", "-updated_at", "-id"], name="incident_pub_updated"),
             models.Index(fields=["status", "-published_at", "-id"], name="incident_pub_published_id"),
+            # The home page's most documented incidents.
+            models.Index(fields=["status", "-sources_count", "-id"], name="incident_pub_sources"),
             # The home page's newest records published before publication times were kept, by creation time.
             models.Index(fields=["status", "-created_at", "-id"], name="incident_pub_created"),
             # The timeline reads a period's incidents of one date precision (day unknown first) in date order.
