@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0028_aliases'),
+        ('incidents', '0029_search_words'),
         ('sources', '0003_aliases'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
