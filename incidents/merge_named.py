@@ -151,8 +151,10 @@ def merge_records(*, keep, merge, user, reason: str = ""):
     """Move everything of `merge` (a source or an actor) to `keep`, make its name and address an alias of `keep`,
     and delete it; both histories say so. Returns `keep`."""
     model = type(keep)
+    if keep.pk == merge.pk or type(merge) is not model:
+        check_merge(keep=keep, merge=merge, user=user)
     locked = locking.lock_rows(model, [keep.pk, merge.pk])
-    if len(locked) != 2 or type(merge) is not model:
+    if len(locked) != 2:
         raise NamedMergeRefused("One of the records has gone (merged or deleted) meanwhile.")
     keep, merge = locked[keep.pk], locked[merge.pk]
     check_merge(keep=keep, merge=merge, user=user)
