@@ -29,7 +29,14 @@ class AliasFormSet(forms.BaseInlineFormSet):
         seen = {}
         for form in self.forms:
             name = form.cleaned_data.get("name") if hasattr(form, "cleaned_data") else None
-            if not name or form.cleaned_data.get("DELETE"):
+            if form.cleaned_data.get("DELETE") if hasattr(form, "cleaned_data") else False:
+                if form.instance.former_slug:
+                    # A deleted row's own errors are not shown: the formset's are.
+                    raise forms.ValidationError(
+                        f"“{form.instance.name}” keeps the old address /{form.instance.former_slug}/ of a merged record "
+                        "redirecting here: it stays (rename it if the name is wrong).")
+                continue
+            if not name:
                 continue
             key = aliases.normalised_name(name)
             if not key:

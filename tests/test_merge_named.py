@@ -14,6 +14,7 @@ from incidents.models import Actor, ActorAlias, AggregateClaim, BelligerentRoleL
 from sources.models import Report, Source, SourceAlias
 from sources.named_admin import merge_url
 from tests import factories
+from tests.test_admin import form_data
 from tests.test_ucdp_import import ged_row, run, write_ged
 
 
@@ -259,3 +260,13 @@ def test_ucdp_import_finds_outlets_by_alias(db, tmp_path):
     assert not Source.objects.filter(name=outlet).exists()
     assert kept.reports.exists()
 
+
+
+def test_alias_keeping_an_old_address_cannot_be_deleted_in_the_admin(db, reviewer, reviewer_client):
+    keep, merge = factories.SourceFactory(), factories.SourceFactory(slug="old-address")
+    merge_named.merge_sources(keep=keep, merge=merge, user=reviewer)
+    url = reverse("admin:sources_source_change", args=[keep.pk])
+    data = {**form_data(reviewer_client.get(url)), "aliases-0-DELETE": "on"}
+    response = reviewer_client.post(url, data)
+    assert response.status_code == 200 and "/old-address/" in response.content.decode()
+    assert keep.aliases.filter(former_slug="old-address").exists()

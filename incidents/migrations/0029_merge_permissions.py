@@ -1,10 +1,14 @@
-"""Merging sources and actors: the permissions merge_source and merge_actor, held by reviewers and administrators."""
+"""Merging sources and actors: the permissions merge_source and merge_actor, held by reviewers and administrators;
+and the aliases of actors and sources (migrations incidents 0028, sources 0003), which every editorial group views,
+adds, changes and deletes (as 0004_editorial_groups gives a later model's permissions by a later migration)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 MERGE = [("incidents", "merge_actor"), ("sources", "merge_source")]
 GROUPS = ["Reviewer", "Administrator"]
+ALIASES = [("incidents", "actoralias"), ("sources", "sourcealias")]
+ALIAS_GROUPS = ["Editor", "Reviewer", "Administrator"]
 
 
 def _ensure_permissions(apps):
@@ -21,17 +25,29 @@ def _permissions(apps):
     return [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in MERGE]
 
 
+def _alias_permissions(apps):
+    Permission = apps.get_model("auth", "Permission")
+    return [
+        Permission.objects.get(content_type__app_label=app, codename=f"{action}_{model}")
+        for app, model in ALIASES for action in ("view", "add", "change", "delete")
+    ]
+
+
 def grant(apps, schema_editor):
     _ensure_permissions(apps)
-    permissions = _permissions(apps)
-    for group in apps.get_model("auth", "Group").objects.filter(name__in=GROUPS):
-        group.permissions.add(*permissions)
+    Group = apps.get_model("auth", "Group")
+    for group in Group.objects.filter(name__in=GROUPS):
+        group.permissions.add(*_permissions(apps))
+    for group in Group.objects.filter(name__in=ALIAS_GROUPS):
+        group.permissions.add(*_alias_permissions(apps))
 
 
 def revoke(apps, schema_editor):
-    permissions = _permissions(apps)
-    for group in apps.get_model("auth", "Group").objects.filter(name__in=GROUPS):
-        group.permissions.remove(*permissions)
+    Group = apps.get_model("auth", "Group")
+    for group in Group.objects.filter(name__in=GROUPS):
+        group.permissions.remove(*_permissions(apps))
+    for group in Group.objects.filter(name__in=ALIAS_GROUPS):
+        group.permissions.remove(*_alias_permissions(apps))
 
 
 class Migration(migrations.Migration):
