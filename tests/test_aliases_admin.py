@@ -139,7 +139,7 @@ def test_possible_duplicates_are_bounded(db, monkeypatch):
 
 def test_reviewer_dashboard_links_pairs_to_the_merge_screen(reviewer_client, django_assert_max_num_queries):
     first, second = factories.ActorFactory(name="Islamic State"), factories.ActorFactory(name="ISLAMIC STATE", slug="is-2")
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(30):
         response = reviewer_client.get(reverse("admin:index"))
     assert "Possible duplicate actors" in response.content.decode()
     assert merge_url(Actor, first.pk, second.pk).replace("&", "&amp;") in response.content.decode()
