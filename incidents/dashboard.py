@@ -5,9 +5,11 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils import timezone
 
-from sources.models import Report
+from sources.models import Report, Source
+from sources.named_admin import merge_url
 
-from .models import AggregateClaim, Incident, Revision
+from . import merge_named, named_duplicates
+from .models import Actor, AggregateClaim, Incident, Revision
 
 STALE_DAYS = 30
 LISTED = 10
@@ -89,4 +91,23 @@ def editors_dashboard(user) -> list[Queue]:
             reports.count(), f"{reverse('admin:sources_report_changelist')}?linked=no",
             [(reverse("admin:sources_report_change", args=[r.pk]), r.title, r.source.public_name) for r in listed],
         ))
+    for model in (Source, Actor):
+        # Reviewers merge; the queue is shown when there is something to look at.
+        duplicates = _duplicates_queue(model) if merge_named.may_merge(user, model) else None
+        if duplicates is not None and duplicates.count:
+            queues.append(duplicates)
     return queues
+
+
+def _duplicates_queue(model) -> Queue:
+    """Pairs of sources or actors that may be one record (rule: `named_duplicates`), each linked to the merge screen."""
+    opts = model._meta
+    pairs = named_duplicates.possible_duplicates(model)
+    return Queue(
+        f"Possible duplicate {opts.verbose_name_plural}",
+        f"Names that read alike{' or the same homepage domain' if model is Source else ''}: merge the two if they are one "
+        f"{opts.verbose_name} (its name becomes an alias, its address redirects). At most {named_duplicates.PAIRS_SHOWN}, surest first.",
+        len(pairs), reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+        [(merge_url(model, pair.first_pk, pair.second_pk), f"{pair.first_name} ↔ {pair.second_name}",
+          pair.reason if pair.reason != named_duplicates.SIMILAR else f"{pair.reason} ({pair.score:.2f})") for pair in pairs],
+    )

@@ -12,11 +12,13 @@ import datetime
 from django.db import transaction
 
 from sources.choices import ReportKind, SourceKind
-from sources.models import Report, Source
+from sources.models import Report, Source, SourceAlias
 
 from . import choices
+from .aliases import normalised_name
 from .models import (
     Actor,
+    ActorAlias,
     AggregateClaim,
     BelligerentRoleLink,
     CasualtyFigure,
@@ -48,6 +50,45 @@ def _actor(name, slug, kind, parent=None, country=""):
         slug=slug, defaults={"name": name, "kind": kind, "parent": parent, "country": country},
     )
     return actor
+
+
+# Other names each record is known by, as sources and officials write them, by the record's name (the reference
+# article's, and those the bundled UCDP file brings): the search, the admin's autocomplete and the imports find the
+# record by any of them.
+ACTOR_ALIASES = {
+    "CJTF-OIR (US-led coalition)": [
+        "Combined Joint Task Force – Operation Inherent Resolve", "Operation Inherent Resolve", "US-led coalition",
+        "Global Coalition against Daesh", "Global Coalition to Defeat ISIS", "التحالف الدولي",
+    ],
+    "US forces": ["United States", "US military", "U.S. military", "American forces", "US Central Command", "CENTCOM",
+                  "القوات الأمريكية"],
+    "Iraqi security forces": ["ISF", "Iraqi forces", "Iraqi army", "القوات الأمنية العراقية"],
+    "IS": ["Islamic State", "ISIS", "ISIL", "Daesh", "Islamic State of Iraq and the Levant", "Islamic State of Iraq and Syria",
+           "الدولة الإسلامية", "داعش"],
+    "Government of Iraq": ["Iraqi government", "حكومة العراق"],
+    "al-Mahdi Army": ["Mahdi Army", "Jaysh al-Mahdi", "جيش المهدي"],
+    "PKK": ["Kurdistan Workers' Party", "Partiya Karkerên Kurdistanê"],
+}
+SOURCE_ALIASES = {
+    ARTICLE_OUTLET: ["Washington Post", "WaPo", "washingtonpost.com", "واشنطن بوست"],
+    "Airwars": ["Airwars.org", "إيروورز"],
+    "Uppsala Conflict Data Program (UCDP)": ["UCDP", "Uppsala Conflict Data Program", "UCDP GED"],
+}
+
+
+def load_demo_aliases() -> int:
+    """The aliases of the demo's records that exist (once: an alias already recorded is left as it is); how many added.
+    Called after the reference article, and by `load_demo` again after the UCDP import."""
+    added = 0
+    tables = ((Actor, ActorAlias, "actor", ACTOR_ALIASES), (Source, SourceAlias, "source", SOURCE_ALIASES))
+    for model, alias_model, to_record, table in tables:
+        for record in model.objects.filter(name__in=list(table)):
+            for name in table[record.name]:
+                if normalised_name(name) != record.name_normalised and not alias_model.objects.filter(
+                        name_normalised=normalised_name(name)).exists():
+                    alias_model.objects.create(**{to_record: record}, name=name)
+                    added += 1
+    return added
 
 
 def _conflict(name, slug, description):
@@ -83,6 +124,7 @@ def load_reference_article() -> Report:
     coalition = _actor("CJTF-OIR (US-led coalition)", "cjtf-oir", choices.ActorKind.COALITION)
     us_forces = _actor("US forces", "us-forces", choices.ActorKind.STATE_FORCES, parent=coalition, country="US")
     _actor("Iraqi security forces", "iraqi-security-forces", choices.ActorKind.STATE_FORCES, country="IQ")
+    load_demo_aliases()
     iraq = _conflict("Coalition vs ISIS — Iraq", "coalition-vs-isis-iraq", "The US-led coalition's air campaign against ISIS in Iraq.")
     syria = _conflict("Coalition vs ISIS — Syria", "coalition-vs-isis-syria", "The US-led coalition's air campaign against ISIS in Syria.")
     yemen = _conflict("US counter-terrorism — Yemen", "us-counter-terrorism-yemen", "US strikes and raids in Yemen.")

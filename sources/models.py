@@ -93,6 +93,8 @@ class Source(SearchableName):
 
     class Meta:
         ordering = ["name"]
+        # Held by the Reviewer group (incidents.merge_named checks it on the server).
+        permissions = [("merge_source", "Can merge two sources")]
         indexes = [models.Index(fields=["kind"], name="source_kind")]
         constraints = [
             models.CheckConstraint(

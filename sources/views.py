@@ -1,13 +1,13 @@
 """Source pages: who reported what. Only public sources (`Source.objects.public()`) are listed or have a page."""
 
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from incidents.cache import cached_aggregate
 from incidents.models import AggregateClaim, Incident
 from incidents.pagination import Order, page_from_request
 
-from .models import Source
+from .models import Source, SourceAlias
 
 SOURCES_PER_PAGE = 50
 REPORTS_PER_PAGE = 25
@@ -59,7 +59,11 @@ def source_list(request):
 def source_detail(request, slug):
     source = cached_aggregate("source_detail", Source.objects.public().with_published_counts().filter(slug=slug), _first)
     if source is None:
-        # Unknown, confidential, or nothing public yet: no page.
+        # The old address of a source merged into a public one moves there for good; else (unknown, confidential, or
+        # nothing public yet) no page.
+        merged = SourceAlias.objects.filter(former_slug=slug, source__in=Source.objects.public()).select_related("source").first()
+        if merged is not None:
+            return redirect(merged.source, permanent=True)
         raise Http404("No such source")
     reports = source.reports.public().with_published_links()
     incidents = Incident.objects.published().reported_by(source).select_related("conflict")

@@ -5,9 +5,11 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from sources.admin import HTTPS_URLS
+from sources.named_admin import AliasInline, NamedRecordAdmin
 
 from ..models import (
     Actor,
+    ActorAlias,
     BelligerentRoleLink,
     Conflict,
     ExternalIdentifier,
@@ -25,8 +27,15 @@ class ConflictAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class ActorAliasInline(AliasInline):
+    model = ActorAlias
+
+
 @admin.register(Actor)
-class ActorAdmin(SimpleHistoryAdmin):
+class ActorAdmin(NamedRecordAdmin, SimpleHistoryAdmin):
+    """Actors with their aliases ("Daesh", "CENTCOM"); the search finds either, however typed; reviewers merge two."""
+
+    inlines = [ActorAliasInline]
     list_display = ["name", "kind", "parent", "country"]
     list_filter = ["kind", "country"]
     list_select_related = ["parent"]

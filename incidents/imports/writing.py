@@ -21,6 +21,7 @@ from sources.models import Report, Source
 from sources.text import normalise_url
 
 from .. import choices, ucdp
+from ..aliases import find_actor, find_actors, find_source
 from ..display import count_words
 from ..duplicates import possible_duplicates
 from ..models import (
@@ -120,7 +121,7 @@ def find_existing(row: RowResult) -> None:
         row.existing, row.matched_by = match, "title, start date and place"
         return
     names = [name for name, _ in data["belligerents"]]
-    belligerent_ids = list(Actor.objects.filter(name__in=names).values_list("pk", flat=True)) if names else []
+    belligerent_ids = [actor.pk for actor in find_actors(names).values()] if names else []
     candidate = Incident(title=data["title"], date_start=data["date_start"], date_end=data["date_end"], locality=data["locality"],
                          latitude=data["latitude"], longitude=data["longitude"])
     row.possible_duplicates = [
@@ -148,7 +149,8 @@ class _Writer:
 
     def actor(self, name: str) -> Actor:
         if name not in self.actors:
-            self.actors[name] = Actor.objects.filter(name=name).first() or Actor.objects.create(
+            # Found by its name or an alias however typed ("Daesh", a merged actor's old name), else created.
+            self.actors[name] = find_actor(name) or Actor.objects.create(
                 name=name, slug=self._slug(Actor, name), description="Named as a belligerent in an imported file.")
         return self.actors[name]
 
@@ -166,7 +168,7 @@ class _Writer:
             report = Report.objects.filter(url_normalised=url).first()
             if report is None:
                 name = (data["source_name"] or _source_name_of(data["source_url"], data["permalink"]))[:200]
-                source = Source.objects.filter(name=name).first() or Source.objects.create(
+                source = find_source(name) or Source.objects.create(
                     name=name, slug=self._slug(Source, name),
                     kind=SourceKind.MONITORING_GROUP if data["source_url"] == data["permalink"] else SourceKind.NEWS_OUTLET,
                 )

@@ -53,6 +53,8 @@ class Actor(SearchableName):
 
     class Meta:
         ordering = ["name"]
+        # Held by the Reviewer group (incidents.merge_named checks it on the server).
+        permissions = [("merge_actor", "Can merge two actors")]
         constraints = [
             models.CheckConstraint(condition=Q(parent__isnull=True) | ~Q(parent=F("id")), name="actor_not_own_parent"),
         ]

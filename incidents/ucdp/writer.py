@@ -13,6 +13,7 @@ from sources.models import Report, Source
 from sources.text import normalise_url
 
 from .. import choices
+from ..aliases import find_actors, find_source, find_sources
 from ..codes import format_code, reserve_ids
 from ..models import (
     Actor,
@@ -257,16 +258,15 @@ class _Import:
         return links, claims
 
     def _source(self, spec: dict) -> Source:
-        source = Source.objects.filter(slug=spec["slug"]).first() or Source.objects.filter(name=spec["name"]).first()
+        source = Source.objects.filter(slug=spec["slug"]).first() or find_source(spec["name"])
         if source is None:
             source = Source.objects.create(**spec)
             self.result.sources_created += 1
         return source
 
     def _outlets(self, names: set[str]) -> dict[str, Source]:
-        found = {}
-        for chunk in _chunks(sorted(names)):
-            found.update((source.name, source) for source in Source.objects.filter(name__in=chunk))
+        # By name or alias however typed (a merged outlet's old name finds the outlet it was merged into).
+        found = find_sources(names)
         missing = sorted(names - found.keys())
         if missing:
             taken = set(Source.objects.values_list("slug", flat=True))
@@ -353,7 +353,7 @@ class _Import:
 
     def _actors(self, events: list[GedEvent]) -> dict[str, Actor]:
         names = {name for event in events for name in event.sides_a + event.sides_b}
-        found = {actor.name: actor for actor in Actor.objects.filter(name__in=sorted(names))}
+        found = find_actors(sorted(names))
         missing = sorted(names - found.keys())
         if missing:
             taken = set(Actor.objects.values_list("slug", flat=True))

@@ -4,11 +4,12 @@ Only a public actor or conflict (`Actor.objects.public()`, `Conflict.objects.pub
 """
 
 from django.db.models import OuterRef, Subquery
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 
 from .. import accountability
 from ..cache import cached_aggregate
-from ..models import Actor, AggregateClaim, BelligerentRoleLink, Conflict
+from ..models import Actor, ActorAlias, AggregateClaim, BelligerentRoleLink, Conflict
 from ..pagination import Order, page_from_request
 
 INCIDENTS_PER_PAGE = 25
@@ -42,7 +43,13 @@ def _aggregate_claims(**scope):
 
 
 def belligerent_detail(request, slug):
-    actor = get_object_or_404(Actor.objects.public().select_related("parent"), slug=slug)
+    actor = Actor.objects.public().select_related("parent").filter(slug=slug).first()
+    if actor is None:
+        # The old address of an actor merged into a public one moves there for good.
+        merged = ActorAlias.objects.filter(former_slug=slug, actor__in=Actor.objects.public()).select_related("actor").first()
+        if merged is None:
+            raise Http404("No such belligerent")
+        return redirect(merged.actor, permanent=True)
     incidents = accountability.actor_incidents(actor)
     members = actor.members.public().with_published_incidents().order_by("name")
     conflicts = cached_aggregate("conflicts_of", incidents, _conflicts_of)

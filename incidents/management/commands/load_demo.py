@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from incidents.dbstats import refresh_planner_statistics
-from incidents.demo import load_reference_article
+from incidents.demo import load_demo_aliases, load_reference_article
 from incidents.display import count_words
 
 DEMO_USERS = {"editor": "editor-demo-2017", "reviewer": "reviewer-demo-2017"}
@@ -28,6 +28,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Reference article: {report.title} ({count_words(report.incident_links.count(), 'incident')})")
         if not skip_ucdp:
             call_command("import_ucdp", publish=True, stdout=self.stdout, stderr=self.stderr)
+            load_demo_aliases()
         if settings.DEMO_ACCOUNTS:
             self._demo_accounts()
 
