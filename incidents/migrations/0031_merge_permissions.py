@@ -52,7 +52,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incidents", "0028_aliases"),
+        ("incidents", "0030_indexes_home_lists"),
         ("sources", "0004_merge_permission"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),

@@ -25,6 +25,6 @@ def drop_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("incidents", "0029_merge_permissions"), ("sources", "0003_aliases")]
+    dependencies = [("incidents", "0031_merge_permissions"), ("sources", "0003_aliases")]
 
     operations = [migrations.RunPython(create_indexes, drop_indexes, elidable=False)]
