@@ -197,9 +197,19 @@ def place_words(record) -> str:
     return ", ".join(dict.fromkeys(part for part in parts if part))
 
 
-def format_place(record) -> str:
-    """The place in words with its country: "Mosul al-Jadida, Mosul, Nīnawá, Iraq"; "Unknown" when nothing is known."""
-    parts = [place_words(record), country_name(getattr(record, "country", ""))]
+def format_place(record, *, short: bool = False) -> str:
+    """The place in words: in full with its country ("Mosul al-Jadida, Mosul, Nīnawá, Iraq"), or `short` for lists.
+
+    The short form is the most precise named place among locality, district (admin2) and province (admin1), then
+    its province: "Mosul, Nīnawá"; the country's name when nothing below it is known; "Unknown" when nothing is.
+    """
+    country = country_name(getattr(record, "country", ""))
+    if short:
+        admin1 = getattr(record, "admin1", "")
+        named = getattr(record, "locality", "") or getattr(record, "admin2", "") or admin1
+        parts = [named, admin1] if named else [country]
+        return ", ".join(dict.fromkeys(part for part in parts if part)) or UNKNOWN
+    parts = [place_words(record), country]
     return ", ".join(part for part in parts if part) or UNKNOWN
 
 
