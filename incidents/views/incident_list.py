@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 
 from .. import choices
 from ..cache import fragment_key
-from ..display import country_name
+from ..display import country_name, format_day
 from ..filters import DEFAULT_SORT, IncidentFilter
 from ..models import Incident
 from ..pagination import PAGE_SIZE, page_from_request
@@ -71,7 +71,7 @@ def describe_filters(form) -> list[tuple[str, str]]:
         elif hasattr(value, "public_name"):
             text = value.public_name
         elif hasattr(value, "isoformat"):
-            text = value.isoformat()
+            text = format_day(value)
         else:
             text = str(value)
         described.append((str(field.label), text))
