@@ -112,8 +112,29 @@ def format_date(day: datetime.date | None, precision: str, end: datetime.date | 
     if precision == choices.DatePrecision.DAYS:
         if end and end != day:
             return f"between {date_format(day, 'j F')} and {date_format(end, 'j F Y')}"
-        return f"c. {date_format(day, 'j F Y')}"
+        return f"c. {format_day(day)}"
+    return format_day(day)
+
+
+# How a day is written on every page ("17 March 2017", day before month), and the ways a reader may type one back:
+# that form, its short month, day/month/year with slashes, and ISO 8601 (what links and the API use).
+DAY_INPUT_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d/%m/%Y")
+
+
+def format_day(day: datetime.date) -> str:
+    """A day as the site writes it: "17 March 2017"."""
     return date_format(day, "j F Y")
+
+
+def read_day(text: str) -> datetime.date | None:
+    """A day typed in one of `DAY_INPUT_FORMATS` ("17 March 2017", "17 Mar 2017", "17/03/2017", "2017-03-17"), else None."""
+    text = " ".join(str(text or "").split())
+    for form in DAY_INPUT_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, form).date()
+        except ValueError:
+            continue
+    return None
 
 
 def format_stated(record) -> str:
@@ -197,9 +218,19 @@ def place_words(record) -> str:
     return ", ".join(dict.fromkeys(part for part in parts if part))
 
 
-def format_place(record) -> str:
-    """The place in words with its country: "Mosul al-Jadida, Mosul, Nīnawá, Iraq"; "Unknown" when nothing is known."""
-    parts = [place_words(record), country_name(getattr(record, "country", ""))]
+def format_place(record, *, short: bool = False) -> str:
+    """The place in words: in full with its country ("Mosul al-Jadida, Mosul, Nīnawá, Iraq"), or `short` for lists.
+
+    The short form is the most precise named place among locality, district (admin2) and province (admin1), then
+    its province: "Mosul, Nīnawá"; the country's name when nothing below it is known; "Unknown" when nothing is.
+    """
+    country = country_name(getattr(record, "country", ""))
+    if short:
+        admin1 = getattr(record, "admin1", "")
+        named = getattr(record, "locality", "") or getattr(record, "admin2", "") or admin1
+        parts = [named, admin1] if named else [country]
+        return ", ".join(dict.fromkeys(part for part in parts if part)) or UNKNOWN
+    parts = [place_words(record), country]
     return ", ".join(part for part in parts if part) or UNKNOWN
 
 

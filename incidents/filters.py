@@ -17,6 +17,7 @@ from sources.models import Source
 
 from . import choices
 from .cache import cached_aggregate
+from .day_input import DayFilter, DayInput
 from .display import country_name
 from .models import Actor, Conflict, Incident, Position, Victim
 from .search import match_text, with_relevance
@@ -159,10 +160,11 @@ class IncidentFilterForm(forms.Form):
 
 
 def _date_widget():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return DayInput()
 
 
-DATE_ERRORS = {"invalid": _("Enter a real date written YYYY-MM-DD, e.g. 2017-03-17.")}
+DATE_ERRORS = {"invalid": _("Enter a real day as the site writes it, e.g. 17 March 2017, 17 Mar 2017, 17/03/2017 "
+                            "(day before month) or 2017-03-17.")}
 
 
 class IncidentFilter(django_filters.FilterSet):
@@ -171,11 +173,11 @@ class IncidentFilter(django_filters.FilterSet):
         help_text=_("Words from titles, summaries or place names (Arabic script too), a code such as CT-000001, "
                     "or another dataset's id such as UCDP 238475."),
     )
-    date_from = django_filters.DateFilter(
+    date_from = DayFilter(
         method="filter_date_from", widget=_date_widget(), error_messages=DATE_ERRORS, label=_("From"),
         help_text=_("Incidents that may have happened on or after this day."),
     )
-    date_to = django_filters.DateFilter(
+    date_to = DayFilter(
         method="filter_date_to", widget=_date_widget(), error_messages=DATE_ERRORS, label=_("To"),
         help_text=_("Incidents that may have happened on or before this day."),
     )

@@ -109,10 +109,30 @@ class Page:
     next_query: str = ""  # the query string of the next page (other parameters kept), set by `page_from_request`
     previous_query: str = ""
     first_query: str = ""
+    start: int | None = None  # the position of the first row (1 = first of the list); None when not known
 
     @property
     def object_list(self) -> list:
         return self.rows
+
+    def position(self, total: int | None) -> tuple[int, int] | None:
+        """The rows' positions in the whole list, (first, last), or None when the link did not say and the page cannot tell.
+
+        Known without counting: the first page starts at 1, the last one ends at `total`; between them, the `start=`
+        the link carried, believed only if the page fits in the list.
+        """
+        if not self.rows or total is None:
+            return None
+        count = len(self.rows)
+        if self.previous is None:
+            first = 1
+        elif self.next is None:
+            first = total - count + 1
+        else:
+            first = self.start
+        if first is None or first < 1 or first + count - 1 > total or (first == 1 and self.previous is not None):
+            return None
+        return first, first + count - 1
 
 
 def _beyond(order, cursor: Cursor, forward: bool) -> Q:
@@ -169,9 +189,18 @@ def keyset_page(queryset, order, *, after: Cursor | None = None, before: Cursor 
     return Page(rows, next=last, previous=first if more else None)
 
 
+def read_start(text: str | None) -> int | None:
+    """The `start=` a page link carries (the position of its first row), or None when it is not a sane number."""
+    text = (text or "").strip()
+    if not text.isdigit() or len(text) > 12:
+        return None
+    start = int(text)
+    return start if 1 <= start <= MAX_ID else None
+
+
 def _query(params: QueryDict, prefix: str, **changes) -> str:
     query = params.copy()
-    for name in ("after", "before", "page"):
+    for name in ("after", "before", "page", "start"):
         query.pop(f"{prefix}{name}", None)
     for name, value in changes.items():
         query[f"{prefix}{name}"] = value
@@ -199,9 +228,20 @@ def page_from_request(request, queryset, order, *, size: int | None = None, pref
     if not page.rows and (after or before):
         message = f"There are no more {noun} in that direction. Showing the first page."
         page = keyset_page(queryset, order, size=size)
+        after = before = None
+    # The position travels in the links (`start=`), so that no row before the cursor is ever counted.
+    page.start = read_start(params.get(f"{prefix}start")) if (after or before) else 1
+    if page.previous is None and page.rows:
+        page.start = 1
     if page.next:
-        page.next_query = _query(params, prefix, after=page.next.encode())
+        changes = {"after": page.next.encode()}
+        if page.start is not None:
+            changes["start"] = str(page.start + len(page.rows))
+        page.next_query = _query(params, prefix, **changes)
     if page.previous:
-        page.previous_query = _query(params, prefix, before=page.previous.encode())
+        changes = {"before": page.previous.encode()}
+        if page.start is not None and page.start > 1:
+            changes["start"] = str(max(1, page.start - (size or PAGE_SIZE)))
+        page.previous_query = _query(params, prefix, **changes)
         page.first_query = _query(params, prefix)
     return page, message

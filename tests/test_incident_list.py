@@ -323,8 +323,8 @@ def test_query_count_does_not_grow_with_rows(client, django_assert_max_num_queri
 @pytest.mark.parametrize(
     ("query", "field", "words"),
     [
-        ({"date_from": "2017-13-45"}, "date_from", "real date written YYYY-MM-DD"),
-        ({"date_to": "yesterday"}, "date_to", "real date written YYYY-MM-DD"),
+        ({"date_from": "2017-13-45"}, "date_from", "real day as the site writes it"),
+        ({"date_to": "yesterday"}, "date_to", "real day as the site writes it"),
         ({"killed_min": "abc"}, "killed_min", "whole number"),
         ({"killed_min": "-5"}, "killed_min", "greater than or equal to 0"),
         ({"killed_min": "99999999999999999999999"}, "killed_min", "less than or equal to"),

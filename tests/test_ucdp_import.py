@@ -125,7 +125,7 @@ def test_event_maps_to_incident_fields(tmp_path):
     assert (result.created, result.merged, result.skipped) == (1, 0, 0)
     incident = incident_of(MOSUL)
     assert incident.code == f"CT-{incident.pk:06d}"
-    assert incident.title == "Mosul, 17 March 2017: Government of Iraq vs IS (UCDP event 238475)"
+    assert incident.title == "Airstrike: Government of Iraq vs IS"
     assert "UCDP" in incident.summary and "Government of Iraq and IS" in incident.summary
     assert (incident.date_start, incident.date_end, incident.date_precision) == (datetime.date(2017, 3, 17), None, "day")
     assert (incident.country, incident.admin1, incident.admin2, incident.locality) == ("IQ", "Nīnawá", "Qaḑā’ al Mawşil", "Mosul")

@@ -83,6 +83,12 @@ def place(incident):
 
 
 @register.filter
+def short_place(incident):
+    """The incident's place for a list: its locality (else district, else province), then its province: "Mosul, Nīnawá"."""
+    return display.format_place(incident, short=True)
+
+
+@register.filter
 def language_name(code):
     return display.language_name(code)
 

@@ -211,10 +211,18 @@ def _who_fought(event: GedEvent) -> str:
     return event.dyad_name.replace(" - ", " vs ") if event.dyad_name else f"{event.side_a} vs {event.side_b}"
 
 
-def incident_title(event: GedEvent) -> str:
-    place = _locality(event) or event.where_coordinates or event.country_name
-    title = f"{place}, {describe_dates(event.date_start, event.date_end)}: {_who_fought(event)} (UCDP event {event.id})"
+def title_of(event_type: str, who_fought: str) -> str:
+    """An imported incident's title: what happened and who fought ("Airstrike: Government of Iraq vs IS").
+
+    Never the date or the place, which lists show in their own columns, nor a number, which later claims may change.
+    """
+    kind = choices.EventType(event_type).label if event_type in choices.EventType.values else ""
+    title = f"{str(kind)[:1].upper()}{str(kind)[1:]}: {who_fought}" if kind and event_type != choices.EventType.OTHER else who_fought
     return _clip(title, Incident._meta.get_field("title").max_length)
+
+
+def incident_title(event: GedEvent) -> str:
+    return title_of(infer_event_type(event), _who_fought(event))
 
 
 def incident_summary(event: GedEvent) -> str:

@@ -1,13 +1,15 @@
 """/incidents/: the published incidents, filtered (`IncidentFilter`), totalled by the database, paged by keyset."""
 
 from django.conf import settings
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import get_language
 
 from .. import choices
 from ..cache import fragment_key
-from ..display import country_name
-from ..filters import IncidentFilter
+from ..display import country_name, format_day
+from ..filters import DEFAULT_SORT, IncidentFilter
 from ..models import Incident
 from ..pagination import PAGE_SIZE, page_from_request
 from ..totals import totals_of
@@ -29,11 +31,27 @@ def filter_context(request, filterset) -> dict:
     return {
         "filter": filterset, "form": form, "valid": valid, "field_errors": field_errors,
         "advanced_active": sum(1 for name in ADVANCED_FILTERS if any(request.GET.getlist(name))),
+        "filters_active": sum(1 for name in form.fields if name != "sort" and any(request.GET.getlist(name))),
         "advanced_errors": any(name in form.errors for name in ADVANCED_FILTERS),
         "filters_in_use": describe_filters(form) if valid and filterset.is_bound else [],
         "filter_form_key": fragment_key(filterset.queryset.db, request.GET.urlencode(), get_language()),
         "filter_form_seconds": settings.CASUALTYTRACKER_AGGREGATE_CACHE_SECONDS,
+        "default_sort": DEFAULT_SORT,
     }
+
+
+def without_empty_parameters(request) -> HttpResponseRedirect | None:
+    """A redirect to the same address without its empty parameters (`?q=&grade=` → `?`), or None when it has none.
+
+    Shared and typed links then carry only the filters in use. The other parameters keep their order and their
+    spelling; the address redirected to has no empty parameter, so it is never redirected again.
+    """
+    pieces = request.META.get("QUERY_STRING", "").split("&")
+    kept = [piece for piece in pieces if piece.partition("=")[2]]
+    if len(kept) == len(pieces) or (pieces == [""]):
+        return None
+    query = "&".join(kept)
+    return HttpResponseRedirect(escape_uri_path(request.path) + (f"?{query}" if query else ""))
 
 
 def describe_filters(form) -> list[tuple[str, str]]:
@@ -53,7 +71,7 @@ def describe_filters(form) -> list[tuple[str, str]]:
         elif hasattr(value, "public_name"):
             text = value.public_name
         elif hasattr(value, "isoformat"):
-            text = value.isoformat()
+            text = format_day(value)
         else:
             text = str(value)
         described.append((str(field.label), text))
@@ -61,10 +79,14 @@ def describe_filters(form) -> list[tuple[str, str]]:
 
 
 def incident_list(request):
+    redirect = without_empty_parameters(request)
+    if redirect:
+        return redirect
     filterset = IncidentFilter(request.GET or None, queryset=Incident.objects.published())
     context = filter_context(request, filterset)
     context.update(sort=filterset.sort_key, sort_label=filterset.sort_spec.label, page_size=PAGE_SIZE, grades=choices.Grade.choices)
     if context["valid"]:
         page, message = page_from_request(request, filterset.qs.for_list().with_positions(), filterset.sort_spec, noun="incidents")
-        context.update(page=page, page_message=message, totals=totals_of(filterset.qs))
+        totals = totals_of(filterset.qs)
+        context.update(page=page, page_message=message, totals=totals, position=page.position(totals["all"]["incidents"]))
     return render(request, "incidents/incident_list.html", context)

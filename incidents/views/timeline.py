@@ -20,7 +20,7 @@ from ..cache import cached_aggregate
 from ..filters import IncidentFilter
 from ..models import Incident
 from ..totals import killed_sums, totals_of
-from .incident_list import filter_context
+from .incident_list import filter_context, without_empty_parameters
 
 PERIODS_PER_PAGE = 12
 PER_PERIOD = 30
@@ -168,6 +168,9 @@ def period_incidents(queryset, periods: list[Period]) -> dict[Period, list[Incid
 
 
 def timeline(request):
+    redirect = without_empty_parameters(request)
+    if redirect:
+        return redirect
     filterset = IncidentFilter(request.GET or None, queryset=Incident.objects.published())
     context = filter_context(request, filterset)
     if not context["valid"]:
