@@ -54,6 +54,8 @@ page) and warns with it on every save; imports call `possible_duplicates` with a
 import calendar
 import datetime
 import math
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -319,10 +321,33 @@ def _box(incident: Incident, km: float) -> Q:
     return Q(latitude__range=(latitude - dlat, latitude + dlat), longitude__range=(longitude - dlon, longitude + dlon))
 
 
+def _spellings() -> tuple[dict[str, str], str]:
+    """For each letter as `normalise_search` gives it, the characters it comes from; and the characters it drops."""
+    letters: dict[str, set[str]] = {}
+    dropped = set("\u02bb\u02bc\u02be\u02bf\u02c8\u2018\u2019'`\u00b4\u0640")
+    ranges = [(0x30, 0x7b), (0xc0, 0x250), (0x300, 0x370), (0x600, 0x700), (0x1e00, 0x1f00)]
+    for char in (chr(code) for first, last in ranges for code in range(first, last)):
+        normal = normalise_search(f"x{char}x")  # inside a word, as a place name holds it
+        if normal == "xx" and unicodedata.category(char)[0] in "MLS":
+            dropped.add(char)
+        elif len(normal) == 3 and normal[0] == normal[2] == "x":
+            letters.setdefault(normal[1], {normal[1]}).add(char)
+    return {letter: "".join(sorted(chars)) for letter, chars in letters.items()}, "".join(sorted(dropped))
+
+
+_LETTERS, _DROPPED = _spellings()
+
+
+def spelling_pattern(word: str) -> str:
+    """A regular expression that finds, inside a stored name, every spelling `normalise_search` reads as this word
+    (Mawsil finds Mawṣil and MAWSIL, موصل finds الموصِل): the SQL side of the comparison, which `name_part` confirms."""
+    return "".join(f"[{re.escape(_LETTERS.get(letter, letter))}][{re.escape(_DROPPED)}]*" for letter in word)
+
+
 def _named(name: str, value: str) -> Q:
-    """Rows whose `name` holds the longest word of the value as normalised: its spellings (al-Mawsil, Al Mawsil, الموصل)."""
+    """Rows whose `name` holds the longest word of the value in any spelling (al-Mawsil, Al Mawṣil, الموصل)."""
     words = normalise_search(value).split()
-    return Q(**{f"{name}__icontains": max(words, key=len)}) if words else Q(pk__in=[])
+    return Q(**{f"{name}__regex": spelling_pattern(max(words, key=len))}) if words else Q(pk__in=[])
 
 
 def _place_filter(incident: Incident) -> tuple[Q, Q]:
