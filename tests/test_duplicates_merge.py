@@ -33,32 +33,32 @@ def test_distance_is_great_circle_km():
 
 
 def test_nearby_incident_within_two_days_is_a_possible_duplicate(db):
-    incident = at()
-    near = at(latitude=36.36, date_start=datetime.date(2017, 3, 19), locality="")
+    incident = at(geo_precision="exact")
+    near = at(geo_precision="exact", latitude=36.345, date_start=datetime.date(2017, 3, 19), locality="", admin1="")
 
     assert list(found(incident)) == [near.pk]
-    assert found(incident)[near.pk] == ["2.8 km away"]
+    assert found(incident)[near.pk] == ["dates 2 days apart +1", "1.1 km apart, both exact location +3"]
 
 
 def test_far_or_later_incidents_are_not_duplicates(db):
-    incident = at()
-    # Inside the bounding box's corner but more than 5 km away as the crow flies.
-    at(latitude=36.375, longitude=43.170, locality="")
-    at(latitude=36.5, locality="")
-    at(date_start=datetime.date(2017, 3, 20), locality="")
+    incident = at(geo_precision="exact")
+    # Inside the bounding box but farther apart than two exact points allow: the shared province does not count.
+    at(geo_precision="exact", latitude=36.375, longitude=43.170, locality="")
+    at(geo_precision="exact", latitude=36.5, locality="", admin1="")
+    at(geo_precision="exact", date_start=datetime.date(2017, 3, 20), locality="")
 
     assert found(incident) == {}
 
 
 def test_date_ranges_are_compared_by_their_ends(db):
     incident = at()
-    month = at(date_start=datetime.date(2017, 3, 1), date_end=datetime.date(2017, 3, 31))
+    month = at(date_start=datetime.date(2017, 3, 1), date_end=datetime.date(2017, 3, 31), date_precision="month")
 
     assert month.pk in found(incident)
 
 
 def test_same_locality_and_belligerent_without_coordinates(db):
-    coalition = factories.ActorFactory()
+    coalition = factories.ActorFactory(name="Coalition")
     incident = at(latitude=None, longitude=None)
     factories.BelligerentRoleFactory(incident=incident, actor=coalition)
     same = at(latitude=None, longitude=None, locality="mosul")
@@ -66,7 +66,12 @@ def test_same_locality_and_belligerent_without_coordinates(db):
     other_force = at(latitude=None, longitude=None)
     factories.BelligerentRoleFactory(incident=other_force)
 
-    assert found(incident) == {same.pk: ["same locality and belligerent"]}
+    # The same locality alone makes a candidate; the shared belligerent ranks it first.
+    assert found(incident) == {
+        same.pk: ["dates overlap (same day, 17 Mar 2017) +3", "same locality (Mosul / mosul) +2", "shares belligerent Coalition +1"],
+        other_force.pk: ["dates overlap (same day, 17 Mar 2017) +3", "same locality (Mosul) +2"],
+    }
+    assert list(found(incident)) == [same.pk, other_force.pk]
 
 
 def test_incidents_linked_as_related_are_not_flagged(db):
@@ -82,9 +87,11 @@ def test_similar_titles_on_postgresql(db):
     incident = factories.IncidentFactory(title="Airstrike on Mosul al-Jadida", latitude=None, longitude=None, date_start=MOSUL["date_start"])
     similar = factories.IncidentFactory(title="Air strike on Mosul al Jadida", latitude=None, longitude=None,
                                         date_start=MOSUL["date_start"], locality="")
-    factories.IncidentFactory(title="Shelling of a market in Raqqa", latitude=None, longitude=None, date_start=MOSUL["date_start"])
+    factories.IncidentFactory(title="Shelling of a market in Raqqa", latitude=None, longitude=None, date_start=MOSUL["date_start"],
+                              locality="Raqqa", admin1="Raqqa")
 
-    assert found(incident) == {similar.pk: ["similar title"]}
+    assert list(found(incident)) == [similar.pk]
+    assert found(incident)[similar.pk][-1].startswith("similar titles 0.")
 
 
 def test_admin_warns_about_duplicates_with_links_on_save(editor_client):
@@ -98,7 +105,7 @@ def test_admin_warns_about_duplicates_with_links_on_save(editor_client):
     content = response.content.decode()
     assert "Possible duplicates of" in content
     assert incident_change_url(existing) in content
-    assert "0.6 km away" in content
+    assert "neighbourhood point 0.6 km from the centre of the village or town given by the other +1" in content
 
 
 # Merging.

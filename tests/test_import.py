@@ -143,7 +143,8 @@ def test_possible_duplicates_are_shown(editor_client):
     existing = factories.IncidentFactory(status="published", date_start="2017-03-18", country="IQ", locality="Mosul", title="Another strike",
                                          latitude=36.345, longitude=43.13)
     preview = upload(editor_client, EXAMPLE.read_bytes(), "example.csv")
-    assert preview.context["report"].rows[0].possible_duplicates == [f"{existing.code} (0.6 km away)"]
+    [listed] = preview.context["report"].rows[0].possible_duplicates
+    assert listed.startswith(f"{existing.code} (") and "same locality (Mosul) +2" in listed
     assert existing.code in preview.content.decode()
 
 

@@ -202,13 +202,13 @@ class IncidentAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
         if not candidates:
             return
         links = format_html_join(
-            "; ", '<a href="{}">{}</a> “{}” ({}: {})',
+            "; ", '<a href="{}">{}</a> “{}” ({}; score {}: {})',
             ((reverse("admin:incidents_incident_change", args=[c.incident.pk]), c.incident.code, c.incident.title,
-              c.incident.get_status_display(), ", ".join(c.reasons)) for c in candidates),
+              c.incident.get_status_display(), c.total, ", ".join(c.reasons)) for c in candidates),
         )
         self.message_user(request, format_html(
-            "Possible duplicates of {}: {}. If one records the same event, merge them (select both in the list, "
-            "action “Merge two selected incidents”), or link them under “related” if they are distinct records of one strike.",
+            "Possible duplicates of {}: {}. If one records the same event, a reviewer merges them (“Merge…” in the "
+            "possible duplicates box, or select both in the list), or mark them related if they are distinct records of one strike.",
             incident.code, links,
         ), messages.WARNING)
 

@@ -263,6 +263,8 @@ class Incident(models.Model):
             models.Index(fields=["country", "admin1"], name="incident_place"),
             # The duplicate check looks for incidents a few days either side, whatever their status.
             models.Index(fields=["date_start"], name="incident_date_start"),
+            # ...and reads each date precision's own window (a few days for day-precision records, a year for year ones).
+            models.Index(fields=["date_precision", "date_start"], name="incident_precision_date"),
             models.Index(fields=["grade"], name="incident_grade"),
             models.Index(fields=["event_type"], name="incident_event_type"),
             models.Index(fields=["latest_stance"], name="incident_stance"),
