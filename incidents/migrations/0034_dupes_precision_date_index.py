@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0028_aliases'),
+        ('incidents', '0033_lists_ucdp_titles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
