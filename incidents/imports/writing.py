@@ -122,8 +122,11 @@ def find_existing(row: RowResult) -> None:
         return
     names = [name for name, _ in data["belligerents"]]
     belligerent_ids = [actor.pk for actor in find_actors(names).values()] if names else []
-    candidate = Incident(title=data["title"], date_start=data["date_start"], date_end=data["date_end"], locality=data["locality"],
-                         latitude=data["latitude"], longitude=data["longitude"])
+    candidate = Incident(
+        title=data["title"], date_start=data["date_start"], date_end=data["date_end"], date_precision=data["date_precision"],
+        country=data["country"], admin1=data["admin1"], admin2=data["admin2"], locality=data["locality"],
+        latitude=data["latitude"], longitude=data["longitude"], geo_precision=data["geo_precision"],
+    )
     row.possible_duplicates = [
         f"{found.incident.code} ({'; '.join(found.reasons)})" for found in possible_duplicates(candidate, belligerent_ids=belligerent_ids, limit=5)
     ]
