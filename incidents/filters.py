@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from sources.models import Source
 
 from . import choices
+from .aliases import find_many
 from .cache import cached_aggregate
 from .day_input import DayFilter, DayInput
 from .display import country_name
@@ -124,9 +125,33 @@ class CachedChoiceIterator(forms.models.ModelChoiceIterator):
 
 class CachedChoicesField(forms.ModelChoiceField):
     """A select of public records whose options are read once per data version (every list page shows four of them),
-    while the chosen value is still looked up in the queryset, so a record that stopped being public is refused."""
+    while the chosen value is still looked up in the queryset, so a record that stopped being public is refused.
+
+    Actors and sources are also recognised by a name or alias however typed (`?belligerent=daesh`), and their
+    options name a few aliases, so that a reader who knows only "ISIS" finds the Islamic State in the list."""
 
     iterator = CachedChoiceIterator
+    SHOWN_ALIASES = 3
+
+    def _has_aliases(self) -> bool:
+        return any(field.name == "aliases" for field in self.queryset.model._meta.get_fields())
+
+    def label_from_instance(self, obj):
+        if not self._has_aliases():
+            return super().label_from_instance(obj)
+        aliases = sorted((alias.name for alias in obj.aliases.all()), key=len)[: self.SHOWN_ALIASES]
+        return f"{obj} ({', '.join(aliases)})" if aliases else str(obj)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            if not value or not self._has_aliases():
+                raise
+            found = find_many(self.queryset.model, [str(value)]).get(str(value))
+            if found is None or not self.queryset.filter(pk=found.pk).exists():
+                raise
+            return found
 
 
 class CachedModelChoiceFilter(django_filters.ModelChoiceFilter):
@@ -194,7 +219,8 @@ class IncidentFilter(django_filters.FilterSet):
         label=_("Conflict"), help_text=_("The theatre or campaign."),
     )
     belligerent = CachedModelChoiceFilter(
-        method="filter_belligerent", to_field_name="slug", queryset=Actor.objects.public(), empty_label=_("Any belligerent"),
+        method="filter_belligerent", to_field_name="slug", queryset=Actor.objects.public().prefetch_related("aliases"),
+        empty_label=_("Any belligerent"),
         label=_("Belligerent"), help_text=_("Incidents in which this force is named as responsible, alleged or acknowledged."),
     )
     event_type = django_filters.MultipleChoiceFilter(
@@ -212,7 +238,7 @@ class IncidentFilter(django_filters.FilterSet):
                     "of these; tick one or more."),
     )
     stance_by = CachedModelChoiceFilter(
-        method="filter_position", to_field_name="slug", queryset=Actor.objects.public(), empty_label=_("Any actor"),
+        method="filter_position", to_field_name="slug", queryset=Actor.objects.public().prefetch_related("aliases"), empty_label=_("Any actor"),
         label=_("Position held by"),
         help_text=_("Only this actor's current position counts (with a stance ticked: incidents on which its current "
                     "position is one of them; alone: incidents on which it has taken a position)."),
@@ -228,7 +254,7 @@ class IncidentFilter(django_filters.FilterSet):
                     "(an incident reported as 83–137 matches 100)."),
     )
     source = CachedModelChoiceFilter(
-        method="filter_source", to_field_name="slug", queryset=Source.objects.public(), empty_label=_("Any source"),
+        method="filter_source", to_field_name="slug", queryset=Source.objects.public().prefetch_related("aliases"), empty_label=_("Any source"),
         label=_("Source"), help_text=_("Incidents covered by a report from this source."),
     )
     has_victims = YesNoFilter(

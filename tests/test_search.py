@@ -270,3 +270,43 @@ def test_bulk_written_incidents_are_searchable(client):
     alias = ActorAlias.objects.filter(actor__incident_roles__incident__status=choices.Status.PUBLISHED).order_by("pk").first()
     named = Incident.objects.published().filter(belligerent_roles__actor=alias.actor).distinct().count()
     assert named and len(codes(client.get(URL, {"q": alias.name}))) >= min(named, pagination.PAGE_SIZE)
+
+
+def test_the_belligerent_filter_takes_an_alias_and_names_aliases_in_its_options(client, islamic_state):
+    named = published(title="Shelling", locality="Mosul")
+    factories.BelligerentRoleFactory(incident=named, actor=islamic_state)
+    published(title="Shelling", locality="Mosul")
+    assert codes(client.get(URL, {"belligerent": "Daesh"})) == [named.code]
+    assert codes(client.get(URL, {"belligerent": islamic_state.slug})) == [named.code]
+    page = client.get(URL).content.decode()
+    assert "Islamic State (IS, ISIS, ISIL)" in page
+    refused = client.get(URL, {"belligerent": "no such force"})
+    assert refused.status_code == 200 and refused.context["valid"] is False
+
+
+def test_the_source_filter_takes_an_alias_but_never_a_confidential_source(client):
+    from sources.models import SourceAlias
+
+    outlet = factories.SourceFactory(name="The Washington Post")
+    SourceAlias.objects.create(source=outlet, name="WaPo")
+    covered = published(title="Strike")
+    services.link_report(incident=covered, report=factories.ReportFactory(source=outlet))
+    assert codes(client.get(URL, {"source": "wapo"})) == [covered.code]
+    secret = factories.SourceFactory(name="Local network", is_confidential=True, public_label="local source")
+    SourceAlias.objects.create(source=secret, name="LN")
+    services.link_report(incident=covered, report=factories.ReportFactory(source=secret))
+    assert client.get(URL, {"source": "LN"}).context["valid"] is False
+    page = client.get(URL).content.decode()
+    assert "Local network" not in page and "(LN)" not in page and "The Washington Post (WaPo)" in page
+
+
+def test_belligerent_and_source_pages_name_their_aliases(client, islamic_state):
+    from sources.models import SourceAlias
+
+    incident = published(title="Shelling")
+    factories.BelligerentRoleFactory(incident=incident, actor=islamic_state)
+    outlet = factories.SourceFactory(name="The Washington Post")
+    SourceAlias.objects.create(source=outlet, name="WaPo")
+    services.link_report(incident=incident, report=factories.ReportFactory(source=outlet))
+    assert "<bdi>Daesh</bdi>" in client.get(islamic_state.get_absolute_url()).content.decode()
+    assert "<bdi>WaPo</bdi>" in client.get(outlet.get_absolute_url()).content.decode()
