@@ -36,6 +36,8 @@ WITH_SQLITE = os.environ.get("BENCH_SQLITE", "1").lower() not in {"0", "no", "fa
 # Reuse the PostgreSQL half of the last run of the same N and seed (bench/.data/results-N.json), e.g. to redo the SQLite half.
 REUSE_POSTGRES = os.environ.get("BENCH_REUSE_POSTGRES", "0").lower() in {"1", "yes", "true", "on"}
 RESULTS = Path(os.environ.get("BENCH_RESULTS", BENCH / "RESULTS.md"))
+# Measure only the URLs whose label holds this text (e.g. "text search"), no exports: a quick look at one part.
+ONLY = os.environ.get("BENCH_ONLY", "")
 # A secret for the benchmark's own server only (DEBUG off refuses to start without one).
 SECRET = "bench-only-secret-key-not-for-any-deployment-0123456789"
 

@@ -139,7 +139,7 @@ class CachedChoicesField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         if not self._has_aliases():
             return super().label_from_instance(obj)
-        aliases = sorted((alias.name for alias in obj.aliases.all()), key=len)[: self.SHOWN_ALIASES]
+        aliases = sorted((alias.name for alias in obj.aliases.all()), key=lambda name: (len(name), name))[: self.SHOWN_ALIASES]
         return f"{obj} ({', '.join(aliases)})" if aliases else str(obj)
 
     def to_python(self, value):

@@ -64,3 +64,17 @@ def test_filters_are_open_on_a_wide_screen(live_server, browser, listed):  # noq
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/incidents/")
     assert page.locator("#id_q").is_visible()
+
+
+def test_a_search_sent_from_the_form_keeps_a_chosen_sort_and_leaves_out_the_default(live_server, browser, listed):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/incidents/")
+    page.fill("#id_q", "airstrike")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/incidents/?q=airstrike"), page.url  # best match first: the default, left out
+    assert page.locator("#id_sort").input_value() == "relevance"
+    page.select_option("#id_sort", "-date")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/incidents/?q=airstrike&sort=-date"), page.url  # chosen, so kept

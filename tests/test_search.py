@@ -279,7 +279,7 @@ def test_the_belligerent_filter_takes_an_alias_and_names_aliases_in_its_options(
     assert codes(client.get(URL, {"belligerent": "Daesh"})) == [named.code]
     assert codes(client.get(URL, {"belligerent": islamic_state.slug})) == [named.code]
     page = client.get(URL).content.decode()
-    assert "Islamic State (IS, ISIS, ISIL)" in page
+    assert "Islamic State (IS, ISIL, ISIS)" in page
     refused = client.get(URL, {"belligerent": "no such force"})
     assert refused.status_code == 200 and refused.context["valid"] is False
 

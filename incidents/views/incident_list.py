@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from .. import choices
 from ..cache import fragment_key
 from ..display import country_name, format_day
-from ..filters import DEFAULT_SORT, IncidentFilter
+from ..filters import DEFAULT_SEARCH_SORT, DEFAULT_SORT, IncidentFilter
 from ..models import Incident
 from ..pagination import PAGE_SIZE, page_from_request
 from ..totals import totals_of
@@ -37,6 +37,7 @@ def filter_context(request, filterset) -> dict:
         "filter_form_key": fragment_key(filterset.queryset.db, request.GET.urlencode(), get_language()),
         "filter_form_seconds": settings.CASUALTYTRACKER_AGGREGATE_CACHE_SECONDS,
         "default_sort": DEFAULT_SORT,
+        "search_sort": DEFAULT_SEARCH_SORT,
     }
 
 

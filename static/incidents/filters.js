@@ -7,13 +7,21 @@
   }
   if (window.ctFiltersReady) { return; }
   window.ctFiltersReady = true;
+  document.addEventListener("change", function (event) {
+    if (event.target.name === "sort") { event.target.dataset.touched = "yes"; }
+  });
   document.addEventListener("submit", function (event) {
     var form = event.target, left = [];
     if (!form.matches || !form.matches("form.filters")) { return; }
+    // The default order is best match first with a search, the list's default without one.
+    var text = form.elements.namedItem("q");
+    var searching = Boolean(text && text.value && text.value.trim() !== "");
+    var sortByDefault = searching ? form.dataset.searchSort : form.dataset.defaultSort;
     Array.prototype.forEach.call(form.elements, function (field) {
       if (!field.name || field.disabled) { return; }
       var empty = field.multiple ? field.selectedOptions.length === 0 : field.value === "";
-      var defaultSort = field.name === "sort" && field.value === form.dataset.defaultSort;
+      // A sort the reader never touched is left to the server (best match first for a search, else the default).
+      var defaultSort = field.name === "sort" && (field.dataset.touched !== "yes" || field.value === sortByDefault);
       if (empty || defaultSort) { field.disabled = true; left.push(field); }
     });
     // Enabled again once the browser has read the form, so that "Back" finds the fields as they were.
