@@ -101,7 +101,13 @@ def _country_choices(codes) -> list[tuple[str, str]]:
     return sorted(((code, country_name(code)) for code in codes), key=lambda pair: pair[1])
 
 
+def _has_aliases(model) -> bool:
+    return any(field.name == "aliases" for field in model._meta.get_fields())
+
+
 def _slugs_and_labels(queryset, to_field_name: str, label_from_instance) -> list[tuple[str, str]]:
+    if _has_aliases(queryset.model):
+        queryset = queryset.prefetch_related("aliases")  # for the labels only: the chosen value is looked up without
     return [(str(getattr(record, to_field_name)), label_from_instance(record)) for record in queryset]
 
 
@@ -133,11 +139,8 @@ class CachedChoicesField(forms.ModelChoiceField):
     iterator = CachedChoiceIterator
     SHOWN_ALIASES = 3
 
-    def _has_aliases(self) -> bool:
-        return any(field.name == "aliases" for field in self.queryset.model._meta.get_fields())
-
     def label_from_instance(self, obj):
-        if not self._has_aliases():
+        if not _has_aliases(self.queryset.model):
             return super().label_from_instance(obj)
         aliases = sorted((alias.name for alias in obj.aliases.all()), key=lambda name: (len(name), name))[: self.SHOWN_ALIASES]
         return f"{obj} ({', '.join(aliases)})" if aliases else str(obj)
@@ -146,7 +149,7 @@ class CachedChoicesField(forms.ModelChoiceField):
         try:
             return super().to_python(value)
         except forms.ValidationError:
-            if not value or not self._has_aliases():
+            if not value or not _has_aliases(self.queryset.model):
                 raise
             found = find_many(self.queryset.model, [str(value)]).get(str(value))
             if found is None or not self.queryset.filter(pk=found.pk).exists():
@@ -219,8 +222,7 @@ class IncidentFilter(django_filters.FilterSet):
         label=_("Conflict"), help_text=_("The theatre or campaign."),
     )
     belligerent = CachedModelChoiceFilter(
-        method="filter_belligerent", to_field_name="slug", queryset=Actor.objects.public().prefetch_related("aliases"),
-        empty_label=_("Any belligerent"),
+        method="filter_belligerent", to_field_name="slug", queryset=Actor.objects.public(), empty_label=_("Any belligerent"),
         label=_("Belligerent"), help_text=_("Incidents in which this force is named as responsible, alleged or acknowledged."),
     )
     event_type = django_filters.MultipleChoiceFilter(
@@ -238,7 +240,7 @@ class IncidentFilter(django_filters.FilterSet):
                     "of these; tick one or more."),
     )
     stance_by = CachedModelChoiceFilter(
-        method="filter_position", to_field_name="slug", queryset=Actor.objects.public().prefetch_related("aliases"), empty_label=_("Any actor"),
+        method="filter_position", to_field_name="slug", queryset=Actor.objects.public(), empty_label=_("Any actor"),
         label=_("Position held by"),
         help_text=_("Only this actor's current position counts (with a stance ticked: incidents on which its current "
                     "position is one of them; alone: incidents on which it has taken a position)."),
@@ -254,7 +256,7 @@ class IncidentFilter(django_filters.FilterSet):
                     "(an incident reported as 83–137 matches 100)."),
     )
     source = CachedModelChoiceFilter(
-        method="filter_source", to_field_name="slug", queryset=Source.objects.public().prefetch_related("aliases"), empty_label=_("Any source"),
+        method="filter_source", to_field_name="slug", queryset=Source.objects.public(), empty_label=_("Any source"),
         label=_("Source"), help_text=_("Incidents covered by a report from this source."),
     )
     has_victims = YesNoFilter(

@@ -3,8 +3,6 @@
 import datetime
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 
 from incidents import choices, pagination, services
@@ -235,24 +233,6 @@ def test_a_search_page_reads_a_bounded_number_of_queries(client, django_assert_m
         factories.BelligerentRoleFactory(incident=incident, actor=islamic_state)
     with django_assert_max_num_queries(16):
         assert len(codes(client.get(URL, {"q": "daesh mosul"}))) == 12
-
-
-@pytest.mark.skipif(not settings.IS_POSTGRES, reason="the GIN index exists on PostgreSQL only")
-@pytest.mark.parametrize("text", ["Baghdād", "بَغْدَاد", "mosul dam"])
-def test_postgresql_serves_the_search_from_the_gin_index(text):
-    Incident.objects.bulk_create([
-        Incident(code=f"BULK-{n}", title=f"Strike number {n}", search_head=f"strike number {n}", date_start=datetime.date(2015, 1, 1),
-                 status="published")
-        for n in range(3000)
-    ])
-    queryset = IncidentFilter({"q": text}, queryset=Incident.objects.published()).qs
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE incidents_incident")
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "Bitmap Index Scan on incident_search_words" in plan
 
 
 def test_bulk_written_incidents_are_searchable(client):

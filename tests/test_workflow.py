@@ -40,7 +40,7 @@ def test_groups_exist_with_their_rights(db):
     assert {"add_incident", "change_incident", "add_report", "add_casualtyfigure", "add_officialstatement"} <= editor
     assert not editor & WORKFLOW_PERMISSIONS
     assert "add_incidentalias" not in editor
-    assert reviewer == editor | WORKFLOW_PERMISSIONS
+    assert reviewer == editor | WORKFLOW_PERMISSIONS | {"merge_source", "merge_actor"}
     assert reviewer < administrator
     assert {"change_user", "change_group"} <= administrator
 
