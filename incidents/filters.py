@@ -21,7 +21,7 @@ from .cache import cached_aggregate
 from .day_input import DayFilter, DayInput
 from .display import country_name
 from .models import Actor, Conflict, Incident, Position, Victim
-from .search import match_text, with_relevance
+from .search import Query, match_text, with_relevance
 
 MAX_COUNT = 2_147_483_647  # the largest figure the database stores
 
@@ -278,10 +278,12 @@ class IncidentFilter(django_filters.FilterSet):
         form = IncidentFilterForm
 
     def __init__(self, data=None, *args, **kwargs):
+        # The search, read once (its words, the belligerents they name); invalid text is refused by the form anyway.
+        self.query = Query.of(str(data.get("q", ""))[:200] if data is not None else "")
         if data is not None and not data.get("sort") or data is not None and data.get("sort") == DEFAULT_SEARCH_SORT:
-            # The sort select shows the order in force: best match first with a search, the default without one.
+            # The sort select shows the order in force: best match first with words to rank by, the default without.
             data = data.copy()
-            data["sort"] = DEFAULT_SEARCH_SORT if str(data.get("q", "")).strip() else DEFAULT_SORT
+            data["sort"] = DEFAULT_SEARCH_SORT if self.query.ranks else DEFAULT_SORT
         super().__init__(data, *args, **kwargs)
 
     @property
@@ -294,7 +296,7 @@ class IncidentFilter(django_filters.FilterSet):
     def sort_key(self) -> str:
         """The order in force: the one asked for when valid, else the default (best match first for a text search)."""
         asked = self.form.cleaned_data.get("sort") if self.is_bound and self.form.is_valid() else ""
-        if self.search_text:
+        if self.search_text and self.query.ranks:
             return asked or DEFAULT_SEARCH_SORT
         return DEFAULT_SORT if asked in ("", None, DEFAULT_SEARCH_SORT) else asked
 
@@ -305,14 +307,14 @@ class IncidentFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if self.sort_key == "relevance":
-            queryset = with_relevance(queryset, self.search_text)
+            queryset = with_relevance(queryset, self.query)
         return queryset.order_by(*self.sort_spec.order_by())
 
     def filter_sort(self, queryset, name, value):
         return queryset  # applied last, in filter_queryset, so the default applies too
 
     def filter_text(self, queryset, name, value):
-        return match_text(queryset, value)
+        return match_text(queryset, self.query if self.query.text == value.strip() else value)
 
     def filter_date_from(self, queryset, name, value):
         return queryset.filter(Q(date_end__gte=value) | Q(date_end__isnull=True, date_start__gte=value))

@@ -61,8 +61,9 @@ class IncidentQuerySet(models.QuerySet):
         return self.filter(status=Status.RETRACTED)
 
     def for_list(self):
-        """Incidents with what a list row shows (conflict, belligerents with their names): two queries whatever the rows."""
-        return self.select_related("conflict").prefetch_related(_belligerents())
+        """Incidents with what a list row shows (conflict, belligerents with their names): two queries whatever the rows.
+        The stored search words are not read (the search reads them in SQL)."""
+        return self.select_related("conflict").prefetch_related(_belligerents()).defer("search_head", "search_body", "search_quotes")
 
     def with_positions(self):
         """Incidents with each actor's current position (`current_positions`, latest first, actors named): one query more."""

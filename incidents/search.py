@@ -7,15 +7,18 @@ incidents, on both databases:
 - each incident stores its words in three columns, kept by `Incident.save` and by every recompute (`search_texts`,
   `quote_texts`): `search_head` (title and place names), `search_body` (summary), `search_quotes` (the words of its
   claims that are not excluded and of its statements);
-- a search matches incidents in which every word asked starts a stored word ("Jadid" finds "al-Jadida"), or whose
-  code, former code or other dataset's id is the text, or — for words that spell a belligerent's name or alias
-  ("Daesh", "US forces") — that name that belligerent;
+- a search that is a code, a former code or another dataset's id finds that record alone; otherwise it matches
+  incidents in which every word asked starts a stored word ("Jadid" finds "al-Jadida"), words that spell a
+  belligerent's name or alias ("Daesh", "US forces") finding the incidents naming it, as `?belligerent=` does;
 - PostgreSQL reads a GIN index of the stored words as a `tsvector` built from our own words (`array_to_tsvector`,
   so its text parser and locale never re-split them), prefix-matched; SQLite reads the same columns with LIKE;
-- relevance (`with_relevance`) ranks exact codes first, then matches in the title and place names above matches in
-  the summary and quotes, the whole phrase above scattered words, and among equals the best-documented incident
-  (most sources): one whole number per row, so the keyset pages sort by it like any other column.
+- relevance (`with_relevance`) ranks matches in the title and place names above matches in the summary and quotes,
+  the whole phrase above scattered words, and among equals the best-documented incident (most sources): one whole
+  number per row, so the keyset pages sort by it like any other column. A search of a belligerent's name alone has
+  nothing to rank by (`ranks`): it lists newest first, as the belligerent filter does.
 """
+
+from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.expressions import Func
@@ -29,7 +32,7 @@ from .display import country_name
 MAX_SEARCH_WORDS = 12
 # Relevance: a tier times this, plus the number of sources (capped below it).
 TIER = 1_000_000
-EXACT, PHRASE_IN_HEAD, WORDS_IN_HEAD, PHRASE_IN_TEXT = 16, 8, 4, 2
+PHRASE_IN_HEAD, WORDS_IN_HEAD, PHRASE_IN_TEXT = 8, 4, 2
 
 
 SEARCH_FIELDS = ["search_head", "search_body", "search_quotes"]
@@ -124,25 +127,25 @@ def actor_names() -> list[tuple[str, int]]:
     return cached_aggregate("actor-names", Actor.objects.order_by(), compute)
 
 
-def named_actors(words: list[str]) -> tuple[set[int], list[str]]:
-    """The actors whose whole name or alias the words spell, in order, and the words left over.
+def named_actors(words: list[str]) -> tuple[list[set[int]], list[str]]:
+    """The actors whose whole name or alias the words spell, in order (one set of actors per name found: a name or
+    alias may be shared), and the words left over.
 
-    "daesh mosul" gives the Islamic State and ["mosul"]; "us forces" the United States' forces and [].
+    "daesh mosul" gives [{the Islamic State}] and ["mosul"]; "us forces" [{the United States' forces}] and [].
     """
-    actors, rest, index = set(), [], 0
+    groups, rest, index = [], [], 0
     names = actor_names()
     while index < len(words):
-        for name, actor_id in names:
+        for name, _actor_id in names:
             parts = name.split()
             if words[index:index + len(parts)] == parts:
-                found = {other for candidate, other in names if candidate == name}
-                actors |= found | {actor_id}
+                groups.append({other for candidate, other in names if candidate == name})
                 index += len(parts)
                 break
         else:
             rest.append(words[index])
             index += 1
-    return actors, rest
+    return groups, rest
 
 
 def _naming(actor_ids) -> Q:
@@ -152,27 +155,15 @@ def _naming(actor_ids) -> Q:
 
 
 def exact_ids(text: str) -> list[int]:
-    """Incidents that another dataset knows by this id, or that once had this code."""
-    from .models import ExternalIdentifier, IncidentAlias
+    """Incidents whose code is the text, that once had it as their code, or that another dataset knows by it."""
+    from .models import ExternalIdentifier, Incident, IncidentAlias
 
     return list(
-        ExternalIdentifier.objects.filter(identifier=text).order_by().values_list("incident_id", flat=True)
-        .union(IncidentAlias.objects.filter(code=text.upper()).order_by().values_list("incident_id", flat=True))[:100]
-    )
-
-
-def _exact(text: str) -> Q:
-    return Q(code=text.upper()) | Q(pk__in=exact_ids(text))
-
-
-def _exact_subquery(text: str) -> Q:
-    """`_exact` with the ids read as subqueries: for ranking rows already found, without one more query."""
-    from .models import ExternalIdentifier, IncidentAlias
-
-    return (
-        Q(code=text.upper())
-        | Q(pk__in=ExternalIdentifier.objects.filter(identifier=text).values("incident_id"))
-        | Q(pk__in=IncidentAlias.objects.filter(code=text.upper()).values("incident_id"))
+        Incident.objects.filter(code=text.upper()).order_by().values_list("pk", flat=True)
+        .union(
+            ExternalIdentifier.objects.filter(identifier=text).order_by().values_list("incident_id", flat=True),
+            IncidentAlias.objects.filter(code=text.upper()).order_by().values_list("incident_id", flat=True),
+        )[:100]
     )
 
 
@@ -182,44 +173,75 @@ def _prepare(queryset, postgres: bool):
     return queryset.alias(search_all=Padded(*(F(name) for name in SEARCH_FIELDS)))
 
 
-def match_text(queryset, value: str):
-    """Incidents the text finds (see the module's docstring). The public search (`?q=`) and the editors' incident
-    chooser share it."""
+@dataclass(frozen=True)
+class Query:
+    """A search as typed, read once: its words, the belligerents they name, and the words left to match as text."""
+
+    text: str
+    words: tuple = ()
+    actor_groups: tuple = ()
+    rest: tuple = ()
+
+    @classmethod
+    def of(cls, value) -> "Query":
+        if isinstance(value, Query):
+            return value
+        text = (value or "").strip()
+        words = search_words(text, MAX_SEARCH_WORDS)
+        groups, rest = named_actors(words) if words else ([], [])
+        return cls(text, tuple(words), tuple(frozenset(group) for group in groups), tuple(rest))
+
+    @property
+    def ranks(self) -> bool:
+        """Whether there are words to rank by (not only a belligerent's name: those matches would all rank alike)."""
+        return bool(self.rest)
+
+
+def match_text(queryset, value):
+    """Incidents the text (or `Query`) finds (see the module's docstring). The public search (`?q=`) and the editors'
+    incident chooser share it.
+
+    A code or another dataset's id finds that record alone. Words that spell a belligerent's name or alias find the
+    incidents naming it (as `?belligerent=` does), the other words the incidents whose words they start.
+    """
     from django.conf import settings
 
-    text = (value or "").strip()
-    if not text:
+    query = Query.of(value)
+    if not query.text:
         return queryset
-    words = search_words(text, MAX_SEARCH_WORDS)
-    if not words:
-        return queryset.filter(_exact(text))
+    ids = exact_ids(query.text)
+    if ids or not query.words:
+        return queryset.filter(pk__in=ids)
     postgres = settings.IS_POSTGRES
-    found = _exact(text) | _text_has(words, postgres=postgres)
-    actors, rest = named_actors(words)
-    if actors:
-        found |= _naming(actors) & _text_has(rest, postgres=postgres)
+    found = _text_has(list(query.rest), postgres=postgres)
+    for actors in query.actor_groups:
+        found &= _naming(actors)
     return _prepare(queryset, postgres).filter(found)
 
 
-def with_relevance(queryset, value: str):
-    """The matches annotated with `relevance`: a whole number, highest first (see the module's docstring)."""
-    text = (value or "").strip()
-    words = search_words(text, MAX_SEARCH_WORDS)
+def with_relevance(queryset, value):
+    """The matches annotated with `relevance`: a whole number, highest first (see the module's docstring).
+
+    Ranked on the words that are not a belligerent's name (every match names it alike).
+    """
+    words = list(Query.of(value).rest)
+    phrase = " ".join(words)
     queryset = queryset.alias(
         search_head_padded=Padded(F("search_head")),
         search_text_padded=Padded(F("search_body"), F("search_quotes")),
     )
-    phrase = " ".join(words)
-    tiers = [When(_exact_subquery(text), then=Value(EXACT * TIER))] if text else []
+    score = Value(0)
     if words:
-        tiers.append(When(Q(search_head_padded__contains=f" {phrase}"), then=Value(PHRASE_IN_HEAD * TIER)))
-    score = Case(*tiers, default=Value(0), output_field=IntegerField())
-    if words:
-        actors, rest = named_actors(words)
-        in_head = _starts_words("search_head_padded", words)
-        if actors:
-            in_head |= _naming(actors) & _starts_words("search_head_padded", rest)
-        score = score + Case(When(in_head, then=Value(WORDS_IN_HEAD * TIER)), default=Value(0), output_field=IntegerField())
+        score = Case(
+            When(Q(search_head_padded__contains=f" {phrase}"), then=Value(PHRASE_IN_HEAD * TIER)),
+            default=Value(0), output_field=IntegerField(),
+        ) + Case(
+            When(_starts_words("search_head_padded", words), then=Value(WORDS_IN_HEAD * TIER)),
+            default=Value(0), output_field=IntegerField(),
+        )
+    if len(words) > 1:
+        # One word found outside the head is in the summary or quotes by definition: reading their (long) text for
+        # it would say nothing new, and would cost the longest part of the search at a million incidents.
         score = score + Case(
             When(Q(search_text_padded__contains=f" {phrase}"), then=Value(PHRASE_IN_TEXT * TIER)),
             default=Value(0), output_field=IntegerField(),
