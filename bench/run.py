@@ -222,6 +222,8 @@ def machine() -> dict:
     with admin.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0]
+        cursor.execute("SHOW shared_buffers")
+        postgres += f", shared_buffers {cursor.fetchone()[0]}"
     admin.close()
     import sqlite3
 

@@ -231,7 +231,12 @@ def with_relevance(queryset, value):
         search_text_padded=Padded(F("search_body"), F("search_quotes")),
     )
     score = Value(0)
-    if words:
+    if len(words) == 1:  # the phrase is the word: one test, both tiers
+        score = Case(
+            When(Q(search_head_padded__contains=f" {phrase}"), then=Value((PHRASE_IN_HEAD + WORDS_IN_HEAD) * TIER)),
+            default=Value(0), output_field=IntegerField(),
+        )
+    elif words:
         score = Case(
             When(Q(search_head_padded__contains=f" {phrase}"), then=Value(PHRASE_IN_HEAD * TIER)),
             default=Value(0), output_field=IntegerField(),

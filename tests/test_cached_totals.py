@@ -265,3 +265,21 @@ def test_the_incident_page_is_drawn_once_per_data_version_and_never_older_than_t
     assert "Strike on the Jadida quarter, corrected" in client.get(incident.get_absolute_url()).content.decode()
     Incident.objects.filter(pk=incident.pk).update(status=choices.Status.RETRACTED, retraction_reason="Duplicate record")
     assert "83–137" not in client.get(incident.get_absolute_url()).content.decode()
+
+
+def test_a_search_page_is_ranked_once_per_data_version_and_never_stale():
+    """A search's relevance is computed for every match: which rows its page holds is kept per data version."""
+    client = Client()
+    for n in range(3):
+        published(title=f"Strike {n}", locality="Hudayda")
+    first = [row.code for row in client.get(reverse("incident_list"), {"q": "hudayda"}).context["page"].rows]
+    with CaptureQueriesContext(connection) as read:
+        again = [row.code for row in client.get(reverse("incident_list"), {"q": "hudayda"}).context["page"].rows]
+    assert again == first
+    ranked = [query["sql"] for query in read.captured_queries if "relevance" in query["sql"] and "LIMIT" in query["sql"]]
+    assert ranked == []  # the ranking query was not run again
+    best = published(title="Strike in Hudayda", locality="Hudayda")
+    for _ in range(2):
+        services.link_report(incident=best, report=factories.ReportFactory())
+    after = [row.code for row in client.get(reverse("incident_list"), {"q": "hudayda"}).context["page"].rows]
+    assert after[0] == best.code and set(after) == {*first, best.code}
