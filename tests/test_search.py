@@ -290,3 +290,10 @@ def test_belligerent_and_source_pages_name_their_aliases(client, islamic_state):
     services.link_report(incident=incident, report=factories.ReportFactory(source=outlet))
     assert "<bdi>Daesh</bdi>" in client.get(islamic_state.get_absolute_url()).content.decode()
     assert "<bdi>WaPo</bdi>" in client.get(outlet.get_absolute_url()).content.decode()
+
+
+def test_the_page_says_which_belligerent_an_alias_found(client, islamic_state):
+    incident = published(title="Shelling")
+    factories.BelligerentRoleFactory(incident=incident, actor=islamic_state)
+    page = client.get(URL, {"q": "Daesh"}).content.decode()
+    assert "Daesh (incidents naming Islamic State)" in page

@@ -10,7 +10,7 @@ from .. import choices
 from ..cache import fragment_key
 from ..display import country_name, format_day
 from ..filters import DEFAULT_SEARCH_SORT, DEFAULT_SORT, IncidentFilter
-from ..models import Incident
+from ..models import Actor, Incident
 from ..pagination import PAGE_SIZE, page_from_request
 from ..totals import totals_of
 
@@ -33,7 +33,7 @@ def filter_context(request, filterset) -> dict:
         "advanced_active": sum(1 for name in ADVANCED_FILTERS if any(request.GET.getlist(name))),
         "filters_active": sum(1 for name in form.fields if name != "sort" and any(request.GET.getlist(name))),
         "advanced_errors": any(name in form.errors for name in ADVANCED_FILTERS),
-        "filters_in_use": describe_filters(form) if valid and filterset.is_bound else [],
+        "filters_in_use": describe_filters(form, getattr(filterset, "query", None)) if valid and filterset.is_bound else [],
         "filter_form_key": fragment_key(filterset.queryset.db, request.GET.urlencode(), get_language()),
         "filter_form_seconds": settings.CASUALTYTRACKER_AGGREGATE_CACHE_SECONDS,
         "default_sort": DEFAULT_SORT,
@@ -55,8 +55,9 @@ def without_empty_parameters(request) -> HttpResponseRedirect | None:
     return HttpResponseRedirect(escape_uri_path(request.path) + (f"?{query}" if query else ""))
 
 
-def describe_filters(form) -> list[tuple[str, str]]:
-    """The filters in force, in words, to say above the results what they are of."""
+def describe_filters(form, query=None) -> list[tuple[str, str]]:
+    """The filters in force, in words, to say above the results what they are of (a search naming a belligerent by an
+    alias says whom it found: "ISIS (incidents naming IS)")."""
     described = []
     for name, value in form.cleaned_data.items():
         if name == "sort" or value in (None, "", [], ()):
@@ -75,6 +76,11 @@ def describe_filters(form) -> list[tuple[str, str]]:
             text = format_day(value)
         else:
             text = str(value)
+        if name == "q" and query is not None and query.actor_groups:
+            ids = set().union(*query.actor_groups)
+            names = list(Actor.objects.public().filter(pk__in=ids).order_by("name").values_list("name", flat=True))
+            if names:
+                text = f"{text} (incidents naming {' or '.join(names)})"
         described.append((str(field.label), text))
     return described
 
