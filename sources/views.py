@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from incidents.aliases import search_filter
 from incidents.cache import cached_aggregate
 from incidents.models import AggregateClaim, Incident
 from incidents.pagination import Order, page_from_request
@@ -39,6 +40,9 @@ def source_list(request):
         notices.append(f"Unknown sort “{sort[:40]}”; sorted by {SORTS[DEFAULT_SORT][1]}.")
         sort = DEFAULT_SORT
     sources = Source.objects.public()
+    text = request.GET.get("q", "").strip()[:200]
+    if text:  # a name or an alias, however typed ("wapo", "WASHINGTON POST", "واشنطن بوست")
+        sources = sources.filter(search_filter(Source, text))
     # Counting every source's published incidents reads every link: the page is kept per data version.
     page, page_notice = cached_aggregate(
         "source_list", sources.with_published_counts(),
@@ -51,6 +55,7 @@ def source_list(request):
         "page": page,
         "count": sources.count(),
         "sort": sort,
+        "q": text,
         "sorts": [(key, label) for key, (_, label) in SORTS.items()],
         "notices": notices,
     })

@@ -297,3 +297,20 @@ def test_the_page_says_which_belligerent_an_alias_found(client, islamic_state):
     factories.BelligerentRoleFactory(incident=incident, actor=islamic_state)
     page = client.get(URL, {"q": "Daesh"}).content.decode()
     assert "Daesh (incidents naming Islamic State)" in page
+
+
+def test_the_sources_page_finds_a_source_by_name_or_alias_never_a_confidential_one(client):
+    from sources.models import SourceAlias
+
+    outlet = factories.SourceFactory(name="The Washington Post")
+    SourceAlias.objects.create(source=outlet, name="WaPo")
+    other = factories.SourceFactory(name="Reuters")
+    secret = factories.SourceFactory(name="Wapo Local Network", is_confidential=True, public_label="local source")
+    incident = published(title="Strike")
+    for source in (outlet, other, secret):
+        services.link_report(incident=incident, report=factories.ReportFactory(source=source))
+    for text in ("wapo", "WASHINGTON post", "Wäshington"):
+        listed = [source.name for source in client.get(reverse("source_list"), {"q": text}).context["page"].rows]
+        assert listed == ["The Washington Post"], text
+    page = client.get(reverse("source_list"), {"q": "nobody"}).content.decode()
+    assert "No listed source is called “nobody”" in page and "Wapo Local Network" not in page
