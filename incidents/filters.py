@@ -148,8 +148,9 @@ class CachedChoicesField(forms.ModelChoiceField):
     def to_python(self, value):
         try:
             return super().to_python(value)
-        except forms.ValidationError:
-            if not value or not _has_aliases(self.queryset.model):
+        except forms.ValidationError as error:
+            # Only a value that names no record is looked up again by alias (a NUL character or the like is refused).
+            if error.code != "invalid_choice" or not value or not _has_aliases(self.queryset.model):
                 raise
             found = find_many(self.queryset.model, [str(value)]).get(str(value))
             if found is None or not self.queryset.filter(pk=found.pk).exists():

@@ -229,7 +229,7 @@ def test_text_search_combines_with_filters(client):
 
 
 @pytest.mark.skipif(not settings.IS_POSTGRES, reason="the GIN index exists on PostgreSQL only")
-@pytest.mark.parametrize("text", ["Mosul al-Jadida", "الموصل", "238475", "Baghdād", "بَغْدَاد"])
+@pytest.mark.parametrize("text", ["Mosul al-Jadida", "الموصل", "Baghdād", "بَغْدَاد"])
 def test_text_search_uses_the_gin_index(text):
     load_reference_article()
     Incident.objects.bulk_create([
