@@ -28,6 +28,7 @@ from sources.text import normalise_search, search_words
 
 from .cache import cached_aggregate
 from .display import country_name
+from .gazetteer import other_script_names
 
 MAX_SEARCH_WORDS = 12
 # Relevance: a tier times this, plus the number of sources (capped below it).
@@ -41,12 +42,13 @@ SEARCHED_FIELDS = {"title", "summary", "neighbourhood", "locality", "admin2", "a
 
 
 def search_texts(incident) -> dict[str, str]:
-    """The incident's own stored search words: title and place names (head), summary (body)."""
-    head = " ".join([
-        incident.title, incident.neighbourhood, incident.locality, incident.admin2, incident.admin1, incident.place_name_ar,
-        country_name(incident.country) if incident.country else "",
-    ])
-    return {"search_head": normalise_search(head), "search_body": normalise_search(incident.summary)}
+    """The incident's own stored search words: title and place names, with the places' names in the other script
+    (head), summary (body)."""
+    places = [incident.neighbourhood, incident.locality, incident.admin2, incident.admin1, incident.place_name_ar]
+    head = " ".join([incident.title, *places, country_name(incident.country) if incident.country else ""])
+    # The places' names in the other script too (بغداد finds "Baghdād"): `gazetteer`.
+    words = " ".join(filter(None, [normalise_search(head), other_script_names(*places)]))
+    return {"search_head": words, "search_body": normalise_search(incident.summary)}
 
 
 def quote_texts(incident_ids, *, figures=None, statements=None) -> dict[int, str]:
