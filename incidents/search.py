@@ -254,3 +254,24 @@ def with_relevance(queryset, value):
             default=Value(0), output_field=IntegerField(),
         )
     return queryset.annotate(relevance=score + Least(F("sources_count"), Value(TIER - 1)))
+
+
+def _vocabulary() -> list[str]:
+    """Words a misspelt search is compared with: the gazetteer's place names and the belligerents' names and aliases."""
+    from .gazetteer import PLACES
+
+    names = [normalise_search(name) for name in PLACES] + [normalise_search(name) for names in PLACES.values() for name in names]
+    return sorted({word for name in names + [name for name, _ in actor_names()] for word in name.split() if len(word) > 2})
+
+
+def suggestion(value) -> str:
+    """A search that found nothing, respelt with the nearest known place or belligerent words ("Mosl" → "mosul"), or ""
+    when no word is near one (difflib: the same answer on both databases)."""
+    import difflib
+
+    query = Query.of(value)
+    if not query.rest:
+        return ""
+    vocabulary = _vocabulary()
+    respelt = [(difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75) or [word])[0] for word in query.words]
+    return " ".join(respelt) if respelt != list(query.words) else ""

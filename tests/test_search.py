@@ -338,3 +338,15 @@ def test_a_title_word_is_not_taken_for_a_place():
 
     incident = factories.IncidentFactory.build(title="Missile hit a school", locality="", admin1="")
     assert "هيت" not in search_texts(incident)["search_head"]
+
+
+def test_a_misspelt_place_is_offered_respelt(client):
+    mosul = published(title="Strike", locality="Mosul")
+    response = client.get(URL, {"q": "Mosl", "country": "IQ"})
+    assert codes(response) == []
+    page = response.content.decode()
+    assert 'Did you mean <a href="?q=mosul&amp;country=IQ">mosul</a>?' in page or (
+        'Did you mean <a href="?country=IQ&amp;q=mosul">mosul</a>?' in page
+    )
+    assert codes(client.get(URL, {"q": "mosul"})) == [mosul.code]
+    assert "Did you mean" not in client.get(URL, {"q": "zzzqqq"}).content.decode()

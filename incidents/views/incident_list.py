@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import get_language
 
-from .. import choices
+from .. import choices, search
 from ..cache import fragment_key
 from ..display import country_name, format_day
 from ..filters import DEFAULT_SEARCH_SORT, DEFAULT_SORT, IncidentFilter
@@ -85,6 +85,15 @@ def describe_filters(form, query=None) -> list[tuple[str, str]]:
     return described
 
 
+def _with_q(request, text: str) -> str:
+    """The query string of this list with another search text (cursors and position dropped)."""
+    params = request.GET.copy()
+    for name in ("after", "before", "start"):
+        params.pop(name, None)
+    params["q"] = text
+    return params.urlencode()
+
+
 def incident_list(request):
     redirect = without_empty_parameters(request)
     if redirect:
@@ -96,4 +105,8 @@ def incident_list(request):
         page, message = page_from_request(request, filterset.qs.for_list().with_positions(), filterset.sort_spec, noun="incidents")
         totals = totals_of(filterset.qs)
         context.update(page=page, page_message=message, totals=totals, position=page.position(totals["all"]["incidents"]))
+        if not page.rows and filterset.query.rest:
+            respelt = search.suggestion(filterset.query)
+            context["suggestion"] = respelt
+            context["suggestion_query"] = _with_q(request, respelt) if respelt else ""
     return render(request, "incidents/incident_list.html", context)
