@@ -35,7 +35,6 @@ MAX_SEARCH_WORDS = 12
 TIER = 1_000_000
 PHRASE_IN_HEAD, WORDS_IN_HEAD, PHRASE_IN_TEXT = 8, 4, 2
 
-
 SEARCH_FIELDS = ["search_head", "search_body", "search_quotes"]
 # The incident's own fields its stored words are made of.
 SEARCHED_FIELDS = {"title", "summary", "neighbourhood", "locality", "admin2", "admin1", "place_name_ar", "country"}
@@ -59,15 +58,14 @@ def quote_texts(incident_ids, *, figures=None, statements=None) -> dict[int, str
     from .bulk import among
     from .models import CasualtyFigure, OfficialStatement
 
-    CasualtyFigure, OfficialStatement = figures or CasualtyFigure, statements or OfficialStatement
-
+    figures, statements = figures or CasualtyFigure, statements or OfficialStatement
     quotes: dict[int, list[str]] = {pk: [] for pk in incident_ids}
     selected = among(list(quotes))
-    for pk, quote in CasualtyFigure.objects.filter(incident_id__in=selected, excluded=False).exclude(quote="").order_by(
+    for pk, quote in figures.objects.filter(incident_id__in=selected, excluded=False).exclude(quote="").order_by(
         "incident_id", "pk"
     ).values_list("incident_id", "quote"):
         quotes[pk].append(quote)
-    for pk, quote in OfficialStatement.objects.filter(incident_id__in=selected).exclude(quote="").order_by(
+    for pk, quote in statements.objects.filter(incident_id__in=selected).exclude(quote="").order_by(
         "incident_id", "pk"
     ).values_list("incident_id", "quote"):
         quotes[pk].append(quote)
