@@ -62,7 +62,7 @@ def check_merge(*, keep: Incident, merge: Incident, user) -> None:
         )
 
 
-def _stamp(obj, user, reason):
+def stamp_change(obj, user, reason):
     obj._history_user = user
     obj._change_reason = reason[:REASON_LENGTH]
     return obj
@@ -95,35 +95,35 @@ def merge_incidents(*, keep: Incident, merge: Incident, user, reason: str = "") 
         # Statements before figures: a conceded figure points to its statement, which moves with it.
         for statement in OfficialStatement.objects.filter(incident=merge):
             statement.incident = keep
-            save_statement(statement=_stamp(statement, user, into))
+            save_statement(statement=stamp_change(statement, user, into))
         for figure in CasualtyFigure.objects.filter(incident=merge):
             figure.incident = keep
-            save_claim(claim=_stamp(figure, user, into))
+            save_claim(claim=stamp_change(figure, user, into))
         kept_reports = set(keep.report_links.values_list("report_id", flat=True))
         for link in IncidentReport.objects.filter(incident=merge):
             if link.report_id in kept_reports:
-                unlink_report(link=_stamp(link, user, into))
+                unlink_report(link=stamp_change(link, user, into))
             else:
                 link.incident = keep
-                save_report_link(link=_stamp(link, user, into))
+                save_report_link(link=stamp_change(link, user, into))
         kept_roles = {role.actor_id: role for role in keep.belligerent_roles.all()}
         for role in BelligerentRoleLink.objects.filter(incident=merge):
             kept = kept_roles.get(role.actor_id)
             if kept is None:
                 role.incident = keep
-                _stamp(role, user, into).save()
+                stamp_change(role, user, into).save()
                 continue
             if role.role == choices.BelligerentRole.ACKNOWLEDGED and kept.role != role.role:
                 kept.role = role.role
-                _stamp(kept, user, into).save()
-            _stamp(role, user, into).delete()
+                stamp_change(kept, user, into).save()
+            stamp_change(role, user, into).delete()
         for model in (Victim, ExternalIdentifier):
             for row in model.objects.filter(incident=merge):
                 row.incident = keep
-                _stamp(row, user, into).save()
+                stamp_change(row, user, into).save()
         for alias in IncidentAlias.objects.filter(incident=merge):
             alias.incident = keep
-            _stamp(alias, user, into).save()
+            stamp_change(alias, user, into).save()
         for other in merge.related.exclude(pk=keep.pk):
             keep.related.add(other)
 
@@ -139,8 +139,8 @@ def merge_incidents(*, keep: Incident, merge: Incident, user, reason: str = "") 
             # Everything has moved above: claims and statements protect their incident (PROTECT), so a row left
             # behind would stop this delete, and the whole merge, rather than be destroyed with it.
             merge.related.clear()
-            _stamp(merge, user, merged_note).delete()
-        _stamp(IncidentAlias(code=old_code, incident=keep), user, merged_note).save()
-        _stamp(keep, user, f"{MERGE_REASON}{old_code} merged into this record{note}").save()
+            stamp_change(merge, user, merged_note).delete()
+        stamp_change(IncidentAlias(code=old_code, incident=keep), user, merged_note).save()
+        stamp_change(keep, user, f"{MERGE_REASON}{old_code} merged into this record{note}").save()
         refresh_related_groups(incident_ids=[keep.pk, merge.pk, *keep.related.values_list("pk", flat=True)])
     return recompute_figures(incident=keep)

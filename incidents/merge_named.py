@@ -26,7 +26,7 @@ from sources.models import Report, Source
 from . import choices, locking
 from .aliases import alias_relation, normalised_name
 from .bulk import among, write_history
-from .merge import _stamp as stamp
+from .merge import stamp_change as stamp
 from .models import Actor, AggregateClaim, BelligerentRoleLink, CasualtyFigure, OfficialStatement
 from .services import deferred_recompute, figures_changed, save_claim, save_statement
 
