@@ -114,17 +114,18 @@ def _text_has(words: list[str], *, postgres: bool) -> Q:
     return _starts_words("search_all", words)
 
 
-def actor_names() -> list[tuple[str, int]]:
-    """(normalised name or alias, actor id) of every actor, longest first: what a search recognises as a belligerent."""
+def actor_names(actors=None) -> list[tuple[str, int]]:
+    """(normalised name or alias, actor id) of every actor (or of `actors`), longest first: what a search recognises
+    as a belligerent."""
     from .models import Actor, ActorAlias
 
     def compute(queryset):
         names = queryset.exclude(name_normalised="").values_list("name_normalised", "pk").union(
-            ActorAlias.objects.order_by().values_list("name_normalised", "actor_id")
+            ActorAlias.objects.filter(actor__in=queryset.values("pk")).order_by().values_list("name_normalised", "actor_id")
         )
         return sorted(set(names), key=lambda pair: (-len(pair[0].split()), pair[0]))
 
-    return cached_aggregate("actor-names", Actor.objects.order_by(), compute)
+    return cached_aggregate("actor-names", (Actor.objects.all() if actors is None else actors).order_by(), compute)
 
 
 def named_actors(words: list[str]) -> tuple[list[set[int]], list[str]]:
@@ -255,11 +256,14 @@ def with_relevance(queryset, value):
 
 
 def _vocabulary() -> list[str]:
-    """Words a misspelt search is compared with: the gazetteer's place names and the belligerents' names and aliases."""
+    """Words a misspelt search is compared with: the gazetteer's place names and the public belligerents' names and
+    aliases (a suggestion never spells an actor named only on a draft)."""
     from .gazetteer import PLACES
+    from .models import Actor
 
     names = [normalise_search(name) for name in PLACES] + [normalise_search(name) for names in PLACES.values() for name in names]
-    return sorted({word for name in names + [name for name, _ in actor_names()] for word in name.split() if len(word) > 2})
+    actors = [name for name, _ in actor_names(Actor.objects.public())]
+    return sorted({word for name in names + actors for word in name.split() if len(word) > 2})
 
 
 def suggestion(value) -> str:

@@ -350,3 +350,15 @@ def test_a_misspelt_place_is_offered_respelt(client):
     )
     assert codes(client.get(URL, {"q": "mosul"})) == [mosul.code]
     assert "Did you mean" not in client.get(URL, {"q": "zzzqqq"}).content.decode()
+
+
+def test_a_suggestion_never_spells_an_actor_named_only_on_a_draft(client):
+    hidden = factories.ActorFactory(name="Zarqawi Brigade")
+    factories.BelligerentRoleFactory(incident=factories.IncidentFactory(title="Draft"), actor=hidden)
+    ActorAlias.objects.create(actor=hidden, name="Zarqawiyyin")
+    page = client.get(URL, {"q": "Zarqawiyin"}).content.decode()
+    assert "Did you mean" not in page and "zarqawiyyin" not in page.lower().replace("zarqawiyin", "")
+    shown = factories.ActorFactory(name="Zarqawi Brigade Public")
+    factories.BelligerentRoleFactory(incident=published(title="Strike"), actor=shown)
+    ActorAlias.objects.create(actor=shown, name="Publicbrigadeyyin")
+    assert "Did you mean" in client.get(URL, {"q": "Publicbrigadeyin"}).content.decode()
