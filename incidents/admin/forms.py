@@ -10,6 +10,7 @@ from django.forms.models import model_to_dict
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from .. import choices, display, locking, plausibility, workflow
 from ..models import (
@@ -43,7 +44,7 @@ def methodology_link() -> str:
     return format_html(' See the <a href="{}#figure-rules" target="_blank">methodology page</a>.', url)
 
 
-CONFLICT_FOOTER = (
+CONFLICT_FOOTER = gettext_lazy(
     "Nothing was saved: what you typed is still in the form. Compare it with the changes above, adjust it if "
     "needed, then save again: the next save keeps what the form shows."
 )
@@ -140,7 +141,8 @@ class QuoteCheckedForm(LockedFormMixin, forms.ModelForm):
             lines = workflow.row_changes_since(self.instance, base)
             self.refresh_lock(base_updated=stale.current)
             raise ValidationError(
-                [f"“{self.instance}” was changed by someone else after you opened this page.", *lines, CONFLICT_FOOTER]
+                [gettext("“%(row)s” was changed by someone else after you opened this page.") % {"row": self.instance}, *lines,
+                 str(CONFLICT_FOOTER)]
             ) from None
         except type(self.instance).DoesNotExist:
             pass
@@ -176,7 +178,7 @@ class QuoteCheckedForm(LockedFormMixin, forms.ModelForm):
             return
         self.fields["confirm_dates"].widget = forms.CheckboxInput()
         if not cleaned_data.get("confirm_dates"):
-            self.add_error(None, ValidationError([*warnings, "If this is right, tick “Save anyway” below and save again."]))
+            self.add_error(None, ValidationError([*warnings, gettext("If this is right, tick “Save anyway” below and save again.")]))
 
 
 class KeepPublicEvidenceFormSet(forms.BaseInlineFormSet):
@@ -187,7 +189,8 @@ class KeepPublicEvidenceFormSet(forms.BaseInlineFormSet):
         for form in self.deleted_forms:
             if form.instance.pk is not None and was_public(form.instance.incident):
                 raise ValidationError(
-                    "“%(row)s” is about a published incident: it cannot be deleted. Mark it excluded, with a reason, instead.",
+                    gettext("“%(row)s” is about a published incident: it cannot be deleted. Mark it excluded, with a reason, "
+                            "instead."),
                     params={"row": form.instance},
                 )
 
@@ -261,7 +264,8 @@ class IncidentForm(LockedFormMixin, forms.ModelForm):
             except locking.StaleEdit as stale:
                 lines = workflow.incident_changes_since(self.instance, cleaned_data.get("base_history"))
                 self.refresh_lock(base_version=stale.current, base_history=_latest_history_id(self.instance))
-                raise ValidationError(["Someone else saved this incident after you opened it.", *lines, CONFLICT_FOOTER]) from None
+                raise ValidationError([gettext("Someone else saved this incident after you opened it."), *lines,
+                                       str(CONFLICT_FOOTER)]) from None
             except Incident.DoesNotExist:
                 pass
         self._check_dates(cleaned_data)
@@ -280,8 +284,9 @@ class IncidentForm(LockedFormMixin, forms.ModelForm):
         self.fields["confirm_dates"].widget = forms.CheckboxInput()
         if not cleaned_data.get("confirm_dates"):
             self.add_error(None, ValidationError(
-                [*warnings[:10], *([f"… and {len(warnings) - 10} more."] if len(warnings) > 10 else []),
-                 "If the new dates are right, tick “Save anyway” below and save again."]
+                [*warnings[:10], *([ngettext("… and %(count)s more.", "… and %(count)s more.", len(warnings) - 10)
+                                    % {"count": len(warnings) - 10}] if len(warnings) > 10 else []),
+                 gettext("If the new dates are right, tick “Save anyway” below and save again.")]
             ))
 
 
