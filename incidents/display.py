@@ -231,6 +231,13 @@ GEO_PRECISION_WORDS = {
 
 # Codes outside ISO 3166-1 that conflict datasets use.
 USER_ASSIGNED_COUNTRIES = {"XK": gettext_lazy("Kosovo")}
+# ISO's common names (English: pycountry's `common_name`), which ISO's translations do not give: said in the active
+# language by this site's own catalogue ("Syria", not "Syrian Arab Republic").
+COMMON_NAMES = {
+    "BO": gettext_lazy("Bolivia"), "IR": gettext_lazy("Iran"), "KR": gettext_lazy("South Korea"), "LA": gettext_lazy("Laos"),
+    "MD": gettext_lazy("Moldova"), "KP": gettext_lazy("North Korea"), "SY": gettext_lazy("Syria"),
+    "TW": gettext_lazy("Taiwan"), "TZ": gettext_lazy("Tanzania"), "VE": gettext_lazy("Venezuela"), "VN": gettext_lazy("Vietnam"),
+}
 
 
 def country_name(code: str) -> str:
@@ -249,7 +256,7 @@ def _country_name(code: str, language: str) -> str:
     if country is None:
         return code
     if language != "en":
-        return _iso_names(language).gettext(country.name)
+        return str(COMMON_NAMES[code]) if code in COMMON_NAMES else _iso_names(language).gettext(country.name)
     name = getattr(country, "common_name", None) or country.name
     head, comma, tail = name.partition(", ")
     # ISO's inverted names read in natural order: "Palestine, State of" → "State of Palestine", "Virgin Islands, U.S." → "U.S. Virgin Islands".

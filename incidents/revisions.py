@@ -29,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
+from django.utils.translation import gettext
 from simple_history.models import HistoricalRecords
 
 from . import locking, services, workflow
@@ -291,11 +292,11 @@ def side_by_side(revision: Revision) -> list[RowDiff]:
 def check_decision(*, revision: Revision, user) -> None:
     """Refuse a decision the user may not take now: only reviewers, never on their own revision with four-eyes on."""
     if revision.state != Revision.State.PENDING:
-        raise RevisionRefused(f"{revision} was already {revision.get_state_display()}.")
+        raise RevisionRefused(gettext("%(change)s was already %(state)s.") % {"change": revision, "state": revision.get_state_display()})
     if not user.is_active or not user.has_perm("incidents.publish_incident"):
-        raise RevisionRefused("Only a reviewer may approve or reject a change: ask a reviewer.")
+        raise RevisionRefused(gettext("Only a reviewer may approve or reject a change: ask a reviewer."))
     if workflow.four_eyes() and revision.author_id == user.pk:
-        raise RevisionRefused("Four-eyes rule: another reviewer must decide on your own change.")
+        raise RevisionRefused(gettext("Four-eyes rule: another reviewer must decide on your own change."))
 
 
 def conflicts(revision: Revision) -> list[str]:
@@ -382,8 +383,8 @@ def approve_revision(*, revision: Revision, reviewer, note: str = "") -> Revisio
             found = conflicts(revision)
             if found:
                 raise RevisionRefused(
-                    "The public record changed after this change was proposed: approving it would overwrite that. "
-                    "Reject it with a note, so that the author makes the change again on the current record.", found)
+                    gettext("The public record changed after this change was proposed: approving it would overwrite that. "
+                            "Reject it with a note, so that the author makes the change again on the current record."), found)
             reason = f"Approved by {reviewer.get_username()} (change #{revision.pk})"[:workflow.REASON_LENGTH]
             with _written_by(revision.author), services.deferred_recompute():
                 for op in revision.changes:

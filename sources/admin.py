@@ -23,7 +23,7 @@ class SourceAliasInline(AliasInline):
 
 
 class KindForm(forms.Form):
-    kind = forms.ChoiceField(choices=SourceKind.choices, label="New kind")
+    kind = forms.ChoiceField(choices=SourceKind.choices, label=gettext_lazy("New kind"))
 
 
 @transaction.atomic

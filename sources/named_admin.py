@@ -59,15 +59,15 @@ class AliasInline(admin.TabularInline):
     fields = ["name", "former_slug", "created_at"]
     readonly_fields = ["former_slug", "created_at"]
     extra = 1
-    verbose_name = "alias"
-    verbose_name_plural = "aliases (other names it is known by; a merged record's name and old address)"
+    verbose_name = gettext_lazy("alias")
+    verbose_name_plural = gettext_lazy("aliases (other names it is known by; a merged record's name and old address)")
 
 
 class MergeNamedForm(forms.Form):
-    keep = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect, label="Keep")
+    keep = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect, label=gettext_lazy("Keep"))
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2, "cols": 80}), required=False, max_length=60,
-        help_text="Why they are the same; kept in both histories.",
+        help_text=gettext_lazy("Why they are the same; kept in both histories."),
     )
 
     def __init__(self, *args, records, **kwargs):

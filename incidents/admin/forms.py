@@ -91,8 +91,8 @@ class QuoteCheckedForm(LockedFormMixin, forms.ModelForm):
     base_updated = forms.CharField(widget=forms.HiddenInput, required=False)
     # Shown (as a checkbox) only with a warning about the row's dates (incidents.plausibility); never a change by itself.
     confirm_dates = forms.BooleanField(
-        required=False, widget=forms.HiddenInput, label="Save anyway",
-        help_text="The dates above look unusual for this incident; tick to save them as they are.",
+        required=False, widget=forms.HiddenInput, label=gettext_lazy("Save anyway"),
+        help_text=gettext_lazy("The dates above look unusual for this incident; tick to save them as they are."),
     )
     lock_fields = ("base_updated", "confirm_dates")
 
@@ -221,7 +221,7 @@ def grade_description() -> str:
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}), required=False,
-        help_text="Why: kept in the incident's history. A retraction's reason is public: it is shown on the incident's page.",
+        help_text=gettext_lazy("Why: kept in the incident's history. A retraction's reason is public: it is shown on the incident's page."),
     )
 
     def __init__(self, *args, required=False, **kwargs):
@@ -241,8 +241,8 @@ class IncidentForm(LockedFormMixin, forms.ModelForm):
     base_history = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Shown only when new dates leave recorded claims or statements before the incident or far from their reports.
     confirm_dates = forms.BooleanField(
-        required=False, widget=forms.HiddenInput, label="Save anyway",
-        help_text="Claims or statements already recorded do not fit these dates; tick to save the dates as they are.",
+        required=False, widget=forms.HiddenInput, label=gettext_lazy("Save anyway"),
+        help_text=gettext_lazy("Claims or statements already recorded do not fit these dates; tick to save the dates as they are."),
     )
     lock_fields = ("base_version", "base_history", "confirm_dates")
     # Off for a revert from the history page, which is an explicit choice of an old version.
@@ -295,10 +295,10 @@ def _latest_history_id(incident: Incident) -> int | None:
 
 
 class MergeForm(forms.Form):
-    keep = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect, label="Keep")
+    keep = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect, label=gettext_lazy("Keep"))
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2, "cols": 80}), required=False,
-        help_text="Why they are the same incident; kept in both histories (and public if the merged record was published).",
+        help_text=gettext_lazy("Why they are the same incident; kept in both histories (and public if the merged record was published)."),
     )
 
     def __init__(self, *args, incidents, **kwargs):

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -53,7 +54,7 @@ DERIVED_FIELDS = [
 class AttentionFilter(admin.SimpleListFilter):
     """The dashboard's queues, as a filter of the incident list."""
 
-    title = "needs attention"
+    title = gettext_lazy("needs attention")
     parameter_name = "attention"
 
     def lookups(self, request, model_admin):
@@ -80,7 +81,8 @@ def _workflow_action(step: workflow.Transition):
         return modeladmin.run_step(request, queryset, step)
 
     action.__name__ = step.action_name
-    return admin.action(description=f"{step.label} (selected incidents)", permissions=[step.action_name])(action)
+    return admin.action(description=format_lazy(gettext_lazy("{step} (selected incidents)"), step=step.label),
+                        permissions=[step.action_name])(action)
 
 
 @admin.register(Incident)
@@ -153,7 +155,7 @@ class IncidentAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
             return self.run_step(request, queryset, step, form.cleaned_data["reason"])
         return TemplateResponse(request, "admin/incidents/incident/workflow_confirm.html", {
             **self.admin_site.each_context(request),
-            "opts": self.opts, "title": f"{step.label}: give a reason", "step": step, "form": form,
+            "opts": self.opts, "title": gettext("%(step)s: give a reason") % {"step": step.label}, "step": step, "form": form,
             "incidents": queryset, "action": step.action_name,
             "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
         })
@@ -222,7 +224,7 @@ class IncidentAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
         if incident is None or chosen is None:
             raise Http404("No such incident or workflow step.")
         if not request.user.has_perms(chosen.permissions):
-            raise PermissionDenied(f"You may not {chosen.label.lower()} incidents.")
+            raise PermissionDenied(gettext("You may not %(step)s incidents.") % {"step": chosen.label.lower()})
         change_url = reverse("admin:incidents_incident_change", args=[incident.pk])
         form = ReasonForm(request.POST if request.method == "POST" else None, required=chosen.needs_reason)
         if request.method == "POST" and form.is_valid():
@@ -231,11 +233,11 @@ class IncidentAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
             except workflow.TransitionRefused as refusal:
                 self.message_user(request, refusal.message, messages.ERROR)
             else:
-                self.message_user(request, f"{incident.code} {chosen.done}.", messages.SUCCESS)
+                self.message_user(request, workflow.done_message(chosen, incident.code), messages.SUCCESS)
             return HttpResponseRedirect(change_url)
         return TemplateResponse(request, "admin/incidents/incident/workflow_confirm.html", {
             **self.admin_site.each_context(request),
-            "opts": self.opts, "title": f"{chosen.label}: {incident}", "step": chosen, "form": form,
+            "opts": self.opts, "title": gettext("%(step)s: %(record)s") % {"step": chosen.label, "record": incident}, "step": chosen, "form": form,
             "incidents": [incident], "original": incident, "change_url": change_url,
         })
 
