@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from . import locking
@@ -91,6 +91,16 @@ DONE_MESSAGES = {
     "publish": gettext_lazy("%(record)s published."),
     "retract": gettext_lazy("%(record)s retracted."),
     "restore": gettext_lazy("%(record)s restored to publication."),
+}
+
+
+# What a step did to many records ("35 incidents submitted for review"), by step name.
+DONE_WORDS = {
+    "submit": pgettext_lazy("a workflow step done to records", "submitted for review"),
+    "return_to_draft": pgettext_lazy("a workflow step done to records", "returned to draft"),
+    "publish": pgettext_lazy("a workflow step done to records", "published"),
+    "retract": pgettext_lazy("a workflow step done to records", "retracted"),
+    "restore": pgettext_lazy("a workflow step done to records", "restored to publication"),
 }
 
 

@@ -225,3 +225,15 @@ def test_the_field_dictionary_knows_derived_fields_in_arabic():
         assert str(field.help_text).endswith("مشتق.")
         assert is_derived(field)
         assert not is_derived(Incident._meta.get_field("title"))
+
+
+def test_a_bulk_step_says_what_it_did_in_the_editors_language():
+    from incidents import workflow
+    from incidents.jobs import StepTally
+
+    tally = StepTally(applied=35, skipped={"it is published.": {"count": 12, "examples": ["CT-000001", "CT-000002"]}})
+    step = workflow.TRANSITIONS_BY_NAME["submit"]
+    english, arabic = in_both(tally.sentence, step, "incident")
+    assert english == "35 incidents submitted for review; 12 skipped (CT-000001, CT-000002 and 10 more): it is published."
+    assert arabic == "قُدّمت للمراجعة: 35 حادثة؛ تُخطّي 12 (CT-000001, CT-000002 و10 غيرها): it is published."
+    assert in_both(workflow.done_message, step, "CT-000001") == ("CT-000001 submitted for review.", "قُدّم CT-000001 للمراجعة.")
