@@ -320,7 +320,7 @@ def shown_value(field, value, *, full: bool = False) -> str:
     """A stored value as an editor reads it: a choice's label, a related record's name, long text cut short (in full
     with `full`: a reviewer comparing two versions must see every word)."""
     if value in (None, ""):
-        return "(empty)"
+        return gettext("(empty)")
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:
@@ -337,9 +337,9 @@ def describe_history_changes(base, rows) -> list[str]:
         return []
     latest = rows[-1]
     model = latest.instance_type
-    who = sorted({row.history_user.get_username() if row.history_user else "an import or script" for row in rows})
+    who = sorted({row.history_user.get_username() if row.history_user else gettext("an import or script") for row in rows})
     when = timezone.localtime(latest.history_date).strftime("%d %b %Y %H:%M:%S")
-    lines = [f"Saved meanwhile by {', '.join(who)} (last at {when} UTC)."]
+    lines = [gettext("Saved meanwhile by %(who)s (last at %(when)s UTC).") % {"who": ", ".join(who), "when": when}]
     if base is None:
         return lines
     known = {f.attname for f in base._meta.concrete_fields}
@@ -348,7 +348,8 @@ def describe_history_changes(base, rows) -> list[str]:
             continue
         old, new = getattr(base, field.attname), getattr(latest, field.attname)
         if old != new:
-            lines.append(f"{str(field.verbose_name).capitalize()}: {shown_value(field, old)} → {shown_value(field, new)}")
+            lines.append(gettext("%(field)s: %(old)s → %(new)s") % {
+                "field": str(field.verbose_name).capitalize(), "old": shown_value(field, old), "new": shown_value(field, new)})
     return lines
 
 
