@@ -167,7 +167,7 @@ def test_strip_query_count_does_not_grow_with_the_incidents(client, django_asser
 @pytest.mark.browser
 @pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed (apt-get install -y chromium)")
 @pytest.mark.parametrize("width", [1280, 390])
-def test_strip_in_a_browser(live_server, transactional_db, browser, width):
+def test_strip_in_a_browser(live_server, transactional_db, browser, width):  # noqa: F811
     for month in range(1, 13):
         for day in range(1, 1 + month % 5 * 3, 3):
             published(datetime.date(2017, month, day), title=f"Strike of {day} {month}")
