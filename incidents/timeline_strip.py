@@ -111,8 +111,11 @@ def _other_counts(queryset, years: tuple[int, ...], newest, oldest, month_window
     months = ~Q(date_precision=YEAR) & Q(date_start__gte=first, date_start__lte=last)
     if month_window:
         months &= ~Q(date_start__gte=month_window[0], date_start__lte=month_window[1])
-    outside = [year for year in years if not oldest <= Period(year, 0) <= newest]
-    year_only = Q(date_precision=YEAR, date_start__gte=first, date_start__lte=last, date_start__year__in=outside)
+    # Year-only periods outside the window, as date ranges (sargable, unlike a lookup on the year of the date).
+    year_only = Q(pk__in=[])
+    for year in years:
+        if not oldest <= Period(year, 0) <= newest:
+            year_only |= Q(date_precision=YEAR, date_start__gte=datetime.date(year, 1, 1), date_start__lte=datetime.date(year, 12, 31))
     rows = (
         queryset.order_by().filter(months | year_only)
         .annotate(month=TruncMonth("date_start"), year_only=Case(

@@ -179,7 +179,7 @@ def to_year_page(request) -> HttpResponseRedirect | None:
     if year is None:
         params = request.GET.copy()
         params.pop("year")
-        return HttpResponseRedirect(f"{request.path}?{params.urlencode()}")
+        return HttpResponseRedirect(request.path + (f"?{params.urlencode()}" if params else ""))
     return HttpResponseRedirect(request.path + year_page(Period, year, request.GET))
 
 
