@@ -49,6 +49,9 @@ PAGES = {
     "incident list by a victim's name": lambda world: reverse("incident_list") + "?victim=a",
     "incident list by any actor's stance": lambda world: reverse("incident_list") + "?stance=denies&stance=acknowledges_strike",
     "timeline": lambda world: reverse("timeline"),
+    "timeline, a year's page (its strip of months)": lambda world: reverse("timeline") + "?before=2018",
+    "browsable API root": lambda world: "/api/v1/?format=api",
+    "API docs": lambda world: "/api/v1/docs/",
     "sources": lambda world: reverse("source_list"),
     "sources by name": lambda world: reverse("source_list") + "?sort=name",
     "source": lambda world: reverse("source_detail", args=["outlet"]),
@@ -99,6 +102,13 @@ def test_export_shows_nothing_hidden(client, world, export):
     response = client.get(reverse(export))
     assert response.status_code == 200
     text = b"".join(response.streaming_content).decode()
+    assert world["mosul"].code in text
+    assert_nothing_hidden(text, world)
+
+
+@pytest.mark.parametrize("export", ["export_csv", "export_hxl", "export_claims"])
+def test_excel_export_shows_nothing_hidden(client, world, export):
+    text = b"".join(client.get(reverse(export), {"bom": "1"}).streaming_content).decode("utf-8-sig")
     assert world["mosul"].code in text
     assert_nothing_hidden(text, world)
 
