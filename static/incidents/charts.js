@@ -199,7 +199,7 @@ is the chart for a reader without JavaScript or without sight of the canvas.
     var values = months.map(function (item) { return item.row && item.row.share !== null ? Math.round(item.row.share * 1000) / 10 : null; });
     return new Chart(canvas, {
       type: "bar",
-      data: { labels: data.axis.map(function (m) { return m.short; }), datasets: [{ label: text.share, data: values, backgroundColor: COLOURS.share }] },
+      data: { labels: data.axis.map(function (m) { return m.short; }), datasets: [{ label: text.share, data: values, backgroundColor: COLOURS.share, minBarLength: 3 }] },
       options: options
     });
   }
