@@ -10,6 +10,8 @@ import io
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from incidents import accountability, charts, choices, services
@@ -300,3 +302,18 @@ def test_a_page_with_bad_filters_shows_no_chart_and_no_error(client, world):
     response = client.get(reverse("timeline") + "?date_from=not-a-day")
     assert response.status_code == 200
     assert 'data-chart="' not in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_chart_data_are_cached_until_public_data_change(client):
+    """Committed writes (transactional): the second request reads the cache; a write shows at once."""
+    incident(D(2016, 1, 10), claims=[(10, 10)])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(JSON).json()["total"]["reported_min"] == 10
+    assert len([query for query in queries.captured_queries if "GROUP BY" in query["sql"]]) == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(JSON).json()["total"]["reported_min"] == 10
+    assert not [query for query in queries.captured_queries if "GROUP BY" in query["sql"]]
+    incident(D(2016, 2, 10), claims=[(5, 5)])
+    data = client.get(JSON).json()
+    assert (data["total"]["reported_min"], [row["period"] for row in data["months"]]) == (15, ["2016-01", "2016-02"])

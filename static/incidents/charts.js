@@ -206,6 +206,8 @@ is the chart for a reader without JavaScript or without sight of the canvas.
 
   var DRAW = { killed: killedChart, gap: killedChart, grades: gradesChart, share: shareChart };
 
+  /* The canvases take room only once there is a script to draw them (static/css/charts.css). */
+  document.querySelectorAll("section.charts").forEach(function (section) { section.classList.add("charts-drawing"); });
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   Chart.defaults.color = "#1b1f24";
 
