@@ -99,3 +99,17 @@ def test_charts_draw_the_months_and_agree_with_the_tables_and_totals(live_server
     assert gap["datasets"][2]["label"] == "Conceded by Force Alpha" and gap["datasets"][2]["data"][0] == 3
     page.locator("section.charts").screenshot(path=str(ARTIFACTS / f"charts-belligerent-{width}.png"))
     assert not errors
+
+
+def test_without_javascript_the_tables_and_csv_are_the_charts(live_server, transactional_db, browser):  # noqa: F811
+    build()
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/")
+    figure = page.locator("figure[data-chart=killed]")
+    assert not figure.locator(".chart-box").is_visible()  # no empty canvas
+    assert figure.locator("a", has_text="CSV").is_visible()
+    figure.locator("details summary").click()
+    assert figure.locator("tfoot [data-total=reported]").inner_text() == "at least 157"
+    page.locator("section.charts").screenshot(path=str(ARTIFACTS / "charts-home-no-javascript-390.png"))
+    context.close()

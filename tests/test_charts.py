@@ -294,7 +294,7 @@ def test_pages_show_each_chart_with_its_table_and_csv(client, world):
     assert reverse("belligerent_gap_csv", args=["force-alpha"]) in belligerent
     home = client.get(reverse("home")).content.decode()
     assert "2016 (known only to the year)" in home and "Not drawn: incidents known only to the year" in home
-    assert 'data-total="reported">at least 128<' in home  # 15 + 102 + 7 + 4 (nothing for the year without a figure)
+    assert 'data-total="reported" data-label="Reported killed">at least 128<' in home  # 15 + 102 + 7 + 4 (nothing for the year without a figure)
     assert home.count("at least 128") == 2  # the same in the page's totals (_totals.html)
 
 
