@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from casualtytracker import views as site_views
 from incidents import feeds
 from incidents.views import data
 
@@ -10,6 +11,7 @@ admin.site.index_title = "Records"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("favicon.ico", site_views.favicon, name="favicon"),
     path("", include("sources.urls")),
     path("", include("incidents.urls")),
     path("api/v1/", include("incidents.api.urls")),
