@@ -196,7 +196,7 @@ def test_the_compiled_catalogue_matches_its_source():
     stale = []
     with translation.override("ar"):
         for entry in polib.pofile(str(PO_FILE)):
-            if entry.obsolete or entry.msgid_plural or not entry.msgstr:
+            if entry.obsolete or entry.msgid_plural or not entry.msgstr or "fuzzy" in entry.flags:
                 continue
             said = translation.pgettext(entry.msgctxt, entry.msgid) if entry.msgctxt else translation.gettext(entry.msgid)
             if said != entry.msgstr:
