@@ -12,10 +12,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sources.models import Report
 
-from . import choices
+from . import choices, display
 from .models import Actor, BelligerentRoleLink, CasualtyFigure, Incident, IncidentReport, OfficialStatement
 from .querysets import published_versions
 
@@ -41,11 +42,11 @@ def parse_day(value: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value.strip())
     except ValueError as error:
-        raise BadDate(f"“{value}” is not a date: give it as YYYY-MM-DD, e.g. 2017-03-25.") from error
+        raise BadDate(gettext("“%(value)s” is not a date: give it as YYYY-MM-DD, e.g. 2017-03-25.") % {"value": value}) from error
 
 
 def in_words(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return display.format_day(day)
 
 
 def end_of(day: datetime.date) -> datetime.datetime:
@@ -73,10 +74,12 @@ def snapshot(incident: Incident, day: datetime.date, *, history_fields: list[str
     if row is None or row.status != choices.Status.PUBLISHED:
         published = first_published(incident)
         if published is None or published >= moment:
-            first = f"on {in_words(timezone.localdate(published))}" if published else "later"
-            return (f"This record was first published {first}: there is no public version of it as of "
-                    f"{in_words(day)}. The current record is shown.")
-        return f"This record was not published at the end of {in_words(day)}. The current record is shown."
+            if published is None:
+                return gettext("This record was first published later: there is no public version of it as of %(day)s. "
+                               "The current record is shown.") % {"day": in_words(day)}
+            return gettext("This record was first published on %(first)s: there is no public version of it as of %(day)s. "
+                           "The current record is shown.") % {"first": in_words(timezone.localdate(published)), "day": in_words(day)}
+        return gettext("This record was not published at the end of %(day)s. The current record is shown.") % {"day": in_words(day)}
 
     then = row.instance
     figures = [f for f in _rows_as_of(CasualtyFigure, incident.pk, moment) if not f.excluded]

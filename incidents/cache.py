@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.utils.translation import get_language
 
 VERSION_TABLE = "casualtytracker_data_version"
 CHANGE_TABLE = "casualtytracker_data_change"
@@ -187,8 +188,9 @@ def _database_key() -> str:
 def cached_aggregate(name: str, queryset, compute, *args):
     """`compute(queryset, *args)`, from the cache when the same set was summed at the current data version.
 
-    The key is the SQL of `queryset` (with its parameters) and `args`, on the database the queryset reads from;
-    the version is read from that database too, before the sums.
+    The key is the SQL of `queryset` (with its parameters) and `args`, on the database the queryset reads from, and
+    the active language (a result may hold words: a country's name, a notice); the version is read from that
+    database too, before the sums.
     """
     using = queryset.db
     connection = connections[using]
@@ -201,7 +203,7 @@ def cached_aggregate(name: str, queryset, compute, *args):
         sql, params = queryset.query.get_compiler(using=using).as_sql()
     except EmptyResultSet:  # a set that is empty by construction: nothing to look up
         return compute(queryset, *args)
-    digest = hashlib.sha256(repr((_database_key(), name, sql, params, args)).encode()).hexdigest()
+    digest = hashlib.sha256(repr((_database_key(), name, sql, params, args, get_language())).encode()).hexdigest()
     key = f"ct:aggregate:{version}:{digest}"
     found = cache.get(key)
     if found is None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext
 
 from sources.models import Report
 
@@ -63,17 +64,34 @@ class Day:
     changes: list[str] = field(default_factory=list)
 
 
+# How the log names a field or a range, in the active language (English: the field's name, capitalised).
+FIELD_LABELS = {
+    "code": gettext_lazy("Code"), "title": gettext_lazy("Title"), "summary": gettext_lazy("Summary"),
+    "place_name_ar": gettext_lazy("Place name ar"), "geo_precision": gettext_lazy("Geo precision"),
+    "event_type": gettext_lazy("Event type"), "event_type_inferred": gettext_lazy("Event type inferred"),
+    "conflict": gettext_lazy("Conflict"), "grade": gettext_lazy("Grade"), "latest_stance": gettext_lazy("Latest stance"),
+    "sources_count": gettext_lazy("Sources count"),
+    "reported_killed": gettext_lazy("Reported killed"), "conceded_killed": gettext_lazy("Conceded killed"),
+    "reported_injured": gettext_lazy("Reported injured"), "conceded_injured": gettext_lazy("Conceded injured"),
+    "children_killed": gettext_lazy("Children killed"), "women_killed": gettext_lazy("Women killed"),
+}
+
+
 def _label(name: str) -> str:
-    words = str(Incident._meta.get_field(name).verbose_name)
-    return words[:1].upper() + words[1:]
+    return str(FIELD_LABELS[name])
 
 
-def _range_label(prefix: str) -> str:
-    return _label(f"{prefix}_min").removesuffix(" min")
+def _none() -> str:
+    return pgettext("no value, in the change log", "none")
+
+
+def _changed(label: str, old, new) -> str:
+    """One field's change: "Grade: fair → confirmed"."""
+    return gettext("%(field)s: %(old)s → %(new)s") % {"field": label, "old": old, "new": new}
 
 
 def _choice(choice_class, value) -> str:
-    return str(choice_class(value).label) if value else "none"
+    return str(choice_class(value).label) if value else _none()
 
 
 class _Row:
@@ -98,35 +116,35 @@ def incident_changes(before: dict, after: dict, conflicts: dict) -> list[str]:
     changes = []
     if any(before[name] != after[name] for name in DATE_FIELDS):
         old, new = (display.format_date(s["date_start"], s["date_precision"], s["date_end"]) for s in (before, after))
-        changes.append(f"Date: {old} → {new}")
+        changes.append(_changed(gettext("Date"), old, new))
     if any(before[name] != after[name] for name in PLACE_FIELDS):
         old, new = (display.format_place(_Row(state)) for state in (before, after))
-        changes.append(f"Place: {old} → {new}")
+        changes.append(_changed(gettext("Place"), old, new))
     if before["latitude"] != after["latitude"] or before["longitude"] != after["longitude"]:
-        old, new = (f"{s['latitude']}, {s['longitude']}" if s["latitude"] is not None else "none" for s in (before, after))
-        changes.append(f"Coordinates: {old} → {new}")
+        old, new = (f"{s['latitude']}, {s['longitude']}" if s["latitude"] is not None else _none() for s in (before, after))
+        changes.append(_changed(gettext("Coordinates"), old, new))
     for name in SINGLE_FIELDS:
         key = "conflict_id" if name == "conflict" else name
         old, new = before[key], after[key]
         if old == new or (name == "code" and not old):  # a new record gets its code just after its first save
             continue
         if name == "summary":
-            changes.append(f"{_label(name)} revised")
+            changes.append(gettext("%(field)s revised") % {"field": _label(name)})
             continue
         words = {
-            "conflict": lambda v: conflicts.get(v, "none"),
+            "conflict": lambda v: conflicts.get(v) or _none(),
             "grade": lambda v: _choice(choices.Grade, v),
             "geo_precision": lambda v: _choice(choices.GeoPrecision, v),
             "event_type": lambda v: _choice(choices.EventType, v),
             "latest_stance": lambda v: _choice(choices.Stance, v),
-            "event_type_inferred": lambda v: "yes" if v else "no",
-        }.get(name, lambda v: v if v not in (None, "") else "none")
-        changes.append(f"{_label(name)}: {words(old)} → {words(new)}")
+            "event_type_inferred": lambda v: gettext("yes") if v else gettext("no"),
+        }.get(name, lambda v: v if v not in (None, "") else _none())
+        changes.append(_changed(_label(name), words(old), words(new)))
     for prefix in RANGES:
         # Read as every surface reads a range: "101+" for an open top, "1+" beside a claim with no number.
         old, new = display.format_figure(SimpleNamespace(**before), prefix), display.format_figure(SimpleNamespace(**after), prefix)
         if old != new:
-            changes.append(f"{_range_label(prefix)}: {old} → {new}")
+            changes.append(_changed(_label(prefix), old, new))
     return changes
 
 
@@ -166,8 +184,10 @@ def _statement_events(rows, actors: dict) -> list[tuple]:
     for history in _by_object(rows).values():
         previous = None
         for row in history:
-            words = f"{actors.get(row['issuer_id'], 'unknown issuer')}, {display.format_date(row['stated_on'], row['stated_on_precision'])}: " \
-                    f"{_choice(choices.Stance, row['stance'])}"
+            words = gettext("%(issuer)s, %(day)s: %(stance)s") % {
+                "issuer": actors.get(row["issuer_id"]) or gettext("unknown issuer"),
+                "day": display.format_date(row["stated_on"], row["stated_on_precision"]),
+                "stance": _choice(choices.Stance, row["stance"])}
             kind = {"+": "Official statement added", "-": "Official statement removed"}.get(row["history_type"])
             if kind is None and previous is not None and any(previous[k] != row[k] for k in STATEMENT_FIELDS[3:]):
                 kind = "Official statement corrected"
@@ -179,11 +199,14 @@ def _statement_events(rows, actors: dict) -> list[tuple]:
 
 def _report_words(report: dict | None) -> str:
     if report is None:
-        return "a report"
-    date = f", {display.format_date(report['published_on'], 'day')}" if report["published_on"] else ""
+        return gettext("a report")
     if report["source__is_confidential"]:
-        return f"a report from a {report['source__public_label']}{date}"
-    return f"{report['source__name']}, “{report['title']}”{date}"
+        words = gettext("a report from a %(source)s") % {"source": report["source__public_label"]}
+    else:
+        words = gettext("%(source)s, “%(title)s”") % {"source": report["source__name"], "title": report["title"]}
+    if report["published_on"]:
+        return gettext("%(report)s, %(day)s") % {"report": words, "day": display.format_date(report["published_on"], "day")}
+    return words
 
 
 def _link_events(rows, reports: dict) -> list[tuple]:
@@ -197,15 +220,19 @@ def _role_events(rows, actors: dict) -> list[tuple]:
     for history in _by_object(rows).values():
         previous = None
         for row in history:
-            actor, role = actors.get(row["actor_id"], "unknown"), _choice(choices.BelligerentRole, row["role"])
+            actor, role = actors.get(row["actor_id"]) or gettext("unknown"), _choice(choices.BelligerentRole, row["role"])
             if row["history_type"] == "+":
-                events.append((row["history_date"], "Belligerent added", f"{actor} ({role})"))
+                events.append((row["history_date"], "Belligerent added", _actor_role(actor, role)))
             elif row["history_type"] == "-":
                 events.append((row["history_date"], "Belligerent removed", actor))
             elif previous is not None and (previous["role"], previous["actor_id"]) != (row["role"], row["actor_id"]):
-                events.append((row["history_date"], "Belligerent changed", f"{actor} ({role})"))
+                events.append((row["history_date"], "Belligerent changed", _actor_role(actor, role)))
             previous = row
     return events
+
+
+def _actor_role(actor: str, role: str) -> str:
+    return gettext("%(actor)s (%(role)s)") % {"actor": actor, "role": role}
 
 
 def _identifier_events(rows) -> list[tuple]:
@@ -229,12 +256,35 @@ def _victim_events(rows, public_ids: set[int]) -> list[tuple]:
     return events
 
 
+# Each kind of change, by its key (the English words), as the active language says it.
+KINDS = {
+    "Claim added": gettext_lazy("Claim added"), "Claim corrected": gettext_lazy("Claim corrected"),
+    "Claim removed": gettext_lazy("Claim removed"), "Claim excluded by the editors": gettext_lazy("Claim excluded by the editors"),
+    "Official statement added": gettext_lazy("Official statement added"),
+    "Official statement corrected": gettext_lazy("Official statement corrected"),
+    "Official statement removed": gettext_lazy("Official statement removed"),
+    "Report added": gettext_lazy("Report added"), "Report removed": gettext_lazy("Report removed"),
+    "Belligerent added": gettext_lazy("Belligerent added"), "Belligerent removed": gettext_lazy("Belligerent removed"),
+    "Belligerent changed": gettext_lazy("Belligerent changed"),
+    "External identifier added": gettext_lazy("External identifier added"),
+    "External identifier removed": gettext_lazy("External identifier removed"),
+    "Victim added": gettext_lazy("Victim added"),
+}
+# Many changes of one kind on one day, as their number: "7 claims added".
 PLURALS = {
-    "Claim added": "claims added", "Claim corrected": "claims corrected", "Claim removed": "claims removed",
-    "Claim excluded by the editors": "claims excluded by the editors",
-    "Official statement added": "official statements added", "Official statement corrected": "official statements corrected",
-    "Official statement removed": "official statements removed", "Report added": "reports added", "Report removed": "reports removed",
-    "Victim added": "victims added",
+    "Claim added": lambda n: ngettext("%(count)s claim added", "%(count)s claims added", n),
+    "Claim corrected": lambda n: ngettext("%(count)s claim corrected", "%(count)s claims corrected", n),
+    "Claim removed": lambda n: ngettext("%(count)s claim removed", "%(count)s claims removed", n),
+    "Claim excluded by the editors": lambda n: ngettext(
+        "%(count)s claim excluded by the editors", "%(count)s claims excluded by the editors", n),
+    "Official statement added": lambda n: ngettext("%(count)s official statement added", "%(count)s official statements added", n),
+    "Official statement corrected": lambda n: ngettext(
+        "%(count)s official statement corrected", "%(count)s official statements corrected", n),
+    "Official statement removed": lambda n: ngettext(
+        "%(count)s official statement removed", "%(count)s official statements removed", n),
+    "Report added": lambda n: ngettext("%(count)s report added", "%(count)s reports added", n),
+    "Report removed": lambda n: ngettext("%(count)s report removed", "%(count)s reports removed", n),
+    "Victim added": lambda n: ngettext("%(count)s victim added", "%(count)s victims added", n),
 }
 
 
@@ -248,9 +298,10 @@ def _summarise(events: list[tuple[str, str]]) -> list[str]:
         if counts[kind] > MAX_LISTED and kind in PLURALS:
             if kind not in counted:
                 counted.add(kind)
-                lines.append(f"{counts[kind]} {PLURALS[kind]}")
+                lines.append(PLURALS[kind](counts[kind]) % {"count": display.number(counts[kind])})
             continue
-        line = f"{kind}: {words}" if words else kind
+        said = str(KINDS.get(kind, kind))
+        line = gettext("%(who)s: %(words)s") % {"who": said, "words": words} if words else said
         if line not in lines:
             lines.append(line)
     return lines
@@ -274,8 +325,9 @@ def build_changelog(incident_rows: list[dict], related: list[tuple], conflicts: 
         if moment >= published_at:
             related_by_day.setdefault(timezone.localdate(moment), []).append((kind, words))
 
-    days = [Day(first_day, ["First published" + (f", graded {_choice(choices.Grade, last_of_day[first_day]['grade'])}"
-                                                if last_of_day[first_day]["grade"] else "")])]
+    first_grade = last_of_day[first_day]["grade"]
+    days = [Day(first_day, [gettext("First published, graded %(grade)s") % {"grade": _choice(choices.Grade, first_grade)}
+                            if first_grade else gettext("First published")])]
     shown, status, pending = last_of_day[first_day], choices.Status.PUBLISHED, []
     for day in sorted({*last_of_day, *related_by_day} - {first_day}):
         if day < first_day:
@@ -286,14 +338,15 @@ def build_changelog(incident_rows: list[dict], related: list[tuple], conflicts: 
         changes = []
         if new_status == choices.Status.PUBLISHED:
             if status != choices.Status.PUBLISHED:
-                changes.append("Published again")
+                changes.append(gettext("Published again"))
             if row:
                 changes += incident_changes(shown, row, conflicts)
                 shown = row
             changes += _summarise(pending)
             pending = []
         elif status == choices.Status.PUBLISHED:
-            changes.append("Retracted" if new_status == choices.Status.RETRACTED else "Withdrawn from publication for review")
+            changes.append(gettext("Retracted") if new_status == choices.Status.RETRACTED
+                           else gettext("Withdrawn from publication for review"))
         status = new_status
         if changes:
             days.append(Day(day, changes))

@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from sources.models import Report, Source
 from sources.named_admin import merge_url
@@ -47,39 +49,47 @@ def _incident_queue(title, description, queryset, more_query, order, note) -> Qu
     )
 
 
+def _short_day(day) -> str:
+    """A day in the dashboard's short form: "05 Mar 2017"."""
+    return date_format(day, "d M Y")
+
+
 def editors_dashboard(user) -> list[Queue]:
     """The queues the user may see (a fixed number of queries)."""
     queues = []
     if user.has_perm("incidents.view_incident"):
         def touched(incident):
-            return f"last changed {timezone.localdate(incident.updated_at):%d %b %Y}"
+            return gettext("last changed %(day)s") % {"day": _short_day(timezone.localdate(incident.updated_at))}
 
         queues += [
-            _incident_queue("Waiting for review", "Submitted by an editor; a reviewer publishes or returns them.",
+            _incident_queue(gettext("Waiting for review"), gettext("Submitted by an editor; a reviewer publishes or returns them."),
                             Incident.objects.in_review(), "status__exact=in_review", ["updated_at", "pk"], touched),
-            _incident_queue(f"Drafts untouched for {STALE_DAYS} days", "Finish and submit them, or delete them.",
+            _incident_queue(gettext("Drafts untouched for %(days)s days") % {"days": STALE_DAYS},
+                            gettext("Finish and submit them, or delete them."),
                             stale_drafts(), "attention=stale_drafts", ["updated_at", "pk"], touched),
-            _incident_queue("Claims but no grade", "Incidents with casualty claims that no reviewer has graded yet.",
+            _incident_queue(gettext("Claims but no grade"), gettext("Incidents with casualty claims that no reviewer has graded yet."),
                             ungraded_with_claims(), "attention=ungraded", ["-date_start", "-pk"],
-                            lambda i: f"{i.date_start:%d %b %Y}"),
+                            lambda i: _short_day(i.date_start)),
         ]
     if user.has_perm("incidents.change_incident"):
         pending = Revision.objects.filter(state=Revision.State.PENDING).select_related("incident", "author")
         listed = list(pending.order_by("created_at", "pk")[:LISTED])
         queues.append(Queue(
-            "Changes of published incidents waiting for review",
-            "Edits of published records, kept apart until a reviewer approves them; the public sees the approved version.",
+            gettext("Changes of published incidents waiting for review"),
+            gettext("Edits of published records, kept apart until a reviewer approves them; the public sees the approved version."),
             pending.count(), f"{reverse('admin:incidents_revision_changelist')}?state=pending",
             [(reverse("admin:incidents_revision_change", args=[r.pk]), f"{r.incident.code}: {r.incident.title}",
-              f"by {r.author.get_username() if r.author else 'a former user'}, {timezone.localdate(r.created_at):%d %b %Y}")
+              gettext("by %(who)s, %(day)s") % {"who": r.author.get_username() if r.author else gettext("a former user"),
+                                                "day": _short_day(timezone.localdate(r.created_at))})
              for r in listed],
         ))
     if user.has_perm("incidents.view_aggregateclaim"):
         claims = AggregateClaim.objects.in_review().select_related("report__source")
         listed = list(claims.order_by("updated_at", "pk")[:LISTED])
         queues.append(Queue(
-            "Aggregate claims waiting for review", "Figures for a period and area (or a belligerent's tallies) submitted by an "
-            "editor; a reviewer publishes or returns them.",
+            gettext("Aggregate claims waiting for review"),
+            gettext("Figures for a period and area (or a belligerent's tallies) submitted by an editor; a reviewer publishes or "
+                    "returns them."),
             claims.count(), f"{reverse('admin:incidents_aggregateclaim_changelist')}?status__exact=in_review",
             [(reverse("admin:incidents_aggregateclaim_change", args=[c.pk]), str(c), c.report.source.public_name) for c in listed],
         ))
@@ -87,7 +97,7 @@ def editors_dashboard(user) -> list[Queue]:
         reports = unlinked_reports().select_related("source")
         listed = list(reports.order_by("-created_at", "-pk")[:LISTED])
         queues.append(Queue(
-            "Reports without incidents", "Entered, but no incident links to them: record what they state.",
+            gettext("Reports without incidents"), gettext("Entered, but no incident links to them: record what they state."),
             reports.count(), f"{reverse('admin:sources_report_changelist')}?linked=no",
             [(reverse("admin:sources_report_change", args=[r.pk]), r.title, r.source.public_name) for r in listed],
         ))
@@ -104,9 +114,11 @@ def _duplicates_queue(model) -> Queue:
     opts = model._meta
     pairs = named_duplicates.possible_duplicates(model)
     return Queue(
-        f"Possible duplicate {opts.verbose_name_plural}",
-        f"Names that read alike{' or the same homepage domain' if model is Source else ''}: merge the two if they are one "
-        f"{opts.verbose_name} (its name becomes an alias, its address redirects). At most {named_duplicates.PAIRS_SHOWN}, surest first.",
+        gettext("Possible duplicate %(records)s") % {"records": opts.verbose_name_plural},
+        (gettext("Names that read alike or the same homepage domain: merge the two if they are one %(record)s (its name becomes "
+                 "an alias, its address redirects). At most %(count)s, surest first.") if model is Source else
+         gettext("Names that read alike: merge the two if they are one %(record)s (its name becomes an alias, its address "
+                 "redirects). At most %(count)s, surest first.")) % {"record": opts.verbose_name, "count": named_duplicates.PAIRS_SHOWN},
         len(pairs), reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
         [(merge_url(model, pair.first_pk, pair.second_pk), f"{pair.first_name} ↔ {pair.second_name}",
           pair.reason if pair.reason != named_duplicates.SIMILAR else f"{pair.reason} ({pair.score:.2f})") for pair in pairs],

@@ -8,6 +8,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from . import display
 
@@ -20,7 +21,7 @@ class DayInput(forms.TextInput):
     """
 
     def __init__(self, attrs=None):
-        super().__init__({"placeholder": "e.g. 17 March 2017", "autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+        super().__init__({"placeholder": gettext_lazy("e.g. 17 March 2017"), "autocomplete": "off", "spellcheck": "false", **(attrs or {})})
 
     def format_value(self, value):
         if isinstance(value, datetime.date):

@@ -25,6 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import translation
 
 from sources.models import Report, Source
 
@@ -38,8 +39,14 @@ ZIP_MODE = 0o644 << 16
 SQLITE_INDEXES = [("incidents", "code"), ("claims", "incident_code"), ("statements", "incident_code"), ("claims", "report_id")]
 
 
+def _meaning(model, name: str) -> str:
+    """A column's meaning, from the field's help text as written (English: the data dictionary is part of the data)."""
+    with translation.override("en"):
+        return str(model._meta.get_field(name).help_text)
+
+
 def _col(model, name: str, hxl: str = "", meaning: str | None = None, value=None) -> Column:
-    return Column(name, hxl, meaning or str(model._meta.get_field(name).help_text), value or (lambda record, context: getattr(record, name)))
+    return Column(name, hxl, meaning or _meaning(model, name), value or (lambda record, context: getattr(record, name)))
 
 
 def _report_col(key: str, meaning: str) -> Column:
@@ -49,7 +56,7 @@ def _report_col(key: str, meaning: str) -> Column:
 STATEMENT_COLUMNS = [
     _col(OfficialStatement, "id", meaning="Number of the statement in the tracker."),
     Column("incident_code", "#event+code", "Code of the incident the statement is about.", lambda s, c: s.incident.code),
-    Column("issuer", "#org+issuer", str(OfficialStatement._meta.get_field("issuer").help_text), lambda s, c: s.issuer.name),
+    Column("issuer", "#org+issuer", _meaning(OfficialStatement, "issuer"), lambda s, c: s.issuer.name),
     _col(OfficialStatement, "stated_on", "#date+stated"),
     _col(OfficialStatement, "stated_on_precision", "#date+stated+precision"),
     _col(OfficialStatement, "stance", "#status+stance"),
@@ -65,8 +72,8 @@ AGGREGATE_COLUMNS = [
     _col(AggregateClaim, "period_end", "#date+end"),
     _col(AggregateClaim, "area", "#loc+name"),
     _col(AggregateClaim, "countries", "#country+code"),
-    Column("actor", "#org+belligerent", str(AggregateClaim._meta.get_field("actor").help_text), lambda a, c: a.actor.name if a.actor_id else ""),
-    Column("conflicts", "#event+conflict", str(AggregateClaim._meta.get_field("conflicts").help_text),
+    Column("actor", "#org+belligerent", _meaning(AggregateClaim, "actor"), lambda a, c: a.actor.name if a.actor_id else ""),
+    Column("conflicts", "#event+conflict", _meaning(AggregateClaim, "conflicts"),
            lambda a, c: "; ".join(conflict.name for conflict in a.conflicts.all())),
     _col(AggregateClaim, "period_precision", "#date+precision"),
     _col(AggregateClaim, "measure", "#meta+measure"),
@@ -86,10 +93,10 @@ REPORT_COLUMNS = [
     _report_col("title", "Headline or title of the document (withheld for a confidential source)."),
     _report_col("url", "Where the document was published (withheld for a confidential source)."),
     _report_col("archive_url", "An archived copy (withheld for a confidential source)."),
-    _report_col("published_on", str(Report._meta.get_field("published_on").help_text)),
-    _report_col("language", str(Report._meta.get_field("language").help_text)),
+    _report_col("published_on", _meaning(Report, "published_on")),
+    _report_col("language", _meaning(Report, "language")),
     _report_col("author", "Author or byline, if given (withheld for a confidential source)."),
-    _report_col("kind", str(Report._meta.get_field("kind").help_text)),
+    _report_col("kind", _meaning(Report, "kind")),
     _report_col("source", "The source's name; a confidential source appears only as its generic label."),
     _report_col("source_slug", "The source's short name (see sources.csv); empty for a confidential source."),
 ]

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import display
 from .models import BelligerentRoleLink, CasualtyFigure, ExternalIdentifier, Incident, Position
@@ -49,6 +49,12 @@ def _external_ids(incident, context) -> str:
 
 
 def _position(position) -> str:
+    """One actor's position in words, always in English: an export's cells are data, the same whatever the page's language."""
+    with translation.override("en"):
+        return _position_words(position)
+
+
+def _position_words(position) -> str:
     parts = [position.stance or "no statement"]
     if position.stated_on:
         parts[0] += f" ({display.stated_iso(position)})"
@@ -70,7 +76,9 @@ def _permalink(incident, context) -> str:
 
 
 def _help(model, name: str) -> str:
-    return str(model._meta.get_field(name).help_text)
+    """A column's meaning, from the field's help text as written (English: the data dictionary is part of the data)."""
+    with translation.override("en"):
+        return str(model._meta.get_field(name).help_text)
 
 
 def _incident_column(name: str, hxl: str, meaning: str | None = None, value: Callable | None = None) -> Column:

@@ -11,11 +11,13 @@ from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext, gettext_lazy
 
 from .display import format_date, format_figure, format_place
 from .models import Actor, Conflict, Incident
 
 FEED_LENGTH = 50
+NOT_FOUND = {"conflict": gettext_lazy("No conflict “%(slug)s”."), "belligerent": gettext_lazy("No belligerent “%(slug)s”.")}
 SLUG = re.compile(r"[-\w]{1,200}")
 
 
@@ -32,13 +34,14 @@ class _IncidentFeed(Feed):
                 # Only a public conflict or belligerent, as on its page: a draft-only name is not confirmed by a feed.
                 found = model.objects.public().filter(slug=slug).first() if SLUG.fullmatch(slug) else None
                 if found is None:
-                    raise Http404(f"No {key} “{slug[:60]}”.")
+                    raise Http404(NOT_FOUND[key] % {"slug": slug[:60]})
                 return (key, found)
         return None
 
     def title(self, obj):
-        what = "Newly published incidents" if self.kind == "new" else "Updated incidents"
-        return f"Casualty Tracker: {what}" + (f" — {obj[1].name}" if obj else "")
+        what = gettext("Newly published incidents") if self.kind == "new" else gettext("Updated incidents")
+        title = gettext("Casualty Tracker: %(what)s") % {"what": what}
+        return gettext("%(title)s — %(name)s") % {"title": title, "name": obj[1].name} if obj else title
 
     def link(self, obj):
         if obj is None:
@@ -51,8 +54,8 @@ class _IncidentFeed(Feed):
 
     def description(self, obj):
         if self.kind == "new":
-            return "Civilian-casualty incidents as they are published, with the range of deaths reported and conceded."
-        return "Published civilian-casualty incidents whose record changed, most recent change first."
+            return gettext("Civilian-casualty incidents as they are published, with the range of deaths reported and conceded.")
+        return gettext("Published civilian-casualty incidents whose record changed, most recent change first.")
 
     subtitle = description
 
@@ -72,15 +75,15 @@ class _IncidentFeed(Feed):
 
     def item_description(self, incident):
         parts = [
-            f"When: {format_date(incident.date_start, incident.date_precision, incident.date_end)}.",
-            f"Where: {format_place(incident)}.",
-            f"Civilians reported killed: {format_figure(incident, 'reported_killed')}.",
-            f"Conceded by a belligerent: {format_figure(incident, 'conceded_killed')}.",
+            gettext("When: %(when)s.") % {"when": format_date(incident.date_start, incident.date_precision, incident.date_end)},
+            gettext("Where: %(where)s.") % {"where": format_place(incident)},
+            gettext("Civilians reported killed: %(figure)s.") % {"figure": format_figure(incident, "reported_killed")},
+            gettext("Conceded by a belligerent: %(figure)s.") % {"figure": format_figure(incident, "conceded_killed")},
         ]
         if incident.grade:
-            parts.append(f"Grade: {incident.get_grade_display()}.")
+            parts.append(gettext("Grade: %(grade)s.") % {"grade": incident.get_grade_display()})
         if incident.conflict_id:
-            parts.append(f"Conflict: {incident.conflict.name}.")
+            parts.append(gettext("Conflict: %(conflict)s.") % {"conflict": incident.conflict.name})
         return " ".join(parts)
 
     def item_link(self, incident):

@@ -9,6 +9,8 @@ settings, creation times) stay out. A field is marked derived when its help text
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
 
 from sources.models import Report, Source
 
@@ -26,10 +28,11 @@ NOT_PUBLIC = {
 DERIVED_MARK = "Derived."
 
 _KINDS = {
-    "CharField": "text", "TextField": "text", "SlugField": "text (slug)", "URLField": "web address",
-    "DateField": "date (YYYY-MM-DD)", "DateTimeField": "date and time (UTC)", "BooleanField": "yes / no",
-    "PositiveIntegerField": "whole number ≥ 0", "PositiveSmallIntegerField": "whole number ≥ 0",
-    "IntegerField": "whole number", "DecimalField": "decimal number",
+    "CharField": gettext_lazy("text"), "TextField": gettext_lazy("text"), "SlugField": gettext_lazy("text (slug)"),
+    "URLField": gettext_lazy("web address"), "DateField": gettext_lazy("date (YYYY-MM-DD)"),
+    "DateTimeField": gettext_lazy("date and time (UTC)"), "BooleanField": gettext_lazy("yes / no"),
+    "PositiveIntegerField": gettext_lazy("whole number ≥ 0"), "PositiveSmallIntegerField": gettext_lazy("whole number ≥ 0"),
+    "IntegerField": gettext_lazy("whole number"), "DecimalField": gettext_lazy("decimal number"),
 }
 
 
@@ -53,12 +56,12 @@ class ModelEntry:
 
 def _kind(field: models.Field) -> str:
     if field.many_to_many:
-        return f"links to {field.related_model._meta.verbose_name_plural}"
+        return gettext("links to %(records)s") % {"records": field.related_model._meta.verbose_name_plural}
     if field.is_relation:
-        return f"link to {field.related_model._meta.verbose_name}"
+        return gettext("link to %(record)s") % {"record": field.related_model._meta.verbose_name}
     if field.choices:
-        return "one of the values listed"
-    return _KINDS.get(type(field).__name__) or _KINDS.get(field.get_internal_type(), field.get_internal_type())
+        return gettext("one of the values listed")
+    return str(_KINDS.get(type(field).__name__) or _KINDS.get(field.get_internal_type(), field.get_internal_type()))
 
 
 def _entry(field: models.Field) -> FieldEntry:
@@ -67,12 +70,18 @@ def _entry(field: models.Field) -> FieldEntry:
         name=field.name,
         kind=_kind(field),
         meaning=meaning,
-        derived=meaning.rstrip().endswith(DERIVED_MARK),
+        derived=is_derived(field),
         # A label that only repeats its value ("week (week)") is left out.
         choices=tuple(
             (str(value), "" if str(label) == str(value) else str(label)) for value, label in (field.choices or ()) if value != ""
         ),
     )
+
+
+def is_derived(field: models.Field) -> bool:
+    """A field the tracker derives: its help text (as written, in English) ends with "Derived."."""
+    with translation.override("en"):
+        return str(field.help_text).rstrip().endswith(DERIVED_MARK)
 
 
 def public_fields(model: type[models.Model]) -> list[models.Field]:

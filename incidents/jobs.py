@@ -14,13 +14,14 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from jobs.registry import JobFailed, Outcome, job_kind, starter
 from jobs.services import start_job
 
 from . import downloads, workflow
 from .dbstats import refresh_planner_statistics
-from .display import count_words
+from .display import count_words, number
 from .imports import Batching, ImportInterrupted, import_file
 from .models import AggregateClaim, Incident
 from .services import recompute_many
@@ -37,7 +38,7 @@ class StepTarget:
     noun: str
 
     def label(self, obj) -> str:
-        return obj.code if self.model is Incident else f"aggregate claim {obj.pk}"
+        return obj.code if self.model is Incident else gettext("aggregate claim %(id)s") % {"id": obj.pk}
 
     def take(self, obj, step, user, reason: str):
         if self.model is Incident:
@@ -45,6 +46,11 @@ class StepTarget:
         return workflow.transition_aggregate_claim(claim=obj, name=step.name, user=user)
 
 
+# A record that went away during a bulk step, by the noun of its target.
+GONE = {
+    "incident": gettext_lazy("no incident has this id any more (deleted meanwhile)."),
+    "aggregate claim": gettext_lazy("no aggregate claim has this id any more (deleted meanwhile)."),
+}
 TARGETS = {
     "incident": StepTarget(Incident, workflow.TRANSITIONS_BY_NAME, "incident"),
     "aggregateclaim": StepTarget(AggregateClaim, workflow.AGGREGATE_TRANSITIONS_BY_NAME, "aggregate claim"),
@@ -74,17 +80,21 @@ class StepTally:
 
     def sentence(self, step, noun: str) -> str:
         """'11,000 incidents submitted for review; 12 skipped: it is in review: “Submit for review” applies only to …'"""
-        parts = [f"{count_words(self.applied, noun)} {step.done}"]
+        parts = [gettext("%(records)s %(done)s") % {"records": count_words(self.applied, noun), "done": workflow.DONE_WORDS[step.name]}]
         for why, group in sorted(self.skipped.items(), key=lambda item: -item[1]["count"]):
             more = group["count"] - len(group["examples"])
-            examples = ", ".join(group["examples"]) + (f" and {more:,} more" if more > 0 else "")
-            parts.append(f"{group['count']:,} skipped ({examples}): {why}")
-        return "; ".join(parts) + ("" if parts[-1].endswith(".") else ".")
+            examples = ", ".join(group["examples"])
+            if more > 0:
+                examples = gettext("%(examples)s and %(count)s more") % {"examples": examples, "count": number(more)}
+            parts.append(gettext("%(count)s skipped (%(examples)s): %(why)s") % {
+                "count": number(group["count"]), "examples": examples, "why": why})
+        return pgettext("separator between notes", "; ").join(parts) + ("" if parts[-1].endswith(".") else ".")
 
 
 def _why(message: str, label: str) -> str:
     """A refusal in words that hold for every record it applies to: the record's own name becomes 'it'."""
-    return re.sub(re.escape(label), "it", message, flags=re.IGNORECASE)
+    it = pgettext("the record a refusal is about, in place of its code", "it")
+    return re.sub(re.escape(label), it, message, flags=re.IGNORECASE)
 
 
 def take_step(*, target: str, step_name: str, ids: list[int], user, reason: str = "", start: int = 0,
@@ -105,7 +115,7 @@ def take_step(*, target: str, step_name: str, ids: list[int], user, reason: str 
             for pk in batch:
                 obj = found.get(pk)
                 if obj is None:
-                    tally.skip(f"no {chosen.noun} has this id any more (deleted meanwhile).", f"#{pk}")
+                    tally.skip(str(GONE[chosen.noun]), f"#{pk}")
                     continue
                 try:
                     chosen.take(obj, step, user, reason)

@@ -12,6 +12,7 @@ A record never published is deleted after the move; its history, and the reason,
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext
 
 from . import choices, locking
 from .models import (
@@ -50,15 +51,15 @@ class MergeRefused(PermissionDenied):
 def check_merge(*, keep: Incident, merge: Incident, user) -> None:
     """Refuse, saying why, a merge the user may not make."""
     if not user.is_active or not user.has_perm("incidents.merge_incident"):
-        raise MergeRefused("You may not merge incidents: ask a reviewer.")
+        raise MergeRefused(gettext("You may not merge incidents: ask a reviewer."))
     if keep.pk == merge.pk:
-        raise MergeRefused("Choose two different incidents to merge.")
+        raise MergeRefused(gettext("Choose two different incidents to merge."))
     if merge.code.endswith(MERGED_SUFFIX) or keep.code.endswith(MERGED_SUFFIX):
-        raise MergeRefused("One of these records has already been merged into another.")
+        raise MergeRefused(gettext("One of these records has already been merged into another."))
     if was_public(merge) and keep.status != choices.Status.PUBLISHED:
         raise MergeRefused(
-            f"{merge.code} has been published and {keep.code} is not: keep the published record, "
-            f"or publish {keep.code} first."
+            gettext("%(merged)s has been published and %(kept)s is not: keep the published record, or publish %(kept)s first.")
+            % {"merged": merge.code, "kept": keep.code}
         )
 
 

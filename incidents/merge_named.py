@@ -20,6 +20,7 @@ decision of its own that its history records.
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from sources.models import Report, Source
 
@@ -33,6 +34,9 @@ from .services import deferred_recompute, figures_changed, save_claim, save_stat
 MERGE_REASON = "Merge: "
 PERMISSIONS = {Source: "sources.merge_source", Actor: "incidents.merge_actor"}
 NOUNS = {Source: "sources", Actor: "actors"}
+NOT_YOURS = {Source: gettext_lazy("You may not merge sources: ask a reviewer."),
+             Actor: gettext_lazy("You may not merge actors: ask a reviewer.")}
+CHOOSE_TWO = {Source: gettext_lazy("Choose two different sources to merge."), Actor: gettext_lazy("Choose two different actors to merge.")}
 REPORT_BATCH = 1000
 
 
@@ -52,16 +56,17 @@ def check_merge(*, keep, merge, user) -> None:
     """Refuse, saying why, a merge the user may not make."""
     model = type(keep)
     if type(merge) is not model or model not in PERMISSIONS:
-        raise NamedMergeRefused("Only two sources, or two actors, can be merged.")
+        raise NamedMergeRefused(gettext("Only two sources, or two actors, can be merged."))
     if not may_merge(user, model):
-        raise NamedMergeRefused(f"You may not merge {NOUNS[model]}: ask a reviewer.")
+        raise NamedMergeRefused(str(NOT_YOURS[model]))
     if keep.pk == merge.pk:
-        raise NamedMergeRefused(f"Choose two different {NOUNS[model]} to merge.")
+        raise NamedMergeRefused(str(CHOOSE_TWO[model]))
     if model is Source and keep.is_confidential != merge.is_confidential:
         confidential, public = (keep, merge) if keep.is_confidential else (merge, keep)
         raise NamedMergeRefused(
-            f"“{confidential.name}” is confidential and “{public.name}” is not: merging them would name a protected "
-            "source in public, or hide a public one. Change one record's protection first if they are the same source."
+            gettext("“%(confidential)s” is confidential and “%(public)s” is not: merging them would name a protected source in "
+                    "public, or hide a public one. Change one record's protection first if they are the same source.")
+            % {"confidential": confidential.name, "public": public.name}
         )
 
 
@@ -155,7 +160,7 @@ def merge_records(*, keep, merge, user, reason: str = ""):
         check_merge(keep=keep, merge=merge, user=user)
     locked = locking.lock_rows(model, [keep.pk, merge.pk])
     if len(locked) != 2:
-        raise NamedMergeRefused("One of the records has gone (merged or deleted) meanwhile.")
+        raise NamedMergeRefused(gettext("One of the records has gone (merged or deleted) meanwhile."))
     keep, merge = locked[keep.pk], locked[merge.pk]
     check_merge(keep=keep, merge=merge, user=user)
     note = f" ({reason.strip()})" if reason.strip() else ""

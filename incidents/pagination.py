@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext, gettext_lazy
 
 from .cache import cached_aggregate
 from .filters import MAX_COUNT
@@ -235,6 +236,15 @@ def _query(params: QueryDict, prefix: str, **changes) -> str:
     return query.urlencode()
 
 
+# What a link past either end of a list says, by the noun the list is given in (`page_from_request`).
+NO_MORE = {
+    "incidents": gettext_lazy("There are no more incidents in that direction. Showing the first page."),
+    "sources": gettext_lazy("There are no more sources in that direction. Showing the first page."),
+    "reports": gettext_lazy("There are no more reports in that direction. Showing the first page."),
+    "rows": gettext_lazy("There are no more rows in that direction. Showing the first page."),
+}
+
+
 def page_from_request(request, queryset, order, *, size: int | None = None, prefix: str = "", noun: str = "rows") -> tuple[Page, str]:
     """The page the URL asks for (`<prefix>after` / `<prefix>before`), and a message when the link could not be followed.
 
@@ -249,12 +259,13 @@ def page_from_request(request, queryset, order, *, size: int | None = None, pref
         elif params.get(f"{prefix}before"):
             before = Cursor.decode(params[f"{prefix}before"], order, queryset.model)
     except BadCursor:
-        message = "This page link is not valid (it may have been cut short or made for another sort order). Showing the first page."
+        message = gettext("This page link is not valid (it may have been cut short or made for another sort order). "
+                          "Showing the first page.")
     if f"{prefix}page" in params and not (after or before):
-        message = "This list has no numbered pages; use “Next” and “Previous”. Showing the first page."
+        message = gettext("This list has no numbered pages; use “Next” and “Previous”. Showing the first page.")
     page = keyset_page(queryset, order, after=after, before=before, size=size)
     if not page.rows and (after or before):
-        message = f"There are no more {noun} in that direction. Showing the first page."
+        message = str(NO_MORE.get(noun, NO_MORE["rows"]))
         page = keyset_page(queryset, order, size=size)
         after = before = None
     # The position travels in the links (`start=`), so that no row before the cursor is ever counted.

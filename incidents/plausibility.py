@@ -9,7 +9,7 @@ import calendar
 import datetime
 
 from django.conf import settings
-from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from . import choices, display
 from .models import CasualtyFigure, Incident, OfficialStatement
@@ -39,20 +39,22 @@ def date_warnings(*, incident, report=None, stated_on=None, stated_on_precision=
     warnings = []
     if stated_on is not None and stated_period_end(stated_on, stated_on_precision) < start:
         warnings.append(
-            f"Stated on {display.format_date(stated_on, stated_on_precision)}, before the incident happened ({when}). "
-            "Check the date stated and the incident chosen."
+            gettext("Stated on %(day)s, before the incident happened (%(when)s). Check the date stated and the incident chosen.")
+            % {"day": display.format_date(stated_on, stated_on_precision), "when": when}
         )
     published = getattr(report, "published_on", None)
     if published is not None:
         if published < start:
             warnings.append(
-                f"The report “{report.title}” is dated {date_format(published, 'j F Y')}, before the incident happened "
-                f"({when}). Check the report's date and the incident chosen."
+                gettext("The report “%(title)s” is dated %(day)s, before the incident happened (%(when)s). Check the report's "
+                        "date and the incident chosen.") % {"title": report.title, "day": display.format_day(published), "when": when}
             )
         elif (published - end).days > report_gap_days():
             warnings.append(
-                f"The report “{report.title}” is dated {date_format(published, 'j F Y')}, {(published - end).days:,} days "
-                f"after the incident ({when}). Check the report's date and the incident chosen."
+                gettext("The report “%(title)s” is dated %(day)s, %(days)s days after the incident (%(when)s). Check the "
+                        "report's date and the incident chosen.") % {
+                    "title": report.title, "day": display.format_day(published), "days": display.number((published - end).days),
+                    "when": when}
             )
     return warnings
 
@@ -65,6 +67,6 @@ def incident_date_warnings(incident, *, date_start, date_end, date_precision) ->
         *OfficialStatement.objects.filter(incident=incident).select_related("report", "issuer").order_by("stated_on", "pk"),
     ]
     return [
-        f"{row}: {warning}" for row in rows
+        gettext("%(who)s: %(words)s") % {"who": row, "words": warning} for row in rows
         for warning in date_warnings(incident=moved, report=row.report, stated_on=row.stated_on, stated_on_precision=row.stated_on_precision)
     ]

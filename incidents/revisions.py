@@ -29,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
+from django.utils.translation import gettext
 from simple_history.models import HistoricalRecords
 
 from . import locking, services, workflow
@@ -291,11 +292,16 @@ def side_by_side(revision: Revision) -> list[RowDiff]:
 def check_decision(*, revision: Revision, user) -> None:
     """Refuse a decision the user may not take now: only reviewers, never on their own revision with four-eyes on."""
     if revision.state != Revision.State.PENDING:
-        raise RevisionRefused(f"{revision} was already {revision.get_state_display()}.")
+        raise RevisionRefused(gettext("%(change)s was already %(state)s.") % {"change": revision, "state": revision.get_state_display()})
     if not user.is_active or not user.has_perm("incidents.publish_incident"):
-        raise RevisionRefused("Only a reviewer may approve or reject a change: ask a reviewer.")
+        raise RevisionRefused(gettext("Only a reviewer may approve or reject a change: ask a reviewer."))
     if workflow.four_eyes() and revision.author_id == user.pk:
-        raise RevisionRefused("Four-eyes rule: another reviewer must decide on your own change.")
+        raise RevisionRefused(gettext("Four-eyes rule: another reviewer must decide on your own change."))
+
+
+def _kind(model) -> str:
+    """A kind of record as a sentence starts with it: "Casualty figure"."""
+    return str(model._meta.verbose_name).capitalize()
 
 
 def conflicts(revision: Revision) -> list[str]:
@@ -307,22 +313,23 @@ def conflicts(revision: Revision) -> list[str]:
         model = _model(op)
         live = model._default_manager.filter(pk=op["pk"]).first()
         if live is None:
-            lines.append(f"{model._meta.verbose_name.capitalize()} “{op['label']}” no longer exists.")
+            lines.append(gettext("%(record)s “%(row)s” no longer exists.") % {"record": _kind(model), "row": op["label"]})
             continue
         stamp = op.get("stamp") or {}
         if isinstance(live, Incident) and "version" in stamp and live.version != stamp["version"]:
-            lines += [f"The incident {live.code} was saved by someone else after this change was proposed.",
+            lines += [gettext("The incident %(code)s was saved by someone else after this change was proposed.") % {"code": live.code},
                       *workflow.incident_changes_since(live, stamp.get("history"))]
             continue
         if "updated_at" in stamp and live.updated_at is not None and live.updated_at.isoformat() != stamp["updated_at"]:
-            lines += [f"{model._meta.verbose_name.capitalize()} “{live}” was changed by someone else after this change "
-                      f"was proposed.", *workflow.row_changes_since(live, stamp["updated_at"])]
+            lines += [gettext("%(record)s “%(row)s” was changed by someone else after this change was proposed.") % {
+                "record": _kind(model), "row": live}, *workflow.row_changes_since(live, stamp["updated_at"])]
             continue
         for name, value in op["before"].items():
             f = model._meta.get_field(name)
             if _python(f, value) != _live_value(f, live):
-                lines.append(f"{model._meta.verbose_name.capitalize()} “{live}”: {f.verbose_name} is now "
-                             f"{_shown(f, _live_value(f, live))}, not {_shown(f, _python(f, value))} as when the change was proposed.")
+                lines.append(gettext("%(record)s “%(row)s”: %(field)s is now %(now)s, not %(then)s as when the change was "
+                                     "proposed.") % {"record": _kind(model), "row": live, "field": f.verbose_name,
+                                                     "now": _shown(f, _live_value(f, live)), "then": _shown(f, _python(f, value))})
     return list(dict.fromkeys(lines))
 
 
@@ -382,8 +389,8 @@ def approve_revision(*, revision: Revision, reviewer, note: str = "") -> Revisio
             found = conflicts(revision)
             if found:
                 raise RevisionRefused(
-                    "The public record changed after this change was proposed: approving it would overwrite that. "
-                    "Reject it with a note, so that the author makes the change again on the current record.", found)
+                    gettext("The public record changed after this change was proposed: approving it would overwrite that. "
+                            "Reject it with a note, so that the author makes the change again on the current record."), found)
             reason = f"Approved by {reviewer.get_username()} (change #{revision.pk})"[:workflow.REASON_LENGTH]
             with _written_by(revision.author), services.deferred_recompute():
                 for op in revision.changes:

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
 from . import choices, locking, positions, search
@@ -336,7 +337,7 @@ def save_claim(*, claim: CasualtyFigure) -> CasualtyFigure:
 def exclude_claim(*, claim: CasualtyFigure, reason: str) -> CasualtyFigure:
     """Mark a claim excluded by the editors, with its reason, and re-derive its incident's figures."""
     if not reason.strip():
-        raise ValidationError({"excluded_reason": "An excluded claim needs a reason."})
+        raise ValidationError({"excluded_reason": gettext("An excluded claim needs a reason.")})
     claim.excluded, claim.excluded_reason = True, reason.strip()
     claim.save(update_fields=["excluded", "excluded_reason", "updated_at"])
     _rederive(claim.incident_id)

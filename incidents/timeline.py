@@ -11,14 +11,16 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from . import choices, display
 
 # On one day: the event, then the reports, the figures they state, the statements, the figures conceded, our own steps.
 KIND_ORDER = {"event": 0, "report": 1, "claim": 2, "statement": 3, "concession": 4, "tracker": 5}
 KIND_LABELS = {
-    "event": "Event", "report": "Report", "claim": "Figures claimed", "statement": "Official statement",
-    "concession": "Figure conceded", "tracker": "On this tracker",
+    "event": gettext_lazy("Event"), "report": gettext_lazy("Report"), "claim": gettext_lazy("Figures claimed"),
+    "statement": gettext_lazy("Official statement"), "concession": gettext_lazy("Figure conceded"),
+    "tracker": gettext_lazy("On this tracker"),
 }
 
 
@@ -34,7 +36,7 @@ class Entry:
 
     @property
     def label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return str(KIND_LABELS[self.kind])
 
     @property
     def sort_key(self) -> tuple:
@@ -48,9 +50,14 @@ def _day(value: datetime.date) -> str:
 def describe_claim(claim) -> str:
     """One claim in words: "residents: more than 100 civilians killed"."""
     number = display.format_claim(claim)
-    what = f"{claim.get_group_display()} {claim.get_outcome_display()}"
-    words = f"{what}, {number}" if number == display.NO_NUMBER else f"{number} {what}"
-    return f"{claim.attributed_to}: {words}" if claim.attributed_to else words
+    what = pgettext("whom and what a claim counts: civilians killed", "%(group)s %(outcome)s") % {
+        "group": claim.get_group_display(), "outcome": claim.get_outcome_display()}
+    if number == display.NO_NUMBER:
+        words = pgettext("a claim with no number: civilians killed, no number", "%(what)s, %(number)s") % {"what": what, "number": number}
+    else:
+        words = pgettext("a claim's number and what it counts: 83 civilians killed", "%(number)s %(what)s") % {
+            "number": number, "what": what}
+    return gettext("%(who)s: %(words)s") % {"who": claim.attributed_to, "words": words} if claim.attributed_to else words
 
 
 def _event_datetime(incident) -> str:
@@ -63,10 +70,10 @@ def _event_datetime(incident) -> str:
 
 
 def _event(incident) -> Entry:
-    what = choices.EventType(incident.event_type).label if incident.event_type else "Incident"
+    what = choices.EventType(incident.event_type).label if incident.event_type else gettext("Incident")
     text = f"{str(what)[:1].upper()}{str(what)[1:]}"
     if display.place_words(incident) or incident.country:
-        text += f" in {display.format_place(incident)}"
+        text = gettext("%(what)s in %(place)s") % {"what": text, "place": display.format_place(incident)}
     return Entry(
         day=incident.date_start, when=display.format_date(incident.date_start, incident.date_precision, incident.date_end),
         kind="event", text=text, datetime_attr=_event_datetime(incident),
@@ -76,9 +83,9 @@ def _event(incident) -> Entry:
 def _report(report) -> Entry:
     source = report.source
     if source.is_confidential:
-        text = f"A report from a {source.public_name}"
+        text = gettext("A report from a %(source)s") % {"source": source.public_name}
     else:
-        text = f"{source.name} publishes “{report.title}”"
+        text = gettext("%(source)s publishes “%(title)s”") % {"source": source.name, "title": report.title}
     return Entry(day=report.published_on, when=_day(report.published_on), kind="report", text=text,
                  datetime_attr=report.published_on.isoformat())
 
@@ -103,18 +110,18 @@ def _claims(figures) -> list[Entry]:
     for (day, _precision, basis, _statement, _report), claims in groups.items():
         if basis == choices.Basis.CONCEDED:
             statement = claims[0].statement if claims[0].statement_id else None
-            who = statement.issuer.name if statement else (claims[0].attributed_to or "A belligerent")
-            text, kind = f"by {who}", "concession"
+            who = statement.issuer.name if statement else (claims[0].attributed_to or gettext("A belligerent"))
+            text, kind = gettext("by %(who)s") % {"who": who}, "concession"
         elif basis == choices.Basis.ESTIMATE:
-            text, kind = "This tracker's own estimate", "claim"
+            text, kind = gettext("This tracker's own estimate"), "claim"
         else:
             report = claims[0].report if claims[0].report_id else None
             if report is None:
                 text = ""
             elif report.source.is_confidential:
-                text = f"as reported by a {report.source.public_name}"
+                text = gettext("as reported by a %(source)s") % {"source": report.source.public_name}
             else:
-                text = f"as reported by {report.source.name}"
+                text = gettext("as reported by %(source)s") % {"source": report.source.name}
             kind = "claim"
         dated = claims[0] if claims[0].stated_on else None
         entries.append(Entry(day=day, when=display.format_stated(dated) if dated else _day(day), kind=kind, text=text,
@@ -126,7 +133,8 @@ def _claims(figures) -> list[Entry]:
 def _statement(statement) -> Entry:
     return Entry(
         day=statement.stated_on, when=display.format_stated(statement), kind="statement",
-        text=f"{statement.issuer.name}: {statement.get_stance_display()}", quote=statement.quote,
+        text=gettext("%(who)s: %(words)s") % {"who": statement.issuer.name, "words": statement.get_stance_display()},
+        quote=statement.quote,
         datetime_attr=display.stated_iso(statement),
     )
 
@@ -141,16 +149,15 @@ def tracker_events(history) -> list[Entry]:
     for row in history:
         status, grade = row["status"], row["grade"]
         day = timezone.localdate(row["history_date"])
-        grade_words = f", graded {choices.Grade(grade).label}" if grade else ""
         if status == choices.Status.PUBLISHED:
             if not published_before:
-                text = f"record published{grade_words}"
+                text = _published_words(grade, again=False)
             elif previous_status != choices.Status.PUBLISHED:
-                text = f"record published again{grade_words}"
+                text = _published_words(grade, again=True)
             elif grade != shown_grade:
-                old = choices.Grade(shown_grade).label if shown_grade else "no grade"
-                new = choices.Grade(grade).label if grade else "no grade"
-                text = f"grade changed from {old} to {new}"
+                old = choices.Grade(shown_grade).label if shown_grade else gettext("no grade")
+                new = choices.Grade(grade).label if grade else gettext("no grade")
+                text = gettext("grade changed from %(old)s to %(new)s") % {"old": old, "new": new}
             else:
                 text = ""
             if text:
@@ -158,6 +165,16 @@ def tracker_events(history) -> list[Entry]:
             published_before, shown_grade = True, grade
         previous_status = status
     return entries
+
+
+def _published_words(grade: str, *, again: bool) -> str:
+    """"record published, graded confirmed", "record published again" (with the grade when there is one)."""
+    if grade:
+        label = choices.Grade(grade).label
+        if again:
+            return gettext("record published again, graded %(grade)s") % {"grade": label}
+        return gettext("record published, graded %(grade)s") % {"grade": label}
+    return gettext("record published again") if again else gettext("record published")
 
 
 def build_timeline(incident, *, reports, figures, statements, history) -> list[Entry]:

@@ -19,6 +19,7 @@ repeated page or API call costs one primary-key lookup and no write ever leaves 
 """
 
 from django.db.models import BooleanField, Case, Count, ExpressionWrapper, IntegerField, Max, Min, Q, Sum, Value, When
+from django.utils.translation import gettext_lazy
 
 from . import choices
 from .cache import cached_aggregate
@@ -156,7 +157,7 @@ def totals_by_grade(queryset) -> list[dict]:
 
 def _totals_by_grade(queryset) -> list[dict]:
     rows = {row["grade"]: row for row in queryset.order_by().values("grade").annotate(**killed_sums())}
-    labels = [(grade.value, grade.label) for grade in choices.Grade] + [("", "not graded yet")]
+    labels = [(grade.value, grade.label) for grade in choices.Grade] + [("", gettext_lazy("not graded yet"))]
     return [{**_honest(rows[value]), "label": label} for value, label in labels if value in rows]
 
 

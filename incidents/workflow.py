@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from . import locking
@@ -55,6 +56,9 @@ def was_public(incident: Incident | None) -> bool:
 
 @dataclass(frozen=True)
 class Transition:
+    """One step of the review workflow. `label` is said in the editor's language; `done` is the English words kept in
+    the history's change reason (a stored record, the same whatever language its editor reads the admin in)."""
+
     name: str
     label: str
     source: str
@@ -69,17 +73,40 @@ class Transition:
 
 
 TRANSITIONS = [
-    Transition("submit", "Submit for review", Status.DRAFT, Status.IN_REVIEW, ("incidents.change_incident",),
+    Transition("submit", gettext_lazy("Submit for review"), Status.DRAFT, Status.IN_REVIEW, ("incidents.change_incident",),
                done="submitted for review"),
-    Transition("return_to_draft", "Return to draft", Status.IN_REVIEW, Status.DRAFT, ("incidents.change_incident",),
+    Transition("return_to_draft", gettext_lazy("Return to draft"), Status.IN_REVIEW, Status.DRAFT, ("incidents.change_incident",),
                done="returned to draft"),
-    Transition("publish", "Publish", Status.IN_REVIEW, Status.PUBLISHED, ("incidents.publish_incident",), done="published"),
-    Transition("retract", "Retract", Status.PUBLISHED, Status.RETRACTED, ("incidents.retract_incident",), needs_reason=True,
+    Transition("publish", gettext_lazy("Publish"), Status.IN_REVIEW, Status.PUBLISHED, ("incidents.publish_incident",), done="published"),
+    Transition("retract", gettext_lazy("Retract"), Status.PUBLISHED, Status.RETRACTED, ("incidents.retract_incident",), needs_reason=True,
                done="retracted"),
-    Transition("restore", "Restore publication", Status.RETRACTED, Status.PUBLISHED,
+    Transition("restore", gettext_lazy("Restore publication"), Status.RETRACTED, Status.PUBLISHED,
                ("incidents.publish_incident", "incidents.retract_incident"), done="restored to publication"),
 ]
 TRANSITIONS_BY_NAME = {t.name: t for t in TRANSITIONS}
+# What an editor is told once a step is taken ("CT-000001 published."), by step name.
+DONE_MESSAGES = {
+    "submit": gettext_lazy("%(record)s submitted for review."),
+    "return_to_draft": gettext_lazy("%(record)s returned to draft."),
+    "publish": gettext_lazy("%(record)s published."),
+    "retract": gettext_lazy("%(record)s retracted."),
+    "restore": gettext_lazy("%(record)s restored to publication."),
+}
+
+
+# What a step did to many records ("35 incidents submitted for review"), by step name.
+DONE_WORDS = {
+    "submit": pgettext_lazy("a workflow step done to records", "submitted for review"),
+    "return_to_draft": pgettext_lazy("a workflow step done to records", "returned to draft"),
+    "publish": pgettext_lazy("a workflow step done to records", "published"),
+    "retract": pgettext_lazy("a workflow step done to records", "retracted"),
+    "restore": pgettext_lazy("a workflow step done to records", "restored to publication"),
+}
+
+
+def done_message(step: Transition, record: str) -> str:
+    """The step taken, in the editor's language: "CT-000001 published."."""
+    return DONE_MESSAGES[step.name] % {"record": record}
 
 
 class TransitionRefused(PermissionDenied):
@@ -132,15 +159,16 @@ def edits_public_directly(user) -> bool:
 
 def _refusal(user, incident: Incident, step: Transition, reason: str) -> str | None:
     if incident.status != step.source:
-        return (f"{incident.code} is {Status(incident.status).label}: “{step.label}” applies only to "
-                f"{Status(step.source).label} incidents.")
+        return gettext("%(record)s is %(status)s: “%(step)s” applies only to %(source)s incidents.") % {
+            "record": incident.code, "status": Status(incident.status).label, "step": step.label,
+            "source": Status(step.source).label}
     if not user.is_active or not user.has_perms(step.permissions):
-        return f"You may not {step.label.lower()} incidents: ask a reviewer."
+        return gettext("You may not %(step)s incidents: ask a reviewer.") % {"step": step.label.lower()}
     if step.needs_reason and not reason.strip():
-        return "A retraction needs a public reason: it is shown on the incident's page."
+        return gettext("A retraction needs a public reason: it is shown on the incident's page.")
     if step.target == Status.PUBLISHED and four_eyes() and last_editor_id(incident) == user.pk:
-        return (f"Four-eyes rule: you were the last to edit {incident.code}, so another reviewer must "
-                f"{step.label.lower()} it.")
+        return gettext("Four-eyes rule: you were the last to edit %(record)s, so another reviewer must %(step)s it.") % {
+            "record": incident.code, "step": step.label.lower()}
     return None
 
 
@@ -153,7 +181,7 @@ def check_transition(*, user, incident: Incident, name: str, reason: str = "") -
     """The step, if the user may take it now; else TransitionRefused saying why."""
     step = TRANSITIONS_BY_NAME.get(name)
     if step is None:
-        raise TransitionRefused(f"There is no workflow step “{name}”.")
+        raise TransitionRefused(gettext("There is no workflow step “%(step)s”.") % {"step": name})
     refusal = _refusal(user, incident, step, reason)
     if refusal:
         raise TransitionRefused(refusal)
@@ -218,11 +246,11 @@ def publish_aggregate_by_system(*, claim: AggregateClaim, why: str, user=None) -
 # Aggregate claims go through the same review as incidents: editors submit, reviewers publish. A published
 # aggregate claim leaves the public by being excluded with a reason (kept on record), as a claim does.
 AGGREGATE_TRANSITIONS = [
-    Transition("submit", "Submit for review", Status.DRAFT, Status.IN_REVIEW, ("incidents.change_aggregateclaim",),
+    Transition("submit", gettext_lazy("Submit for review"), Status.DRAFT, Status.IN_REVIEW, ("incidents.change_aggregateclaim",),
                done="submitted for review"),
-    Transition("return_to_draft", "Return to draft", Status.IN_REVIEW, Status.DRAFT, ("incidents.change_aggregateclaim",),
+    Transition("return_to_draft", gettext_lazy("Return to draft"), Status.IN_REVIEW, Status.DRAFT, ("incidents.change_aggregateclaim",),
                done="returned to draft"),
-    Transition("publish", "Publish", Status.IN_REVIEW, Status.PUBLISHED, ("incidents.publish_incident",), done="published"),
+    Transition("publish", gettext_lazy("Publish"), Status.IN_REVIEW, Status.PUBLISHED, ("incidents.publish_incident",), done="published"),
 ]
 AGGREGATE_TRANSITIONS_BY_NAME = {t.name: t for t in AGGREGATE_TRANSITIONS}
 
@@ -251,15 +279,16 @@ def transition_aggregate_claim(*, claim: AggregateClaim, name: str, user) -> Agg
     claim = locking.lock_row(AggregateClaim, claim.pk)
     step = AGGREGATE_TRANSITIONS_BY_NAME.get(name)
     if step is None:
-        raise TransitionRefused(f"There is no workflow step “{name}” for aggregate claims.")
+        raise TransitionRefused(gettext("There is no workflow step “%(step)s” for aggregate claims.") % {"step": name})
     if claim.status != step.source:
-        raise TransitionRefused(f"Aggregate claim {claim.pk} is {Status(claim.status).label}: “{step.label}” applies only to "
-                                f"{Status(step.source).label} aggregate claims.")
+        raise TransitionRefused(gettext("Aggregate claim %(id)s is %(status)s: “%(step)s” applies only to %(source)s "
+                                        "aggregate claims.") % {
+            "id": claim.pk, "status": Status(claim.status).label, "step": step.label, "source": Status(step.source).label})
     if not user.is_active or not user.has_perms(step.permissions):
-        raise TransitionRefused(f"You may not {step.label.lower()} aggregate claims: ask a reviewer.")
+        raise TransitionRefused(gettext("You may not %(step)s aggregate claims: ask a reviewer.") % {"step": step.label.lower()})
     if step.target == Status.PUBLISHED and four_eyes() and _aggregate_last_editor_id(claim) == user.pk:
-        raise TransitionRefused(f"Four-eyes rule: you were the last to edit aggregate claim {claim.pk}, so another reviewer "
-                                "must publish it.")
+        raise TransitionRefused(gettext("Four-eyes rule: you were the last to edit aggregate claim %(id)s, so another reviewer "
+                                        "must publish it.") % {"id": claim.pk})
     claim.status = step.target
     claim._history_user = user
     claim._change_reason = f"{WORKFLOW_REASON}{step.done}"[:REASON_LENGTH]
@@ -291,7 +320,7 @@ def shown_value(field, value, *, full: bool = False) -> str:
     """A stored value as an editor reads it: a choice's label, a related record's name, long text cut short (in full
     with `full`: a reviewer comparing two versions must see every word)."""
     if value in (None, ""):
-        return "(empty)"
+        return gettext("(empty)")
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:
@@ -308,9 +337,9 @@ def describe_history_changes(base, rows) -> list[str]:
         return []
     latest = rows[-1]
     model = latest.instance_type
-    who = sorted({row.history_user.get_username() if row.history_user else "an import or script" for row in rows})
+    who = sorted({row.history_user.get_username() if row.history_user else gettext("an import or script") for row in rows})
     when = timezone.localtime(latest.history_date).strftime("%d %b %Y %H:%M:%S")
-    lines = [f"Saved meanwhile by {', '.join(who)} (last at {when} UTC)."]
+    lines = [gettext("Saved meanwhile by %(who)s (last at %(when)s UTC).") % {"who": ", ".join(who), "when": when}]
     if base is None:
         return lines
     known = {f.attname for f in base._meta.concrete_fields}
@@ -319,7 +348,8 @@ def describe_history_changes(base, rows) -> list[str]:
             continue
         old, new = getattr(base, field.attname), getattr(latest, field.attname)
         if old != new:
-            lines.append(f"{str(field.verbose_name).capitalize()}: {shown_value(field, old)} → {shown_value(field, new)}")
+            lines.append(gettext("%(field)s: %(old)s → %(new)s") % {
+                "field": str(field.verbose_name).capitalize(), "old": shown_value(field, old), "new": shown_value(field, new)})
     return lines
 
 

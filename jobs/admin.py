@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, J
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
 
 from . import services
 from .models import Job, JobStatus
@@ -41,7 +42,7 @@ class JobAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return services.visible_jobs(request.user)
 
-    @admin.display(description="progress")
+    @admin.display(description=gettext_lazy("progress"))
     def progress_display(self, obj):
         if obj.total:
             return format_html('<progress max="{}" value="{}">{}%</progress> {} / {}', obj.total, obj.done, obj.percent,
@@ -99,11 +100,13 @@ class JobAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         if not (job.created_by_id == request.user.pk or request.user.is_superuser):
-            messages.error(request, "Only the person who started a job (or an administrator) may run it again: it acts with their rights.")
+            messages.error(request, gettext("Only the person who started a job (or an administrator) may run it again: it acts with "
+                                   "their rights."))
         elif services.rerun_job(job=job):
-            messages.success(request, "The job is queued again." + (" It goes on from where it stopped." if KINDS[job.kind].resumable else ""))
+            messages.success(request, gettext("The job is queued again. It goes on from where it stopped.") if KINDS[job.kind].resumable
+                             else gettext("The job is queued again."))
         else:
-            messages.error(request, "Only a failed job (or one whose worker stopped) can be run again.")
+            messages.error(request, gettext("Only a failed job (or one whose worker stopped) can be run again."))
         return HttpResponseRedirect(reverse("admin:jobs_job_change", args=[job.pk]))
 
     def start_view(self, request, name):
@@ -114,10 +117,10 @@ class JobAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         if not starter.allowed(request.user):
-            messages.error(request, f"You may not start “{starter.label}”: ask a reviewer or an administrator.")
+            messages.error(request, gettext("You may not start “%(job)s”: ask a reviewer or an administrator.") % {"job": starter.label})
             return HttpResponseRedirect(reverse("admin:jobs_job_changelist"))
         job = starter.start(request.user)
-        messages.success(request, f"“{job.label}” is queued; this page shows its progress.")
+        messages.success(request, gettext("“%(job)s” is queued; this page shows its progress.") % {"job": job.label})
         return HttpResponseRedirect(reverse("admin:jobs_job_change", args=[job.pk]))
 
 

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import models, transaction
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext, gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from .choices import SourceKind
@@ -22,7 +23,7 @@ class SourceAliasInline(AliasInline):
 
 
 class KindForm(forms.Form):
-    kind = forms.ChoiceField(choices=SourceKind.choices, label="New kind")
+    kind = forms.ChoiceField(choices=SourceKind.choices, label=gettext_lazy("New kind"))
 
 
 @transaction.atomic
@@ -56,7 +57,7 @@ class SourceAdmin(NamedRecordAdmin, SimpleHistoryAdmin):
         ]
         return fieldsets + [RECORD] if obj is not None else fieldsets
 
-    @admin.action(description="Change kind of selected sources…", permissions=["change"])
+    @admin.action(description=gettext_lazy("Change kind of selected sources…"), permissions=["change"])
     def change_kind_selected(self, request, queryset):
         """A confirmation page chooses the kind; each source changed gets a history row."""
         form = KindForm(request.POST if "confirm" in request.POST else None)
@@ -64,12 +65,17 @@ class SourceAdmin(NamedRecordAdmin, SimpleHistoryAdmin):
             kind = SourceKind(form.cleaned_data["kind"])
             total = queryset.count()
             changed = change_kind(sources=queryset, kind=kind, user=request.user)
-            self.message_user(request, f"Changed the kind of {changed} of {total} selected sources to “{kind.label}”"
-                                       f"{f' ({total - changed} already were)' if changed < total else ''}.", messages.SUCCESS)
+            words = {"changed": changed, "total": total, "kind": kind.label, "already": total - changed}
+            if changed < total:
+                message = gettext("Changed the kind of %(changed)s of %(total)s selected sources to “%(kind)s” "
+                                  "(%(already)s already were).") % words
+            else:
+                message = gettext("Changed the kind of %(changed)s of %(total)s selected sources to “%(kind)s”.") % words
+            self.message_user(request, message, messages.SUCCESS)
             return None
         return TemplateResponse(request, "admin/sources/source/change_kind.html", {
             **self.admin_site.each_context(request),
-            "opts": self.opts, "title": "Change the kind of sources", "form": form,
+            "opts": self.opts, "title": gettext("Change the kind of sources"), "form": form,
             "sources": queryset.order_by("name")[:100], "count": queryset.count(),
             "selected": request.POST.getlist(ACTION_CHECKBOX_NAME), "action": "change_kind_selected",
             "select_across": request.POST.get("select_across", "0"),

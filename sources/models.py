@@ -120,7 +120,7 @@ class SourceAlias(Alias):
     history = HistoricalRecords()
 
     class Meta(Alias.Meta):
-        verbose_name_plural = "source aliases"
+        verbose_name_plural = _("source aliases")
         constraints = [models.CheckConstraint(condition=~Q(name_normalised=""), name="source_alias_has_words")]
 
 

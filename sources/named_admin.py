@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext, gettext_lazy
 
 from incidents import aliases, merge_named
 
@@ -33,23 +34,24 @@ class AliasFormSet(forms.BaseInlineFormSet):
                 if form.instance.former_slug:
                     # A deleted row's own errors are not shown: the formset's are.
                     raise forms.ValidationError(
-                        f"“{form.instance.name}” keeps the old address /{form.instance.former_slug}/ of a merged record "
-                        "redirecting here: it stays (rename it if the name is wrong).")
+                        gettext("“%(name)s” keeps the old address /%(slug)s/ of a merged record redirecting here: it "
+                                "stays (rename it if the name is wrong).") % {"name": form.instance.name, "slug": form.instance.former_slug})
                 continue
             if not name:
                 continue
             key = aliases.normalised_name(name)
             if not key:
-                form.add_error("name", "An alias needs at least one letter or digit.")
+                form.add_error("name", gettext("An alias needs at least one letter or digit."))
                 continue
             if key in seen:
-                form.add_error("name", f"“{name}” reads the same as the alias “{seen[key]}” above.")
+                form.add_error("name", gettext("“%(name)s” reads the same as the alias “%(other)s” above.") % {"name": name, "other": seen[key]})
                 continue
             seen[key] = name
             other = aliases.name_taken_by(model, name, record_pk=self.instance.pk, alias_pk=form.instance.pk)
             if other is not None:
-                form.add_error("name", f"“{name}” already names {model._meta.verbose_name} “{other.name}” (as its name or an "
-                                       "alias): one name finds one record. Merge the two if they are the same.")
+                form.add_error("name", gettext("“%(name)s” already names %(kind)s “%(other)s” (as its name or an alias): one name "
+                                               "finds one record. Merge the two if they are the same.") % {
+                    "name": name, "kind": model._meta.verbose_name, "other": other.name})
 
 
 class AliasInline(admin.TabularInline):
@@ -57,15 +59,15 @@ class AliasInline(admin.TabularInline):
     fields = ["name", "former_slug", "created_at"]
     readonly_fields = ["former_slug", "created_at"]
     extra = 1
-    verbose_name = "alias"
-    verbose_name_plural = "aliases (other names it is known by; a merged record's name and old address)"
+    verbose_name = gettext_lazy("alias")
+    verbose_name_plural = gettext_lazy("aliases (other names it is known by; a merged record's name and old address)")
 
 
 class MergeNamedForm(forms.Form):
-    keep = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect, label="Keep")
+    keep = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect, label=gettext_lazy("Keep"))
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2, "cols": 80}), required=False, max_length=60,
-        help_text="Why they are the same; kept in both histories.",
+        help_text=gettext_lazy("Why they are the same; kept in both histories."),
     )
 
     def __init__(self, *args, records, **kwargs):
@@ -102,11 +104,11 @@ class NamedRecordAdmin(admin.ModelAdmin):
     def has_merge_permission(self, request):
         return merge_named.may_merge(request.user, self.model)
 
-    @admin.action(description="Merge two selected records…", permissions=["merge"])
+    @admin.action(description=gettext_lazy("Merge two selected records…"), permissions=["merge"])
     def merge_selected(self, request, queryset):
         records = list(queryset.order_by("pk").values_list("pk", flat=True)[:3])
         if len(records) != 2:
-            self.message_user(request, "Select exactly two records to merge.", messages.ERROR)
+            self.message_user(request, gettext("Select exactly two records to merge."), messages.ERROR)
             return None
         return HttpResponseRedirect(merge_url(self.model, *records))
 
@@ -127,12 +129,13 @@ class NamedRecordAdmin(admin.ModelAdmin):
             except merge_named.NamedMergeRefused as refusal:
                 form.add_error(None, refusal.message)
             else:
-                self.message_user(request, f"“{other.name}” was merged into “{keep.name}”: its name is now an alias and its "
-                                           "old address redirects here.", messages.SUCCESS)
+                self.message_user(request, gettext("“%(other)s” was merged into “%(keep)s”: its name is now an alias and its "
+                                                   "old address redirects here.") % {"other": other.name, "keep": keep.name},
+                                  messages.SUCCESS)
                 return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[keep.pk]))
         return TemplateResponse(request, MERGE_TEMPLATE, {
             **self.admin_site.each_context(request),
-            "opts": self.opts, "title": f"Merge two {self.opts.verbose_name_plural}", "form": form,
+            "opts": self.opts, "title": gettext("Merge two %(records)s") % {"records": self.opts.verbose_name_plural}, "form": form,
             "records": [(record, merge_named.merge_summary(record)) for record in records],
             "ids": ",".join(str(record.pk) for record in records),
         })

@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 
 from incidents.aliases import search_filter
 from incidents.cache import cached_aggregate
@@ -17,10 +18,10 @@ AGGREGATE_CLAIMS_SHOWN = 50
 
 # Each order pages by keyset (value, id). By name: the unique index on name; by count: over the counted sources.
 SORTS = {
-    "name": (Order("name", descending=False, kind="text"), "name (A–Z)"),
-    "-incidents": (Order("published_incidents", descending=True, kind="int"), "most incidents first"),
-    "incidents": (Order("published_incidents", descending=False, kind="int"), "fewest incidents first"),
-    "-name": (Order("name", descending=True, kind="text"), "name (Z–A)"),
+    "name": (Order("name", descending=False, kind="text"), gettext_lazy("name (A–Z)")),
+    "-incidents": (Order("published_incidents", descending=True, kind="int"), gettext_lazy("most incidents first")),
+    "incidents": (Order("published_incidents", descending=False, kind="int"), gettext_lazy("fewest incidents first")),
+    "-name": (Order("name", descending=True, kind="text"), gettext_lazy("name (Z–A)")),
 }
 DEFAULT_SORT = "-incidents"
 # Newest first, undated last; served by the report index on (source, published_on, id).
@@ -37,7 +38,7 @@ def source_list(request):
     sort = request.GET.get("sort", DEFAULT_SORT)
     notices = []
     if sort not in SORTS:
-        notices.append(f"Unknown sort “{sort[:40]}”; sorted by {SORTS[DEFAULT_SORT][1]}.")
+        notices.append(gettext("Unknown sort “%(sort)s”; sorted by %(default)s.") % {"sort": sort[:40], "default": SORTS[DEFAULT_SORT][1]})
         sort = DEFAULT_SORT
     sources = Source.objects.public()
     text = request.GET.get("q", "").strip()[:200]

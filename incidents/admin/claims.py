@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import display, workflow
@@ -23,7 +25,7 @@ from .writes import EvidenceWritesMixin
 class ConcedingActorUnknownFilter(admin.SimpleListFilter):
     """Concessions recorded before conceding actors were named, whose actor the migration could not tell."""
 
-    title = "conceding actor"
+    title = gettext_lazy("conceding actor")
     parameter_name = "conceder"
 
     def lookups(self, request, model_admin):
@@ -36,7 +38,7 @@ class ConcedingActorUnknownFilter(admin.SimpleListFilter):
 def stated_column():
     """A list column: when the claim or statement was made, honest to its precision ("December 2018")."""
 
-    @admin.display(description="stated on", ordering="stated_on")
+    @admin.display(description=gettext_lazy("stated on"), ordering="stated_on")
     def stated_display(self, obj):
         return display.format_stated(obj)
 
@@ -62,7 +64,7 @@ class CasualtyFigureAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdmin)
     readonly_fields = ["created_at", "updated_at"]
     formfield_overrides = COMPACT_TEXT
 
-    @admin.display(description="figure")
+    @admin.display(description=gettext_lazy("figure"))
     def count_display(self, obj):
         return describe_range(obj.count_min, obj.count_max)
 
@@ -100,7 +102,8 @@ def _aggregate_action(step: workflow.Transition):
         return modeladmin.run_step(request, queryset, step)
 
     action.__name__ = f"aggregate_{step.action_name}"
-    return admin.action(description=f"{step.label} (selected aggregate claims)", permissions=[step.action_name])(action)
+    return admin.action(description=format_lazy(gettext_lazy("{step} (selected aggregate claims)"), step=step.label),
+                        permissions=[step.action_name])(action)
 
 
 @admin.register(AggregateClaim)
@@ -188,6 +191,6 @@ class VictimAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdmin):
         "report", "notes",
     ]
 
-    @admin.display(description="victim", ordering="name")
+    @admin.display(description=gettext_lazy("victim"), ordering="name")
     def label_display(self, obj):
         return obj.label

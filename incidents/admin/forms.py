@@ -10,6 +10,7 @@ from django.forms.models import model_to_dict
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from .. import choices, display, locking, plausibility, workflow
 from ..models import (
@@ -43,7 +44,7 @@ def methodology_link() -> str:
     return format_html(' See the <a href="{}#figure-rules" target="_blank">methodology page</a>.', url)
 
 
-CONFLICT_FOOTER = (
+CONFLICT_FOOTER = gettext_lazy(
     "Nothing was saved: what you typed is still in the form. Compare it with the changes above, adjust it if "
     "needed, then save again: the next save keeps what the form shows."
 )
@@ -90,8 +91,8 @@ class QuoteCheckedForm(LockedFormMixin, forms.ModelForm):
     base_updated = forms.CharField(widget=forms.HiddenInput, required=False)
     # Shown (as a checkbox) only with a warning about the row's dates (incidents.plausibility); never a change by itself.
     confirm_dates = forms.BooleanField(
-        required=False, widget=forms.HiddenInput, label="Save anyway",
-        help_text="The dates above look unusual for this incident; tick to save them as they are.",
+        required=False, widget=forms.HiddenInput, label=gettext_lazy("Save anyway"),
+        help_text=gettext_lazy("The dates above look unusual for this incident; tick to save them as they are."),
     )
     lock_fields = ("base_updated", "confirm_dates")
 
@@ -140,7 +141,8 @@ class QuoteCheckedForm(LockedFormMixin, forms.ModelForm):
             lines = workflow.row_changes_since(self.instance, base)
             self.refresh_lock(base_updated=stale.current)
             raise ValidationError(
-                [f"“{self.instance}” was changed by someone else after you opened this page.", *lines, CONFLICT_FOOTER]
+                [gettext("“%(row)s” was changed by someone else after you opened this page.") % {"row": self.instance}, *lines,
+                 str(CONFLICT_FOOTER)]
             ) from None
         except type(self.instance).DoesNotExist:
             pass
@@ -176,7 +178,7 @@ class QuoteCheckedForm(LockedFormMixin, forms.ModelForm):
             return
         self.fields["confirm_dates"].widget = forms.CheckboxInput()
         if not cleaned_data.get("confirm_dates"):
-            self.add_error(None, ValidationError([*warnings, "If this is right, tick “Save anyway” below and save again."]))
+            self.add_error(None, ValidationError([*warnings, gettext("If this is right, tick “Save anyway” below and save again.")]))
 
 
 class KeepPublicEvidenceFormSet(forms.BaseInlineFormSet):
@@ -187,7 +189,8 @@ class KeepPublicEvidenceFormSet(forms.BaseInlineFormSet):
         for form in self.deleted_forms:
             if form.instance.pk is not None and was_public(form.instance.incident):
                 raise ValidationError(
-                    "“%(row)s” is about a published incident: it cannot be deleted. Mark it excluded, with a reason, instead.",
+                    gettext("“%(row)s” is about a published incident: it cannot be deleted. Mark it excluded, with a reason, "
+                            "instead."),
                     params={"row": form.instance},
                 )
 
@@ -218,7 +221,7 @@ def grade_description() -> str:
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}), required=False,
-        help_text="Why: kept in the incident's history. A retraction's reason is public: it is shown on the incident's page.",
+        help_text=gettext_lazy("Why: kept in the incident's history. A retraction's reason is public: it is shown on the incident's page."),
     )
 
     def __init__(self, *args, required=False, **kwargs):
@@ -238,8 +241,8 @@ class IncidentForm(LockedFormMixin, forms.ModelForm):
     base_history = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Shown only when new dates leave recorded claims or statements before the incident or far from their reports.
     confirm_dates = forms.BooleanField(
-        required=False, widget=forms.HiddenInput, label="Save anyway",
-        help_text="Claims or statements already recorded do not fit these dates; tick to save the dates as they are.",
+        required=False, widget=forms.HiddenInput, label=gettext_lazy("Save anyway"),
+        help_text=gettext_lazy("Claims or statements already recorded do not fit these dates; tick to save the dates as they are."),
     )
     lock_fields = ("base_version", "base_history", "confirm_dates")
     # Off for a revert from the history page, which is an explicit choice of an old version.
@@ -261,7 +264,8 @@ class IncidentForm(LockedFormMixin, forms.ModelForm):
             except locking.StaleEdit as stale:
                 lines = workflow.incident_changes_since(self.instance, cleaned_data.get("base_history"))
                 self.refresh_lock(base_version=stale.current, base_history=_latest_history_id(self.instance))
-                raise ValidationError(["Someone else saved this incident after you opened it.", *lines, CONFLICT_FOOTER]) from None
+                raise ValidationError([gettext("Someone else saved this incident after you opened it."), *lines,
+                                       str(CONFLICT_FOOTER)]) from None
             except Incident.DoesNotExist:
                 pass
         self._check_dates(cleaned_data)
@@ -280,8 +284,9 @@ class IncidentForm(LockedFormMixin, forms.ModelForm):
         self.fields["confirm_dates"].widget = forms.CheckboxInput()
         if not cleaned_data.get("confirm_dates"):
             self.add_error(None, ValidationError(
-                [*warnings[:10], *([f"… and {len(warnings) - 10} more."] if len(warnings) > 10 else []),
-                 "If the new dates are right, tick “Save anyway” below and save again."]
+                [*warnings[:10], *([ngettext("… and %(count)s more.", "… and %(count)s more.", len(warnings) - 10)
+                                    % {"count": len(warnings) - 10}] if len(warnings) > 10 else []),
+                 gettext("If the new dates are right, tick “Save anyway” below and save again.")]
             ))
 
 
@@ -290,10 +295,10 @@ def _latest_history_id(incident: Incident) -> int | None:
 
 
 class MergeForm(forms.Form):
-    keep = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect, label="Keep")
+    keep = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect, label=gettext_lazy("Keep"))
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2, "cols": 80}), required=False,
-        help_text="Why they are the same incident; kept in both histories (and public if the merged record was published).",
+        help_text=gettext_lazy("Why they are the same incident; kept in both histories (and public if the merged record was published)."),
     )
 
     def __init__(self, *args, incidents, **kwargs):

@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jobs.models import Job, JobStatus
 from jobs.services import start_job
@@ -74,14 +75,14 @@ def _confirm(request):
     """Start the import of the editor's latest preview, if it ran and found nothing wrong."""
     stored = request.session.get(SESSION_KEY)
     if not stored or stored.get("token") != request.POST.get("token"):
-        messages.error(request, "That preview has expired or was replaced: upload the file again.")
+        messages.error(request, gettext("That preview has expired or was replaced: upload the file again."))
         return redirect("admin:incidents_incident_import")
     preview = Job.objects.filter(pk=stored.get("preview"), kind="import_preview", created_by=request.user).first()
     if preview is None or preview.status != JobStatus.DONE or not preview.details.get("ok"):
-        messages.error(request, "That file has no finished preview without errors: upload it again.")
+        messages.error(request, gettext("That file has no finished preview without errors: upload it again."))
         return redirect("admin:incidents_incident_import")
     if not default_storage.exists(stored["path"]):
-        messages.error(request, "That preview has expired: upload the file again.")
+        messages.error(request, gettext("That preview has expired: upload the file again."))
         return redirect("admin:incidents_incident_import")
     request.session.pop(SESSION_KEY, None)
     job = start_job(kind="import_confirm", label=f"Import {stored['filename']}", user=request.user,

@@ -12,6 +12,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import dashboard, duplicates, merge, services, workflow
@@ -52,7 +54,7 @@ DERIVED_FIELDS = [
 class AttentionFilter(admin.SimpleListFilter):
     """The dashboard's queues, as a filter of the incident list."""
 
-    title = "needs attention"
+    title = gettext_lazy("needs attention")
     parameter_name = "attention"
 
     def lookups(self, request, model_admin):
@@ -79,7 +81,8 @@ def _workflow_action(step: workflow.Transition):
         return modeladmin.run_step(request, queryset, step)
 
     action.__name__ = step.action_name
-    return admin.action(description=f"{step.label} (selected incidents)", permissions=[step.action_name])(action)
+    return admin.action(description=format_lazy(gettext_lazy("{step} (selected incidents)"), step=step.label),
+                        permissions=[step.action_name])(action)
 
 
 @admin.register(Incident)
@@ -152,17 +155,17 @@ class IncidentAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
             return self.run_step(request, queryset, step, form.cleaned_data["reason"])
         return TemplateResponse(request, "admin/incidents/incident/workflow_confirm.html", {
             **self.admin_site.each_context(request),
-            "opts": self.opts, "title": f"{step.label}: give a reason", "step": step, "form": form,
+            "opts": self.opts, "title": gettext("%(step)s: give a reason") % {"step": step.label}, "step": step, "form": form,
             "incidents": queryset, "action": step.action_name,
             "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
         })
 
-    @admin.action(description="Merge two selected incidents…", permissions=["merge"])
+    @admin.action(description=gettext_lazy("Merge two selected incidents…"), permissions=["merge"])
     def merge_selected(self, request, queryset):
         """Merge exactly two incidents: a confirmation page chooses the one to keep and shows what moves."""
         incidents = list(queryset.order_by("pk")[:3])
         if len(incidents) != 2:
-            self.message_user(request, "Select exactly two incidents to merge.", messages.ERROR)
+            self.message_user(request, gettext("Select exactly two incidents to merge."), messages.ERROR)
             return None
         published = [incident for incident in incidents if was_public(incident)]
         # By default the record the public has seen, else the older one, is kept.
@@ -177,11 +180,12 @@ class IncidentAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
             except merge.MergeRefused as refusal:
                 self.message_user(request, refusal.message, messages.ERROR)
                 return None
-            self.message_user(request, f"{old_code} was merged into {kept.code}; {old_code} now redirects to it.", messages.SUCCESS)
+            self.message_user(request, gettext("%(old)s was merged into %(kept)s; %(old)s now redirects to it.") % {
+                "old": old_code, "kept": kept.code}, messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:incidents_incident_change", args=[kept.pk]))
         return TemplateResponse(request, "admin/incidents/incident/merge_confirm.html", {
             **self.admin_site.each_context(request),
-            "opts": self.opts, "title": "Merge two incidents", "form": form,
+            "opts": self.opts, "title": gettext("Merge two incidents"), "form": form,
             "incidents": [(incident, merge.merge_summary(incident)) for incident in incidents],
             "selected": [incident.pk for incident in incidents], "action": "merge_selected",
         })
@@ -207,8 +211,9 @@ class IncidentAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
               c.incident.get_status_display(), c.total, ", ".join(c.reasons)) for c in candidates),
         )
         self.message_user(request, format_html(
-            "Possible duplicates of {}: {}. If one records the same event, a reviewer merges them (“Merge…” in the "
-            "possible duplicates box, or select both in the list), or mark them related if they are distinct records of one strike.",
+            gettext("Possible duplicates of {}: {}. If one records the same event, a reviewer merges them (“Merge…” in the "
+                    "possible duplicates box, or select both in the list), or mark them related if they are distinct records "
+                    "of one strike."),
             incident.code, links,
         ), messages.WARNING)
 
@@ -219,7 +224,7 @@ class IncidentAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
         if incident is None or chosen is None:
             raise Http404("No such incident or workflow step.")
         if not request.user.has_perms(chosen.permissions):
-            raise PermissionDenied(f"You may not {chosen.label.lower()} incidents.")
+            raise PermissionDenied(gettext("You may not %(step)s incidents.") % {"step": chosen.label.lower()})
         change_url = reverse("admin:incidents_incident_change", args=[incident.pk])
         form = ReasonForm(request.POST if request.method == "POST" else None, required=chosen.needs_reason)
         if request.method == "POST" and form.is_valid():
@@ -228,11 +233,11 @@ class IncidentAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
             except workflow.TransitionRefused as refusal:
                 self.message_user(request, refusal.message, messages.ERROR)
             else:
-                self.message_user(request, f"{incident.code} {chosen.done}.", messages.SUCCESS)
+                self.message_user(request, workflow.done_message(chosen, incident.code), messages.SUCCESS)
             return HttpResponseRedirect(change_url)
         return TemplateResponse(request, "admin/incidents/incident/workflow_confirm.html", {
             **self.admin_site.each_context(request),
-            "opts": self.opts, "title": f"{chosen.label}: {incident}", "step": chosen, "form": form,
+            "opts": self.opts, "title": gettext("%(step)s: %(record)s") % {"step": chosen.label, "record": incident}, "step": chosen, "form": form,
             "incidents": [incident], "original": incident, "change_url": change_url,
         })
 
@@ -260,7 +265,8 @@ class IncidentAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
         with transaction.atomic():
             incident.related.add(other)
             services.refresh_related_groups(incident_ids=[incident.pk, other.pk])
-        self.message_user(request, f"{other.code} is now linked to {incident.code} as a related record.", messages.SUCCESS)
+        self.message_user(request, gettext("%(other)s is now linked to %(incident)s as a related record.") % {
+            "other": other.code, "incident": incident.code}, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:incidents_incident_change", args=[incident.pk]))
 
     def get_fieldsets(self, request, obj=None):
@@ -285,17 +291,17 @@ class IncidentAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
         # A new incident has no former codes.
         return [inline for inline in self.inlines if obj is not None or inline is not AliasInline]
 
-    @admin.display(description="place", ordering="locality")
+    @admin.display(description=gettext_lazy("place"), ordering="locality")
     def place_display(self, obj):
         # Short enough for a list: the most precise part, the town (or the division), the country.
         town = obj.locality or obj.admin2 or obj.admin1
         return ", ".join(part for part in dict.fromkeys((obj.neighbourhood, town, obj.country)) if part) or "—"
 
-    @admin.display(description="reported killed", ordering="reported_killed_max")
+    @admin.display(description=gettext_lazy("reported killed"), ordering="reported_killed_max")
     def reported_display(self, obj):
         return describe_range(obj.reported_killed_min, obj.reported_killed_max)
 
-    @admin.display(description="conceded killed", ordering="conceded_killed_max")
+    @admin.display(description=gettext_lazy("conceded killed"), ordering="conceded_killed_max")
     def conceded_display(self, obj):
         return describe_range(obj.conceded_killed_min, obj.conceded_killed_max)
 

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
 from sources.admin import HTTPS_URLS
 from sources.models import Report
@@ -83,8 +84,8 @@ class BelligerentRoleInline(admin.TabularInline):
     fields = ["actor", "role"]
     autocomplete_fields = ["actor"]
     extra = 1
-    verbose_name = "belligerent"
-    verbose_name_plural = "belligerents and their roles"
+    verbose_name = gettext_lazy("belligerent")
+    verbose_name_plural = gettext_lazy("belligerents and their roles")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
@@ -95,7 +96,7 @@ class LinkedReportInline(ChooserMixin, admin.TabularInline):
     fields = ["report", "note"]
     autocomplete_fields = ["report"]
     extra = 0
-    verbose_name_plural = "linked reports (reports cited by a figure or statement are linked automatically)"
+    verbose_name_plural = gettext_lazy("linked reports (reports cited by a figure or statement are linked automatically)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("report__source")
@@ -122,7 +123,7 @@ class IncidentFigureInline(LimitedStatementsMixin, ChooserMixin, admin.StackedIn
     autocomplete_fields = ["report", "conceded_by"]
     formfield_overrides = COMPACT_TEXT
     extra = 1
-    verbose_name_plural = "casualty figures (one claim per row)"
+    verbose_name_plural = gettext_lazy("casualty figures (one claim per row)")
 
     def statements_for(self, obj):
         return OfficialStatement.objects.filter(incident=obj) if obj is not None else OfficialStatement.objects.none()
@@ -142,7 +143,7 @@ class IncidentStatementInline(ChooserMixin, admin.StackedInline):
     autocomplete_fields = ["issuer", "report"]
     formfield_overrides = COMPACT_TEXT
     extra = 0
-    verbose_name_plural = "official statements (the latest per issuer is its current position)"
+    verbose_name_plural = gettext_lazy("official statements (the latest per issuer is its current position)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("issuer", "report__source")
@@ -163,7 +164,7 @@ class VictimInline(ChooserMixin, admin.StackedInline):
     autocomplete_fields = ["report"]
     formfield_overrides = COMPACT_TEXT
     extra = 0
-    verbose_name_plural = "victims (named, or known by role only: leave the name empty and say what is known)"
+    verbose_name_plural = gettext_lazy("victims (named, or known by role only: leave the name empty and say what is known)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("report__source")
@@ -174,7 +175,7 @@ class ExternalIdentifierInline(admin.TabularInline):
     fields = ["dataset", "identifier", "url"]
     formfield_overrides = HTTPS_URLS
     extra = 0
-    verbose_name_plural = "external identifiers (the same incident in other datasets)"
+    verbose_name_plural = gettext_lazy("external identifiers (the same incident in other datasets)")
 
 
 class AliasInline(admin.TabularInline):
@@ -182,7 +183,7 @@ class AliasInline(admin.TabularInline):
     fields = ["code", "created_at"]
     readonly_fields = ["code", "created_at"]
     extra = 0
-    verbose_name_plural = "former codes (aliases, kept after a merge; read-only)"
+    verbose_name_plural = gettext_lazy("former codes (aliases, kept after a merge; read-only)")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -200,8 +201,8 @@ class ReportIncidentInline(ChooserMixin, admin.TabularInline):
     fields = ["incident", "note"]
     autocomplete_fields = ["incident"]
     extra = 0
-    verbose_name = "incident covered"
-    verbose_name_plural = "incidents covered (incidents with a figure or statement below are linked automatically)"
+    verbose_name = gettext_lazy("incident covered")
+    verbose_name_plural = gettext_lazy("incidents covered (incidents with a figure or statement below are linked automatically)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("incident")
@@ -216,7 +217,7 @@ class ReportFigureInline(LimitedStatementsMixin, ChooserMixin, admin.StackedInli
     autocomplete_fields = ["incident", "conceded_by"]
     formfield_overrides = COMPACT_TEXT
     extra = 1
-    verbose_name_plural = "casualty figures this report states (one claim per row)"
+    verbose_name_plural = gettext_lazy("casualty figures this report states (one claim per row)")
 
     def statements_for(self, obj):
         return OfficialStatement.objects.filter(report=obj) if obj is not None else OfficialStatement.objects.none()
@@ -236,7 +237,7 @@ class ReportStatementInline(ChooserMixin, admin.StackedInline):
     autocomplete_fields = ["incident", "issuer"]
     formfield_overrides = COMPACT_TEXT
     extra = 0
-    verbose_name_plural = "official statements this report carries"
+    verbose_name_plural = gettext_lazy("official statements this report carries")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("incident", "issuer")
@@ -263,7 +264,7 @@ class ReportAggregateClaimInline(admin.StackedInline):
     autocomplete_fields = ["actor", "conflicts"]
     formfield_overrides = COMPACT_TEXT
     extra = 0
-    verbose_name_plural = "aggregate claims this report states (a period and area, never added to incidents)"
+    verbose_name_plural = gettext_lazy("aggregate claims this report states (a period and area, never added to incidents)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor").prefetch_related("conflicts")

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from sources.admin import HTTPS_URLS
@@ -53,7 +54,7 @@ class ExternalIdentifierAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAd
     autocomplete_fields = ["incident"]
     formfield_overrides = HTTPS_URLS
 
-    @admin.display(description="link")
+    @admin.display(description=gettext_lazy("link"))
     def link_display(self, obj):
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.link, obj.link) if obj.link else "—"
 

@@ -11,6 +11,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from sources.admin import HTTPS_URLS, RECORD
@@ -27,7 +28,7 @@ from .writes import EvidenceWritesMixin
 class LinkedFilter(admin.SimpleListFilter):
     """Reports that no incident links to yet (a queue of the editors' dashboard)."""
 
-    title = "linked to incidents"
+    title = gettext_lazy("linked to incidents")
     parameter_name = "linked"
 
     def lookups(self, request, model_admin):
@@ -43,10 +44,10 @@ class LinkedFilter(admin.SimpleListFilter):
 
 class ReportURLForm(forms.Form):
     url = forms.URLField(
-        max_length=2000, assume_scheme="https", label="URL",
+        max_length=2000, assume_scheme="https", label=gettext_lazy("URL"),
         widget=forms.URLInput(attrs={"size": 100, "autofocus": True}),
-        help_text="Paste the address of the article, press release or post. Tracking parameters, “www.”, a trailing "
-                  "slash or http/https do not make it a different report.",
+        help_text=gettext_lazy("Paste the address of the article, press release or post. Tracking parameters, “www.”, a trailing "
+                  "slash or http/https do not make it a different report."),
     )
 
 

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 
 from .. import revisions, workflow
 from ..models import Revision
@@ -16,7 +17,7 @@ from ..models import Revision
 class StateFilter(admin.SimpleListFilter):
     """The queue opens on what waits for review."""
 
-    title = "state"
+    title = gettext_lazy("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
@@ -38,7 +39,7 @@ class StateFilter(admin.SimpleListFilter):
 class DecisionForm(forms.Form):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}), required=False,
-        help_text="To the author; required when you reject the change. Kept with the revision, never public.",
+        help_text=gettext_lazy("To the author; required when you reject the change. Kept with the revision, never public."),
     )
 
 
@@ -99,6 +100,6 @@ class RevisionAdmin(admin.ModelAdmin):
             "incident_url": reverse("admin:incidents_incident_change", args=[revision.incident_id]),
         })
 
-    @admin.display(description="incident")
+    @admin.display(description=gettext_lazy("incident"))
     def incident_link(self, obj):
         return format_html('<a href="{}">{}</a>', reverse("admin:incidents_incident_change", args=[obj.incident_id]), obj.incident)

@@ -12,6 +12,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 
 from .. import revisions
 from ..models import Incident, Revision
@@ -118,13 +119,13 @@ class EvidenceWritesMixin:
         pending = list(Revision.objects.filter(incident_id__in=held, author=request.user, state=Revision.State.PENDING)
                        .select_related("incident").order_by("pk"))
         if not pending:
-            messages.info(request, "Nothing was changed.")
+            messages.info(request, gettext("Nothing was changed."))
             return response
         links = format_html_join(", ", '<a href="{}">{}</a>', (
             (reverse("admin:incidents_revision_change", args=[revision.pk]), revision.incident.code) for revision in pending))
         messages.warning(request, format_html(
-            "Your change waits for review ({}): the public keeps seeing the approved version until a reviewer approves "
-            "it. Further edits you make to the same incident join this change.", links))
+            gettext("Your change waits for review ({}): the public keeps seeing the approved version until a reviewer "
+                    "approves it. Further edits you make to the same incident join this change."), links))
         return HttpResponseRedirect(reverse("admin:incidents_revision_change", args=[pending[0].pk]))
 
     def show_pending(self, request, obj) -> None:
@@ -140,5 +141,6 @@ class EvidenceWritesMixin:
              r.author.get_username() if r.author else "a former user",
              timezone.localtime(r.updated_at).strftime("%d %b %Y %H:%M")) for r in pending))
         messages.warning(request, format_html(
-            "Changes of {} waiting for review: {}. The form shows the public version; an edit you save joins your own pending change.",
+            gettext("Changes of {} waiting for review: {}. The form shows the public version; an edit you save joins your "
+                    "own pending change."),
             incident.code, links))

@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -49,7 +50,7 @@ class Pagination(PageNumberPagination):
         if raw is None or raw == "":
             return self.page_size
         if not raw.isdigit() or int(raw) < 1:
-            raise ValidationError({self.page_size_query_param: [f"“{raw[:20]}” is not a whole number of at least 1."]})
+            raise ValidationError({self.page_size_query_param: [gettext("“%(value)s” is not a whole number of at least 1.") % {"value": raw[:20]}]})
         return min(int(raw), self.max_page_size)
 
 
@@ -68,7 +69,8 @@ class KeysetPagination(Pagination):
     def paginate_queryset(self, queryset, request, view=None):
         if self.page_query_param in request.query_params:
             raise ValidationError({self.page_query_param: [
-                "This list is paged by cursor, not by number: follow the `next` and `previous` links (parameters `after` and `before`)."
+                gettext("This list is paged by cursor, not by number: follow the `next` and `previous` links (parameters `after` "
+                        "and `before`).")
             ]})
         self.request = request
         self.size = self.get_page_size(request)
@@ -81,7 +83,8 @@ class KeysetPagination(Pagination):
                     cursors[name] = Cursor.decode(raw, order, queryset.model)
                 except BadCursor as error:
                     raise ValidationError({name: [
-                        f"“{raw[:40]}” is not a position in this list (it may be cut short or made for another sort order)."
+                        gettext("“%(value)s” is not a position in this list (it may be cut short or made for another sort order).")
+                        % {"value": raw[:40]}
                     ]}) from error
         self.count = cached_aggregate("count", queryset.order_by(), _count)
         after, before = cursors.get("after"), cursors.get("before")

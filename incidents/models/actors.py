@@ -71,5 +71,5 @@ class ActorAlias(Alias):
     history = HistoricalRecords()
 
     class Meta(Alias.Meta):
-        verbose_name_plural = "actor aliases"
+        verbose_name_plural = _("actor aliases")
         constraints = [models.CheckConstraint(condition=~Q(name_normalised=""), name="actor_alias_has_words")]

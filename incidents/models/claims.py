@@ -239,7 +239,7 @@ class CasualtyFigure(ClaimFields):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "casualty figure"
+        verbose_name = _("casualty figure")
         ordering = ["stated_on", "id"]
         indexes = [
             models.Index(fields=["incident", "outcome", "group", "basis"], name="figure_derivation"),
@@ -425,7 +425,7 @@ class OfficialStatement(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "official statement"
+        verbose_name = _("official statement")
         ordering = ["stated_on", "id"]
         indexes = [models.Index(fields=["incident", "issuer", "stated_on"], name="statement_sequence")]
         constraints = [stated_precision_constraint("statement")]

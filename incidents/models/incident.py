@@ -355,7 +355,7 @@ class IncidentAlias(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name_plural = "incident aliases"
+        verbose_name_plural = _("incident aliases")
 
     def __str__(self):
         return self.code
@@ -417,7 +417,7 @@ class BelligerentRoleLink(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "belligerent role"
+        verbose_name = _("belligerent role")
         constraints = [
             models.UniqueConstraint(fields=["incident", "actor"], name="belligerent_role_unique"),
         ]
@@ -438,7 +438,7 @@ class IncidentReport(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "linked report"
+        verbose_name = _("linked report")
         constraints = [
             models.UniqueConstraint(fields=["incident", "report"], name="incident_report_unique"),
         ]

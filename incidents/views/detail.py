@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, gettext_lazy, pgettext
 
 from sources.models import Report
 from sources.text import quote_context
@@ -28,12 +28,12 @@ from ..timeline import build_timeline
 
 # The ranges shown above the figures table: (label, derived field prefix, always shown).
 HEADLINE_RANGES = [
-    ("Civilians reported killed", "reported_killed", True),
-    ("Civilian deaths conceded", "conceded_killed", True),
-    ("Civilians reported injured", "reported_injured", False),
-    ("Civilian injuries conceded", "conceded_injured", False),
-    ("Children reported killed", "children_killed", False),
-    ("Women reported killed", "women_killed", False),
+    (gettext_lazy("Civilians reported killed"), "reported_killed", True),
+    (gettext_lazy("Civilian deaths conceded"), "conceded_killed", True),
+    (gettext_lazy("Civilians reported injured"), "reported_injured", False),
+    (gettext_lazy("Civilian injuries conceded"), "conceded_injured", False),
+    (gettext_lazy("Children reported killed"), "children_killed", False),
+    (gettext_lazy("Women reported killed"), "women_killed", False),
 ]
 
 MAP_ZOOM = {
@@ -50,8 +50,8 @@ def incident_detail(request, code):
     if incident is None:
         return _not_current(request, code)
     if request.GET.get("as_of") and request.GET.get("known_on"):
-        notice = ("“As recorded on” and “as known on” are two different views: open one at a time. "
-                  "The current record is shown.")
+        notice = gettext("“As recorded on” and “as known on” are two different views: open one at a time. "
+                         "The current record is shown.")
         return render(request, "incidents/incident_detail.html", {**incident_page(request, incident), "as_of_notice": notice})
     if request.GET.get("as_of"):
         return _as_of(request, incident, request.GET["as_of"])
@@ -87,7 +87,8 @@ def _known_on(request, incident, value):
     context = incident_page(request, incident, known_on=day)
     context["citation"].update({
         "permalink": f"{context['citation']['permalink']}?known_on={day.isoformat()}",
-        "version": f"{context['citation']['version']}, figures and positions as known on {asof.in_words(day)}",
+        "version": gettext("%(version)s, figures and positions as known on %(day)s") % {
+            "version": context["citation"]["version"], "day": asof.in_words(day)},
     })
     return render(request, "incidents/incident_detail.html", {**context, "known_on": day, "known_on_words": asof.in_words(day)})
 
@@ -106,7 +107,7 @@ def _as_of(request, incident, value):
     context["changes"] = [change for change in context["changes"] if change.day <= day]
     context["citation"].update({
         "permalink": f"{context['citation']['permalink']}?as_of={day.isoformat()}",
-        "version": f"as recorded on {asof.in_words(day)} (the published record at the end of that day)",
+        "version": gettext("as recorded on %(day)s (the published record at the end of that day)") % {"day": asof.in_words(day)},
         "updated": timezone.localdate(found.history[-1]["history_date"]),
     })
     return render(request, "incidents/incident_detail.html", {**context, "as_of": day, "as_of_words": asof.in_words(day)})
@@ -197,8 +198,8 @@ def _words_only_claims(figures) -> dict[str, list[str]]:
             continue
         report = getattr(figure, "public_report", None)
         who = figure.attributed_to or (report.source.public_name if report is not None else "")
-        words = f"“{figure.quote}”, {display.NO_NUMBER}" if figure.quote else display.NO_NUMBER
-        found.setdefault(prefix, []).append(f"{who}: {words}" if who else words)
+        words = gettext("“%(quote)s”, no number") % {"quote": figure.quote} if figure.quote else str(display.NO_NUMBER)
+        found.setdefault(prefix, []).append(gettext("%(who)s: %(words)s") % {"who": who, "words": words} if who else words)
     return found
 
 
@@ -206,11 +207,13 @@ def _range_note(shown: dict, words_only: list[str]) -> str:
     """Why a headline is not a closed number: "open-ended …", "another source (residents): “dozens”, no number"."""
     notes = []
     if shown["open"]:
-        notes.append(f"at least {shown['low']:,}: the highest figure is open-ended, no source gives an upper bound")
+        notes.append(gettext("%(at_least)s: the highest figure is open-ended, no source gives an upper bound")
+                     % {"at_least": display.at_least(shown["low"])})
     if shown["unquantified"]:
         has_number = shown["low"] is not None or shown["high"] is not None
-        notes.extend(f"another source — {words}" if has_number else words for words in words_only or [display.NO_NUMBER])
-    return "; ".join(notes)
+        notes.extend(gettext("another source — %(words)s") % {"words": words} if has_number else words
+                     for words in words_only or [str(display.NO_NUMBER)])
+    return pgettext("separator between notes", "; ").join(notes)
 
 
 def _published_related(incident) -> list:

@@ -4,11 +4,11 @@ from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.encoding import escape_uri_path
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from .. import choices, search
 from ..cache import fragment_key
-from ..display import country_name, format_day
+from ..display import country_name, format_day, list_separator
 from ..filters import DEFAULT_SEARCH_SORT, DEFAULT_SORT, IncidentFilter
 from ..models import Actor, Incident
 from ..pagination import PAGE_SIZE, page_from_request
@@ -64,12 +64,12 @@ def describe_filters(form, query=None) -> list[tuple[str, str]]:
             continue
         field = form.fields[name]
         if name == "country":
-            text = ", ".join(country_name(code) for code in value)
+            text = list_separator().join(country_name(code) for code in value)
         elif isinstance(value, bool):
-            text = "yes" if value else "no"
+            text = gettext("yes") if value else gettext("no")
         elif isinstance(value, list | tuple):
             labels = dict(field.choices)
-            text = ", ".join(str(labels.get(item, item)) for item in value)
+            text = list_separator().join(str(labels.get(item, item)) for item in value)
         elif hasattr(value, "public_name"):
             text = value.public_name
         elif hasattr(value, "isoformat"):
@@ -80,7 +80,7 @@ def describe_filters(form, query=None) -> list[tuple[str, str]]:
             ids = set().union(*query.actor_groups)
             names = list(Actor.objects.public().filter(pk__in=ids).order_by("name").values_list("name", flat=True))
             if names:
-                text = f"{text} (incidents naming {' or '.join(names)})"
+                text = gettext("%(text)s (incidents naming %(names)s)") % {"text": text, "names": gettext(" or ").join(names)}
         described.append((str(field.label), text))
     return described
 

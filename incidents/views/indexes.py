@@ -2,16 +2,17 @@
 killed (rows: `incidents.indexes`), sortable by `?sort=`. An unknown sort is said so and falls back to the default."""
 
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_lazy
 
 from .. import choices
 from ..indexes import SORT_KEYS, belligerent_rows, conflict_rows, sort_rows
 
 DEFAULT_SORT = "-incidents"
 SORT_WORDS = {
-    "name": "name (A–Z)", "-name": "name (Z–A)",
-    "-incidents": "most incidents first", "incidents": "fewest incidents first",
-    "-reported": "most reported killed first", "reported": "fewest reported killed first",
-    "-conceded": "most conceded killed first", "conceded": "fewest conceded killed first",
+    "name": gettext_lazy("name (A–Z)"), "-name": gettext_lazy("name (Z–A)"),
+    "-incidents": gettext_lazy("most incidents first"), "incidents": gettext_lazy("fewest incidents first"),
+    "-reported": gettext_lazy("most reported killed first"), "reported": gettext_lazy("fewest reported killed first"),
+    "-conceded": gettext_lazy("most conceded killed first"), "conceded": gettext_lazy("fewest conceded killed first"),
 }
 # The columns a reader sorts by, the direction a first click asks for (names A–Z, numbers largest first).
 COLUMNS = [("name", ""), ("incidents", "-"), ("reported", "-"), ("conceded", "-")]
@@ -22,8 +23,8 @@ def _sort_from(request) -> tuple[str, list[str]]:
     sort = request.GET.get("sort", DEFAULT_SORT)
     if sort.removeprefix("-") in SORT_KEYS:
         return sort, []
-    return DEFAULT_SORT, [f"Unknown sort “{sort[:40]}”: sorted by {SORT_WORDS[DEFAULT_SORT]}. "
-                          f"Sorts: {', '.join(SORT_WORDS)}."]
+    return DEFAULT_SORT, [gettext("Unknown sort “%(sort)s”: sorted by %(default)s. Sorts: %(sorts)s.") % {
+        "sort": sort[:40], "default": SORT_WORDS[DEFAULT_SORT], "sorts": ", ".join(SORT_WORDS)}]
 
 
 def _columns(sort: str) -> dict:

@@ -4,6 +4,7 @@ import inspect
 from types import SimpleNamespace
 
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from .. import choices, display, reference_case
 from ..citations import DATASET_CITATIONS
@@ -28,14 +29,14 @@ DISTRIBUTIONS = [
 
 # Examples of the display rule, each rendered by the one function that applies it: (min, max, open, no-number claim, when).
 RANGE_EXAMPLES = [
-    (None, None, False, False, "nothing known"),
-    (137, 137, False, False, "the lowest and highest agree"),
-    (101, 101, True, False, "only an open claim such as “more than 100” (101 or more): no upper bound"),
-    (83, 101, True, False, "“at least 83” and “more than 100”: no claim closes the top"),
-    (None, 200, False, False, "only a claim with no lower bound such as “up to 200”"),
-    (83, 137, False, False, "claims differ: the lowest minimum and the highest maximum"),
-    (1, 1, False, True, "one source says 1, another “dozens” with no number: the page names the words"),
-    (None, None, False, True, "only a claim with no number (“scores”)"),
+    (None, None, False, False, gettext_lazy("nothing known")),
+    (137, 137, False, False, gettext_lazy("the lowest and highest agree")),
+    (101, 101, True, False, gettext_lazy("only an open claim such as “more than 100” (101 or more): no upper bound")),
+    (83, 101, True, False, gettext_lazy("“at least 83” and “more than 100”: no claim closes the top")),
+    (None, 200, False, False, gettext_lazy("only a claim with no lower bound such as “up to 200”")),
+    (83, 137, False, False, gettext_lazy("claims differ: the lowest minimum and the highest maximum")),
+    (1, 1, False, True, gettext_lazy("one source says 1, another “dozens” with no number: the page names the words")),
+    (None, None, False, True, gettext_lazy("only a claim with no number (“scores”)")),
 ]
 
 

@@ -15,6 +15,7 @@ from django.db.models.functions import TruncMonth, TruncYear
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from .. import choices
 from ..cache import cached_aggregate
@@ -66,7 +67,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"{self.year} (month unknown)" if self.year_only else date_format(self.first_day, "F Y")
+        return gettext("%(year)s (month unknown)") % {"year": self.year} if self.year_only else date_format(self.first_day, "F Y")
 
     @property
     def anchor(self) -> str:
@@ -200,11 +201,11 @@ def timeline(request):
         elif request.GET.get("after"):
             after = Period.decode(request.GET["after"])
     except ValueError:
-        message = "This page link is not valid: a period is written YYYY-MM (or YYYY). Showing the newest months."
+        message = gettext("This page link is not valid: a period is written YYYY-MM (or YYYY). Showing the newest months.")
     queryset = filterset.qs.order_by()
     found, more = period_totals(queryset, before=before, after=after)
     if not found and (before or after):
-        message = "There are no incidents beyond that period. Showing the newest months."
+        message = gettext("There are no incidents beyond that period. Showing the newest months.")
         before = after = None
         found, more = period_totals(queryset)
 
