@@ -9,16 +9,17 @@ At a million incidents the server clusters: the viewport (`Viewport`) is cut int
 floor(lat / cell): the same SQL on SQLite and PostgreSQL, read from a partial index that holds exactly the mapped
 points). When the viewport holds `INDIVIDUAL_LIMIT` incidents or fewer, they come one by one with what a popup shows.
 The viewport is widened to whole cells, so a cell is either wholly counted or not at all, and a slightly moved view
-asks the same question again. Every answer is kept per filter, cells and data version (`incidents.cache`).
+asks the same question again. The set's own counts are kept per filter and data version, the viewport's cells or
+incidents per filter, cells and data version (`incidents.cache`): a repeated view costs two primary-key lookups.
 
 Counts always add up: for the whole world, the cells' (or individual incidents') count + the country-only count +
-the count of incidents with no coordinates = the list's total for the same filter (`MapData.total`).
+the count of incidents with no coordinates = the list's total for the same filter (`counts.total`).
 """
 
 import math
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, FloatField, Max, Min, Q
+from django.db.models import Avg, Count, FloatField, Q, Sum
 from django.db.models.functions import Cast, Floor
 from django.utils.translation import gettext as _
 
@@ -190,16 +191,41 @@ def incident_feature(incident) -> dict:
 
 
 def map_data(queryset, viewport: Viewport, language: str = "") -> dict:
-    """The map's answer for a filtered set of published incidents in a viewport (cached per data version).
+    """The map's answer for a filtered set of published incidents in a viewport.
 
-    `language` is part of the cache key: the popups' dates and words are in the reader's language.
+    Two parts, each cached per data version (`incidents.cache`): the set's own counts (the same for every viewport:
+    total, country-only groups, no coordinates) and the viewport's cells or incidents. `language` is part of the keys:
+    the popups' dates and words are in the reader's language.
     """
-    return cached_aggregate("map_data", queryset.order_by(), _map_data, viewport, language)
+    queryset = queryset.order_by()
+    counts = cached_aggregate("map_counts", queryset, _set_counts, language)
+    view = cached_aggregate("map_view", queryset, _in_view, viewport, language)
+    return {
+        **view,
+        "country_only": counts["country_only"],
+        "counts": {"total": counts["total"], "in_view": view["in_view"], "country_only": counts["country_only_count"],
+                   "without_coordinates": counts["without_coordinates"]},
+    }
 
 
-def _map_data(queryset, viewport: Viewport, language: str) -> dict:
-    mapped = queryset.filter(MAPPED)
-    in_view = mapped.filter(viewport.within())
+def _set_counts(queryset, language: str) -> dict:
+    countries = [
+        {"country": row["country"], "name": display.country_name(row["country"]), "count": row["count"],
+         "lat": round(row["lat"], 5), "lon": round(row["lon"], 5)}
+        for row in queryset.filter(COUNTRY_ONLY).values("country").annotate(
+            count=Count("*"), lat=Avg(Cast("latitude", FloatField())), lon=Avg(Cast("longitude", FloatField())),
+        ).order_by("country")
+    ]
+    return {
+        "total": queryset.count(),
+        "country_only": countries,
+        "country_only_count": sum(row["count"] for row in countries),
+        "without_coordinates": queryset.filter(UNPLACED).count(),
+    }
+
+
+def _in_view(queryset, viewport: Viewport, language: str) -> dict:
+    in_view = queryset.filter(MAPPED).filter(viewport.within())
     few = list(in_view.only(*POPUP_FIELDS)[: INDIVIDUAL_LIMIT + 1])
     clusters, incidents = [], []
     if len(few) <= INDIVIDUAL_LIMIT:
@@ -208,17 +234,6 @@ def _map_data(queryset, viewport: Viewport, language: str) -> dict:
     else:
         clusters = _cells(in_view, cell_degrees(viewport.zoom))
         shown = sum(cluster["count"] for cluster in clusters)
-    countries = [
-        {"country": row["country"], "name": display.country_name(row["country"]), "count": row["count"],
-         "lat": float(row["lat"]), "lon": float(row["lon"])}
-        for row in queryset.filter(COUNTRY_ONLY).values("country").annotate(
-            count=Count("*"), lat=Avg(Cast("latitude", FloatField())), lon=Avg(Cast("longitude", FloatField())),
-        ).order_by("country")
-    ]
-    unplaced = queryset.filter(UNPLACED).count()
-    country_only = sum(row["count"] for row in countries)
-    # The whole world's cells hold every mapped incident: the total needs no further count.
-    total = shown + country_only + unplaced if viewport.is_world else queryset.count()
     return {
         "zoom": viewport.zoom,
         "bbox": viewport.bounds,
@@ -226,23 +241,33 @@ def _map_data(queryset, viewport: Viewport, language: str) -> dict:
         "mode": "clusters" if clusters else "incidents",
         "clusters": clusters,
         "incidents": incidents,
-        "country_only": countries,
-        "counts": {"total": total, "in_view": shown, "country_only": country_only, "without_coordinates": unplaced},
+        "in_view": shown,
     }
 
 
+# Cell numbers folded into one key, x * CELL_KEY + y: one grouping expression (cheaper to hash than two). Latitude
+# cells number fewer than 2^22 at the deepest zoom, so |y| < CELL_KEY / 2 and keys never collide.
+CELL_KEY = 2 ** 23
+
+
 def _cells(queryset, cell: float) -> list[dict]:
-    """Counts per grid cell, with the mean point and the extent of each cell's incidents (to zoom into on a click)."""
+    """Counts per grid cell, with the mean point of each cell's incidents and the cell's box (to zoom into on a click).
+
+    Sums, not averages, go to the database: PostgreSQL's float average also keeps a sum of squares for each row.
+    """
     longitude, latitude = Cast("longitude", FloatField()), Cast("latitude", FloatField())
     rows = (
-        queryset.annotate(cell_x=Floor(longitude / cell), cell_y=Floor(latitude / cell))
-        .values("cell_x", "cell_y")
-        .annotate(count=Count("*"), lat=Avg(latitude), lon=Avg(longitude),
-                  south=Min(latitude), west=Min(longitude), north=Max(latitude), east=Max(longitude))
+        queryset.annotate(cell_key=Floor(longitude / cell) * CELL_KEY + Floor(latitude / cell))
+        .values("cell_key")
+        .annotate(count=Count("*"), lat_sum=Sum(latitude), lon_sum=Sum(longitude))
         .order_by()
     )
-    return sorted(
-        ({"lat": round(row["lat"], 5), "lon": round(row["lon"], 5), "count": row["count"],
-          "bounds": [row["south"], row["west"], row["north"], row["east"]]} for row in rows),
-        key=lambda cluster: (-cluster["count"], cluster["lat"], cluster["lon"]),
-    )
+    clusters = []
+    for row in rows:
+        x = round(row["cell_key"] / CELL_KEY)
+        y = round(row["cell_key"] - x * CELL_KEY)
+        clusters.append({
+            "lat": round(row["lat_sum"] / row["count"], 5), "lon": round(row["lon_sum"] / row["count"], 5), "count": row["count"],
+            "bounds": [y * cell, x * cell, (y + 1) * cell, (x + 1) * cell],  # south, west, north, east
+        })
+    return sorted(clusters, key=lambda cluster: (-cluster["count"], cluster["lat"], cluster["lon"]))

@@ -120,6 +120,19 @@
     return box;
   }
 
+  function clusterPopup(element, cluster, listUrl) {
+    var box = document.createElement("div");
+    box.className = "map-popup";
+    var text = document.createElement("p");
+    text.textContent = words(element, "Cluster", { count: formatCount(cluster.count) });
+    box.appendChild(text);
+    var link = document.createElement("a");
+    link.href = listUrl;
+    link.textContent = words(element, "SeeList");
+    box.appendChild(link);
+    return box;
+  }
+
   function viewParameters(map) {
     var bounds = map.getBounds();
     var clamp = function (value, limit) { return Math.max(-limit, Math.min(limit, value)).toFixed(4); };
@@ -159,12 +172,11 @@
         var marker = L.marker([cluster.lat, cluster.lon], { icon: clusterIcon(cluster.count), title: words(element, "Cluster", { count: formatCount(cluster.count) }) });
         marker.on("click", function () {
           var b = cluster.bounds;
-          var bounds = L.latLngBounds([b[0], b[1]], [b[2], b[3]]);
-          if (bounds.getNorth() - bounds.getSouth() < 1e-6 && bounds.getEast() - bounds.getWest() < 1e-6) {
-            map.setView(bounds.getCenter(), Math.min(map.getZoom() + 3, 18));
-          } else {
-            map.fitBounds(bounds.pad(0.1), { maxZoom: 18 });
+          if (map.getZoom() >= 17) {  // incidents that share one point: no zoom separates them
+            marker.bindPopup(function () { return clusterPopup(element, cluster, data.list_url); }).openPopup();
+            return;
           }
+          map.fitBounds(L.latLngBounds([b[0], b[1]], [b[2], b[3]]), { maxZoom: 18 });
         });
         layer.addLayer(marker);
       });
