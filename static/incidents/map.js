@@ -141,8 +141,11 @@
   }
 
   function extentOf(data) {
-    var points = data.clusters.map(function (c) { return [c.lat, c.lon]; })
-      .concat(data.incidents.map(function (i) { return [i.lat, i.lon]; }));
+    // A cluster frames its whole cell: its mean point alone may lie where none of its incidents are.
+    var points = [];
+    data.clusters.forEach(function (c) { points.push([c.bounds[0], c.bounds[1]], [c.bounds[2], c.bounds[3]]); });
+    data.incidents.forEach(function (i) { points.push([i.lat, i.lon]); });
+    data.country_only.forEach(function (g) { points.push([g.lat, g.lon]); });
     return points.length ? L.latLngBounds(points) : null;
   }
 
@@ -150,6 +153,7 @@
     var status = document.getElementById("map-status");
     var map = L.map(element, { minZoom: 1, maxZoom: 18, worldCopyJump: false }).setView([25, 20], 2);
     var layer = L.featureGroup().addTo(map);
+    element.leafletMap = map;  // for tests and the browser's console
     var asked = 0;
     addBackground(map, element, function () {
       element.dataset.outlinesOnly = "yes";
@@ -180,7 +184,10 @@
         });
         layer.addLayer(marker);
       });
-      data.incidents.forEach(function (incident) {
+      // Areas first, so that every point stays on top of them and can be clicked.
+      var byShape = data.incidents.filter(function (i) { return i.shape === "area"; })
+        .concat(data.incidents.filter(function (i) { return i.shape !== "area"; }));
+      byShape.forEach(function (incident) {
         incidentLayers(incident).forEach(function (drawn) {
           drawn.bindPopup(function () { return incidentPopup(element, incident); });
           layer.addLayer(drawn);
@@ -225,20 +232,21 @@
   function startMiniMap(element) {
     var d = element.dataset;
     var at = [parseFloat(d.lat), parseFloat(d.lon)];
-    var map = L.map(element, { scrollWheelZoom: false, minZoom: 1, maxZoom: 18 });
+    var map = L.map(element, { scrollWheelZoom: false, minZoom: 1, maxZoom: 18, zoomSnap: 0.5 });
+    element.leafletMap = map;
     addBackground(map, element);
     var incident = { lat: at[0], lon: at[1], shape: d.shape, radius_m: parseFloat(d.radius), precision: d.precision };
     if (d.shape === "country") {
       L.marker(at, { icon: L.divIcon({ className: "map-country-only", html: document.createElement("span"), iconSize: [40, 40] }), interactive: false }).addTo(map);
       map.setView(at, 5);
     } else {
-      var layers = incidentLayers(incident);
-      layers.forEach(function (drawn) { drawn.addTo(map); });
+      // The view first (a circle needs a map with a view to be drawn): the whole area with a margin, or the point.
       if (d.shape === "area") {
-        map.fitBounds(layers[0].getBounds().pad(0.4));
+        map.fitBounds(L.latLng(at).toBounds(2 * incident.radius_m).pad(0.4));
       } else {
         map.setView(at, 15);
       }
+      incidentLayers(incident).forEach(function (drawn) { drawn.addTo(map); });
     }
     element.dataset.loaded = d.shape;
   }
