@@ -116,7 +116,7 @@ def test_clusters_add_up_to_the_list_total(live_server, mapped_world, offline, b
     in_clusters = sum(int(text.replace(",", "")) for text in page.locator(".map-cluster span").all_inner_texts())
     country_only = sum(int(text) for text in page.locator(".map-country-only span").all_inner_texts())
     assert in_clusters + country_only + 1 == total
-    page.screenshot(path=str(ARTIFACTS / "map-clusters.png"))
+    page.locator("#incident-map").screenshot(path=str(ARTIFACTS / "map-clusters.png"))
 
 
 def test_the_incident_page_draws_its_own_area(live_server, mapped_world, offline, browser):  # noqa: F811

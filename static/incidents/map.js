@@ -213,8 +213,13 @@
         .catch(function () { if (status) { status.textContent = words(element, "Error"); } });
     }
 
+    // While a popup is open the view is not asked again (opening it may pan the map; a redraw would close it).
+    var popupOpen = false;
+    map.on("popupopen", function () { popupOpen = true; });
+    map.on("popupclose", function () { popupOpen = false; onMove(); });
     var pending = null;
     function onMove() {
+      if (popupOpen) { return; }
       window.clearTimeout(pending);
       pending = window.setTimeout(function () { load(viewParameters(map)); }, 150);
     }
