@@ -140,12 +140,17 @@
     return "bbox=" + box.join(",") + "&zoom=" + Math.max(0, Math.min(20, Math.round(map.getZoom())));
   }
 
+  // What the first view frames: the incidents' (or clusters' mean) points; a lone cluster frames its cell, since its
+  // mean point alone may lie where none of its incidents are.
   function extentOf(data) {
-    // A cluster frames its whole cell: its mean point alone may lie where none of its incidents are.
     var points = [];
-    data.clusters.forEach(function (c) { points.push([c.bounds[0], c.bounds[1]], [c.bounds[2], c.bounds[3]]); });
+    data.clusters.forEach(function (c) { points.push([c.lat, c.lon]); });
     data.incidents.forEach(function (i) { points.push([i.lat, i.lon]); });
     data.country_only.forEach(function (g) { points.push([g.lat, g.lon]); });
+    if (data.clusters.length === 1 && points.length === 1) {
+      var b = data.clusters[0].bounds;
+      points = [[b[0], b[1]], [b[2], b[3]]];
+    }
     return points.length ? L.latLngBounds(points) : null;
   }
 
