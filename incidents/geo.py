@@ -216,11 +216,14 @@ def _set_counts(queryset, language: str) -> dict:
             count=Count("*"), lat=Avg(Cast("latitude", FloatField())), lon=Avg(Cast("longitude", FloatField())),
         ).order_by("country")
     ]
+    country_only = sum(row["count"] for row in countries)
+    unplaced = queryset.filter(UNPLACED).count()
+    # Counted in the three parts the map shows, each read from its own partial index where the filter allows.
     return {
-        "total": queryset.count(),
+        "total": queryset.filter(MAPPED).count() + country_only + unplaced,
         "country_only": countries,
-        "country_only_count": sum(row["count"] for row in countries),
-        "without_coordinates": queryset.filter(UNPLACED).count(),
+        "country_only_count": country_only,
+        "without_coordinates": unplaced,
     }
 
 
