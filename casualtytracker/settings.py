@@ -221,6 +221,14 @@ SPECTACULAR_SETTINGS = {
 DOWNLOADS_DIR = Path(os.environ.get("DJANGO_DOWNLOADS_DIR", BASE_DIR / "downloads"))
 # The public address of the site, for permalinks in files built outside a request (full downloads).
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+# The map's background tiles (/map/ and each incident's small map): a URL template with {z}/{x}/{y} (Leaflet's form)
+# and the attribution its licence asks for. Empty URL: no tiles, only the country outlines shipped with the site
+# (offline, or where no tile server may be used). The default is OpenStreetMap's standard tiles, whose usage policy
+# suits light use; a busy site should run or rent its own tile server.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = os.environ.get(
+    "MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
 # Uploaded files kept between an import's preview and its confirmation (never served).
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 

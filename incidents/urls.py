@@ -1,12 +1,14 @@
 from django.urls import path
 
-from .views import accountability, charts, detail, home, incident_list, indexes, methodology, timeline
+from .views import accountability, charts, detail, home, incident_list, indexes, maps, methodology, timeline
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("incidents/", incident_list.incident_list, name="incident_list"),
     path("incidents/<str:code>/", detail.incident_detail, name="incident_detail"),
     path("timeline/", timeline.timeline, name="timeline"),
+    path("map/", maps.map_page, name="map"),
+    path("map/data.json", maps.map_data_view, name="map_data"),
     path("belligerents/", indexes.belligerent_list, name="belligerent_list"),
     path("conflicts/", indexes.conflict_list, name="conflict_list"),
     path("belligerents/<slug:slug>/", accountability.belligerent_detail, name="belligerent_detail"),

@@ -12,6 +12,7 @@ from sources.models import Report
 
 from .. import choices, display
 from ..codes import format_code, reserve_ids
+from ..geo import COUNTRY_ONLY, MAPPED, UNPLACED
 from ..querysets import (
     IncidentQuerySet,
 )
@@ -271,6 +272,13 @@ class Incident(models.Model):
             models.Index(fields=["reported_killed_min"], name="incident_reported_min"),
             # Re-grouping related records finds a group's members by its number.
             models.Index(fields=["related_group"], name="incident_related_group"),
+            # The map (incidents.geo): the points of a viewport, counted per grid cell from the index alone; the
+            # incidents known only to their country, per country; those with no coordinates.
+            models.Index(fields=["status", "longitude", "latitude"], name="incident_pub_map", condition=MAPPED),
+            # ...and of one country (the map's commonest filter), from the index alone too.
+            models.Index(fields=["status", "country", "longitude", "latitude"], name="incident_pub_map_in_country", condition=MAPPED),
+            models.Index(fields=["status", "country", "latitude", "longitude"], name="incident_pub_map_country", condition=COUNTRY_ONLY),
+            models.Index(fields=["status"], name="incident_pub_unplaced", condition=UNPLACED),
         ]
         constraints = [
             models.CheckConstraint(

@@ -160,6 +160,8 @@ def _coordinates(incident) -> dict | None:
     latitude, longitude = (format(value.normalize(), "f") for value in (incident.latitude, incident.longitude))
     zoom = MAP_ZOOM.get(incident.geo_precision, 10)
     return {
+        "latitude": latitude,
+        "longitude": longitude,
         "text": f"{latitude}, {longitude}",
         "map_url": f"https://www.openstreetmap.org/?mlat={latitude}&mlon={longitude}#map={zoom}/{latitude}/{longitude}",
     }
