@@ -10,7 +10,7 @@ import re
 
 from django.conf import settings
 from django.urls import reverse, translate_url
-from django.utils.translation import get_language, get_language_info, override
+from django.utils.translation import get_language, override
 
 LANGUAGE_DIRECTIONS = {"en": "ltr", "ar": "rtl"}
 
@@ -28,10 +28,10 @@ def languages(request):
     """Template context: the active language's direction, and each language's link to this page (switcher, hreflang)."""
     current = get_language() or settings.LANGUAGE_CODE
     links = []
-    for code, _name in settings.LANGUAGES:
+    for code, name in settings.LANGUAGES:
         url = language_url(request, code)
         links.append({
-            "code": code, "name": get_language_info(code)["name_local"], "url": url,
+            "code": code, "name": name, "url": url,
             "absolute_url": request.build_absolute_uri(url), "current": code == current,
         })
     return {

@@ -42,3 +42,13 @@ def in_language(record, field: str, language: str | None = None) -> Words:
             return Words(arabic, "ar", False)
         return Words(english, "en", bool(english))
     return Words(english, "en", False)
+
+
+class ArabicFieldsAdminMixin:
+    """Admin forms: the records' Arabic fields (`…_ar`) are typed right to left, marked as Arabic."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and db_field.name.endswith("_ar"):
+            formfield.widget.attrs.update({"dir": "rtl", "lang": "ar"})
+        return formfield

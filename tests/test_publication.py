@@ -58,6 +58,15 @@ PAGES = {
     "conflict syria": lambda world: reverse("conflict_detail", args=["syria-war"]),
     "methodology": lambda world: reverse("methodology"),
     "data": lambda world: reverse("data"),
+    # The same pages in Arabic (/ar/…): the records' Arabic fields must pass the same gates.
+    "ar home": lambda world: "/ar" + reverse("home"),
+    "ar incident search matching hidden titles": lambda world: "/ar" + reverse("incident_list") + "?q=strike",
+    "ar incident Mosul": lambda world: "/ar" + reverse("incident_detail", args=[world["mosul"].code]),
+    "ar timeline": lambda world: "/ar" + reverse("timeline"),
+    "ar source": lambda world: "/ar" + reverse("source_detail", args=["outlet"]),
+    "ar belligerent coalition": lambda world: "/ar" + reverse("belligerent_detail", args=["coalition"]),
+    "ar conflict iraq": lambda world: "/ar" + reverse("conflict_detail", args=["iraq-war"]),
+    "ar belligerents": lambda world: "/ar" + reverse("belligerent_list"),
 }
 FEEDS = {
     f"{name}{query}": (name, query)
