@@ -169,3 +169,17 @@ def test_arabic_indic_digits_setting(client, records):
     assert "٢" not in english
     default = client.get("/ar/incidents/").content.decode()
     assert "٢" not in default  # off by default: Western digits
+
+
+def test_typed_text_takes_its_own_direction(client, records):
+    """Arabic typed into an English page (or English into an Arabic one) runs in its own direction."""
+    content = client.get("/ar/incidents/").content.decode()
+    assert re.search(r'<input type="search" name="q"[^>]*dir="auto"', content) or re.search(r'<input[^>]*name="q"[^>]*dir="auto"', content)
+    assert 'id="home-q" name="q" type="search" maxlength="200"' in client.get("/").content.decode()
+
+
+def test_admin_arabic_fields_are_typed_right_to_left(admin_client, records):
+    content = admin_client.get(reverse("admin:incidents_actor_change", args=[records["actor"].pk])).content.decode()
+    assert re.search(r'<input[^>]*name="name_ar"[^>]*dir="rtl"', content) or re.search(r'<input[^>]*dir="rtl"[^>]*name="name_ar"', content)
+    content = admin_client.get(reverse("admin:incidents_incident_change", args=[records["translated"].pk])).content.decode()
+    assert 'name="title_ar"' in content and 'name="summary_ar"' in content
