@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from casualtytracker import views as site_views
 from incidents import feeds
 from incidents.views import data
 
@@ -14,6 +15,7 @@ admin.site.index_title = _("Records")
 # (codes, numbers, the records' own words, English field names) whose meaning must not depend on a language, and
 # their addresses are cited and scripted. The records' Arabic fields are extra columns there, not another address.
 urlpatterns = [
+    path("favicon.ico", site_views.favicon, name="favicon"),
     path("api/v1/", include("incidents.api.urls")),
     path("incidents/export.csv", data.export, {"fmt": "csv"}, name="export_csv"),
     path("incidents/export-hxl.csv", data.export, {"fmt": "hxl"}, name="export_hxl"),

@@ -54,6 +54,8 @@ from .models import Actor, BelligerentRoleLink, Conflict, Incident, OfficialStat
 from .totals import killed_sums
 
 ACKNOWLEDGING_STANCES = (choices.Stance.ACKNOWLEDGES_STRIKE, choices.Stance.CREDIBLE)
+# "Assessed": an incident (annotated by `_answers`) with at least one official statement that counts as an answer.
+ASSESSED = Q(first_statement_on__isnull=False)
 
 
 class Median(Aggregate):
@@ -113,7 +115,7 @@ def _aggregates() -> dict:
         "incidents": Count("pk"),
         "alleged": Count("pk", filter=Q(is_alleged=True)),
         "responsibility_acknowledged": Count("pk", filter=Q(is_acknowledged=True)),
-        "assessed": Count("pk", filter=Q(first_statement_on__isnull=False)),
+        "assessed": Count("pk", filter=ASSESSED),
         "acknowledged": Count("pk", filter=Q(first_ack_on__isnull=False)),
         "never_answered": Count("pk", filter=Q(first_statement_on__isnull=True)),
         **killed_sums(),
@@ -196,11 +198,11 @@ def _open_tops(row: dict) -> dict:
     return row
 
 
-def _gap(incidents: QuerySet, statements: QuerySet, alleged, acknowledged, statements_by: str, actor: Actor | None = None) -> Gap:
-    annotated = _answers(incidents, statements, alleged, acknowledged).order_by()
+def _gap(annotated: QuerySet, statements_by: str, actor_conceded: bool = False) -> Gap:
+    """The gap of incidents annotated by `_answers` (and, for a belligerent, `actor_concession`)."""
+    annotated = annotated.order_by()
     aggregates = _aggregates()
-    if actor is not None:
-        annotated = annotated.annotate(**actor_concession(actor))
+    if actor_conceded:
         aggregates.update(ACTOR_CONCEDED_SUMS)
     years = list(
         annotated.annotate(year=ExtractYear("date_start")).values("year").annotate(**aggregates).order_by("year")
@@ -231,15 +233,19 @@ def actor_gap(actor: Actor) -> Gap:
 
 
 def _actor_gap(actor: Actor, incidents: QuerySet) -> Gap:
+    return _gap(actor_answered(actor, incidents), statements_by=actor.name, actor_conceded=True)
+
+
+def actor_answered(actor: Actor, incidents: QuerySet) -> QuerySet:
+    """The incidents as the belligerent's gap counts them: its role on each, its own statements (`_answers`), what it
+    conceded (`actor_concession`). The gap by year and the charts' gap by month both read this."""
     roles = BelligerentRoleLink.objects.filter(incident=OuterRef("pk"), actor=actor)
-    return _gap(
+    return _answers(
         incidents,
         OfficialStatement.objects.filter(issuer=actor),
         alleged=Exists(roles.filter(role=choices.BelligerentRole.ALLEGED)),
         acknowledged=Exists(roles.filter(role=choices.BelligerentRole.ACKNOWLEDGED)),
-        statements_by=actor.name,
-        actor=actor,
-    )
+    ).annotate(**actor_concession(actor))
 
 
 def conflict_gap(conflict: Conflict) -> Gap:
@@ -255,10 +261,7 @@ def _conflict_gap(incidents: QuerySet) -> Gap:
         Exists(BelligerentRoleLink.objects.filter(incident=OuterRef("pk"))) & ~acknowledged, output_field=BooleanField(),
     )
     return _gap(
-        incidents,
-        OfficialStatement.objects.all(),
-        alleged=alleged_only,
-        acknowledged=acknowledged,
+        _answers(incidents, OfficialStatement.objects.all(), alleged=alleged_only, acknowledged=acknowledged),
         statements_by="",
     )
 

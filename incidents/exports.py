@@ -318,11 +318,25 @@ def export_context(base_url: str) -> dict:
             "permalink": base_url + reverse("incident_detail", args=[PERMALINK_CODE])}
 
 
-def streaming_export(queryset, fmt: str, *, base_url: str) -> StreamingHttpResponse:
-    """The export of a filtered queryset in one of FORMATS, streamed row by row."""
+BYTE_ORDER_MARK = "\ufeff"
+
+
+def with_byte_order_mark(lines: Iterable[str]) -> Iterator[str]:
+    """The lines after a UTF-8 byte-order mark: Excel then reads the file as UTF-8 (Arabic script and diacritics
+    intact) instead of the computer's legacy code page. Only on request: other tools may take the mark for text."""
+    yield BYTE_ORDER_MARK
+    yield from lines
+
+
+def streaming_export(queryset, fmt: str, *, base_url: str, byte_order_mark: bool = False) -> StreamingHttpResponse:
+    """The export of a filtered queryset in one of FORMATS, streamed row by row; a CSV opens with a byte-order mark
+    when asked (`with_byte_order_mark`); JSON never does (RFC 8259 forbids it)."""
     content_type, extension, writer = FORMATS[fmt]
     context = export_context(base_url)
-    response = StreamingHttpResponse(writer(queryset, context), content_type=content_type)
+    lines = writer(queryset, context)
+    if byte_order_mark and content_type.startswith("text/csv"):
+        lines = with_byte_order_mark(lines)
+    response = StreamingHttpResponse(lines, content_type=content_type)
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="casualty-tracker-{FILE_STEMS[fmt]}-{stamp}.{extension}"'
     return response

@@ -158,3 +158,18 @@ def _totals_by_grade(queryset) -> list[dict]:
     rows = {row["grade"]: row for row in queryset.order_by().values("grade").annotate(**killed_sums())}
     labels = [(grade.value, grade.label) for grade in choices.Grade] + [("", "not graded yet")]
     return [{**_honest(rows[value]), "label": label} for value, label in labels if value in rows]
+
+
+SUM_KEYS = tuple(killed_sums())
+
+
+def sum_rows(rows: list[dict]) -> dict:
+    """The `killed_sums` of a whole set from the sums of its parts (per month, per year): None is "no number", not 0,
+    and a sum with an open member has no maximum, exactly as the database's own sum of the set says."""
+    values: dict = {}
+    for row in rows:
+        for key in SUM_KEYS:
+            values[key] = _add(values.get(key), row.get(key))
+    values = _honest({key: values.get(key) for key in SUM_KEYS})
+    values.pop("related_groups", None)
+    return values

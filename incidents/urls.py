@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accountability, detail, home, incident_list, indexes, methodology, timeline
+from .views import accountability, charts, detail, home, incident_list, indexes, methodology, timeline
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -11,5 +11,9 @@ urlpatterns = [
     path("conflicts/", indexes.conflict_list, name="conflict_list"),
     path("belligerents/<slug:slug>/", accountability.belligerent_detail, name="belligerent_detail"),
     path("conflicts/<slug:slug>/", accountability.conflict_detail, name="conflict_detail"),
+    path("charts/monthly.json", charts.monthly_json, name="chart_monthly_json"),
+    path("charts/monthly.csv", charts.monthly_csv, name="chart_monthly_csv"),
+    path("belligerents/<slug:slug>/gap.json", charts.gap_json, name="belligerent_gap_json"),
+    path("belligerents/<slug:slug>/gap.csv", charts.gap_csv, name="belligerent_gap_csv"),
     path("methodology/", methodology.methodology, name="methodology"),
 ]

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from incidents import downloads
+from incidents import downloads, totals
 from incidents.models import Actor, Conflict, Incident
 from sources.models import Report, Source
 from tests import dataworld, factories
@@ -49,6 +49,9 @@ PAGES = {
     "incident list by a victim's name": lambda world: reverse("incident_list") + "?victim=a",
     "incident list by any actor's stance": lambda world: reverse("incident_list") + "?stance=denies&stance=acknowledges_strike",
     "timeline": lambda world: reverse("timeline"),
+    "timeline, a year's page (its strip of months)": lambda world: reverse("timeline") + "?before=2018",
+    "browsable API root": lambda world: "/api/v1/?format=api",
+    "API docs": lambda world: "/api/v1/docs/",
     "sources": lambda world: reverse("source_list"),
     "sources by name": lambda world: reverse("source_list") + "?sort=name",
     "source": lambda world: reverse("source_detail", args=["outlet"]),
@@ -58,6 +61,13 @@ PAGES = {
     "conflict syria": lambda world: reverse("conflict_detail", args=["syria-war"]),
     "methodology": lambda world: reverse("methodology"),
     "data": lambda world: reverse("data"),
+    "chart data, monthly JSON": lambda world: reverse("chart_monthly_json"),
+    "chart data, monthly CSV": lambda world: reverse("chart_monthly_csv"),
+    "chart data, monthly JSON by belligerent": lambda world: reverse("chart_monthly_json") + "?belligerent=coalition",
+    "chart data, monthly CSV by conflict": lambda world: reverse("chart_monthly_csv") + "?conflict=iraq-war",
+    "chart data, monthly JSON by search": lambda world: reverse("chart_monthly_json") + "?q=strike",
+    "chart data, gap JSON": lambda world: reverse("belligerent_gap_json", args=["coalition"]),
+    "chart data, gap CSV": lambda world: reverse("belligerent_gap_csv", args=["russia"]),
     # The same pages in Arabic (/ar/…): the records' Arabic fields must pass the same gates.
     "ar home": lambda world: "/ar" + reverse("home"),
     "ar incident search matching hidden titles": lambda world: "/ar" + reverse("incident_list") + "?q=strike",
@@ -108,6 +118,13 @@ def test_export_shows_nothing_hidden(client, world, export):
     response = client.get(reverse(export))
     assert response.status_code == 200
     text = b"".join(response.streaming_content).decode()
+    assert world["mosul"].code in text
+    assert_nothing_hidden(text, world)
+
+
+@pytest.mark.parametrize("export", ["export_csv", "export_hxl", "export_claims"])
+def test_excel_export_shows_nothing_hidden(client, world, export):
+    text = b"".join(client.get(reverse(export), {"bom": "1"}).streaming_content).decode("utf-8-sig")
     assert world["mosul"].code in text
     assert_nothing_hidden(text, world)
 
@@ -172,6 +189,24 @@ def test_filtering_by_a_draft_only_name_is_refused_not_answered(client, world, p
     assert response.status_code == 200 and param in response.context["form"].errors
     assert APIClient().get("/api/v1/incidents/", {param: slug}).status_code == 400
     assert client.get(reverse("export_csv"), {param: slug}).status_code == 400
+
+
+@pytest.mark.parametrize("param, kind", [("belligerent", "actor"), ("conflict", "conflict"), ("source", "source")])
+def test_chart_data_for_a_draft_only_name_is_refused(client, world, param, kind):
+    slug = dataworld.DRAFT_ONLY_SLUGS[kind]
+    for name in ("chart_monthly_json", "chart_monthly_csv"):
+        assert client.get(reverse(name), {param: slug}).status_code == 400
+    if kind == "actor":
+        assert client.get(reverse("belligerent_gap_json", args=[slug])).status_code == 404
+        assert client.get(reverse("belligerent_gap_csv", args=[slug])).status_code == 404
+
+
+def test_chart_data_count_only_published_incidents_and_claims(client, world):
+    """Drafts, incidents in review, retracted ones and excluded claims add nothing: the months add up to the totals."""
+    expected = totals.totals_of(Incident.objects.published())["all"]
+    total = client.get(reverse("chart_monthly_json")).json()["total"]
+    for key in ("incidents", "reported_min", "reported_open", "conceded_min", "conceded_open", "with_reported", "with_conceded"):
+        assert total[key] == expected[key], key
 
 
 @pytest.mark.parametrize("query", ["?belligerent=phantom-brigade", "?conflict=phantom-campaign"])

@@ -183,8 +183,10 @@ def test_timeline_query_count_grows_with_the_periods_shown_not_the_incidents(cli
         for n in range(per_month):
             published(datetime.date(2017, month, 1 + n), reported=(n, n + 1))
     # The filter form's choices (5), the totals (2), the periods (nearest of each kind 2, sums 2, beyond 2), and
-    # at most two indexed reads per period shown (day unknown first, then by day).
-    with django_assert_max_num_queries(13 + 2 * 5):
+    # at most two indexed reads per period shown (day unknown first, then by day), the strip of months (one
+    # grouped count of the shown years' other months, the newest and oldest year for the jump), and the charts'
+    # monthly sums (1).
+    with django_assert_max_num_queries(13 + 2 * 5 + 3 + 1):
         response = client.get(TIMELINE)
     assert sum(len(codes) for _, codes in sections(response)) == 5 * per_month
 
@@ -275,8 +277,9 @@ def test_home_query_count_does_not_grow(client, django_assert_max_num_queries, c
     for _ in range(count):
         incident = published(datetime.date(2017, 1, 1), grade=choices.Grade.FAIR)
         factories.BelligerentRoleFactory(incident=incident)
-    # Totals (2), latest published (2 at most) and their belligerents (1), latest concessions (1), most documented (1).
-    with django_assert_max_num_queries(7):
+    # Totals (2), latest published (2 at most) and their belligerents (1), latest concessions (1), most documented (1),
+    # the charts' monthly sums (1).
+    with django_assert_max_num_queries(8):
         assert client.get(HOME).status_code == 200
 
 

@@ -19,12 +19,19 @@ def filtered_incidents(request):
     return filterset.qs, None
 
 
+def wants_byte_order_mark(request) -> bool:
+    """`?bom=1`: a CSV for Excel, which reads UTF-8 only after a byte-order mark (exports.with_byte_order_mark)."""
+    return request.GET.get("bom", "").lower() in ("1", "true", "yes")
+
+
 def export(request, fmt: str):
     """Every incident of the filtered list (all pages), streamed in the asked format."""
     queryset, errors = filtered_incidents(request)
     if queryset is None:
         return JsonResponse({"errors": errors.get_json_data()}, status=400)
-    return exports.streaming_export(queryset, fmt, base_url=request.build_absolute_uri("/"))
+    return exports.streaming_export(
+        queryset, fmt, base_url=request.build_absolute_uri("/"), byte_order_mark=wants_byte_order_mark(request),
+    )
 
 
 def data_page(request):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.db.models.functions import TruncMonth, TruncYear
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.formats import date_format
 
@@ -19,6 +20,8 @@ from .. import choices
 from ..cache import cached_aggregate
 from ..filters import IncidentFilter
 from ..models import Incident
+from ..templatetags.tracker import when
+from ..timeline_strip import build_strip, jump_years, year_page
 from ..totals import killed_sums, totals_of
 from .incident_list import filter_context, without_empty_parameters
 
@@ -167,8 +170,21 @@ def period_incidents(queryset, periods: list[Period]) -> dict[Period, list[Incid
     return grouped
 
 
+def to_year_page(request) -> HttpResponseRedirect | None:
+    """`?year=2017` (the strip's jump form) redirected to that year's page, whatever the page's own parameters are."""
+    text = request.GET.get("year", "")
+    if not text:
+        return None
+    year = int(text) if text.isdigit() and 1 <= int(text) <= 9997 else None
+    if year is None:
+        params = request.GET.copy()
+        params.pop("year")
+        return HttpResponseRedirect(request.path + (f"?{params.urlencode()}" if params else ""))
+    return HttpResponseRedirect(request.path + year_page(Period, year, request.GET))
+
+
 def timeline(request):
-    redirect = without_empty_parameters(request)
+    redirect = without_empty_parameters(request) or to_year_page(request)
     if redirect:
         return redirect
     filterset = IncidentFilter(request.GET or None, queryset=Incident.objects.published())
@@ -199,6 +215,8 @@ def timeline(request):
         for period, row in found
     ]
     context.update(
+        strip=build_strip(queryset, found, sections, request.GET, when), jump_years=jump_years(Period, queryset, request.GET),
+        strip_keep=[(name, value) for name, values in request.GET.lists() if name not in ("before", "after", "page", "year") for value in values],
         sections=sections, page_message=message, per_period=PER_PERIOD, totals=totals_of(queryset),
         newer=(periods[0] if (before or (after and more)) else None),
         older=(periods[-1] if ((not after and more) or after) else None),
