@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: run test setup setup-dev migrate demo lint bench clean
+.PHONY: run test setup setup-dev migrate demo lint bench clean messages
 
 # The site's own requirements (`make run`); the development ones (tests, lint) only for `make test`.
 $(VENV)/.installed: requirements.txt
@@ -41,6 +41,13 @@ lint: setup-dev
 
 test: lint
 	$(DEV) $(VENV)/bin/pytest -n $${PYTEST_WORKERS:-auto} $(PYTEST_ARGS)
+
+# The Arabic catalogue: collect every translatable string of the templates and code into locale/ar/LC_MESSAGES/django.po
+# (new ones arrive untranslated: translate them there), then compile the .mo that is committed with it. Needs GNU
+# gettext (apt-get install gettext); the site itself only reads the committed .mo. tests/test_translations.py checks it.
+messages: setup
+	$(DEV) $(PY) manage.py makemessages -l ar --no-obsolete --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles --ignore=test-artifacts
+	$(DEV) $(PY) manage.py compilemessages -l ar --ignore=.venv --ignore=bench
 
 # The benchmark (bench/README.md): its own virtualenv for Datasette, apart from the site's. BENCH_N=1000000 for the large run.
 bench/.venv/.installed: bench/requirements.txt

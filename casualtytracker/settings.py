@@ -75,6 +75,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware (Django's order): the language comes from the URL (/ar/…), English
+    # keeps the unprefixed addresses. A page's language never depends on a cookie or on Accept-Language alone.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -83,6 +86,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Public reads from the replica, read-your-writes (only with DATABASE_REPLICA_URL; casualtytracker/routers.py).
     "casualtytracker.routers.ReplicaMiddleware",
+    # Arabic-Indic digits in Arabic pages' text, only with ARABIC_INDIC_DIGITS on (casualtytracker/i18n.py).
+    "casualtytracker.i18n.ArabicIndicDigitsMiddleware",
 ]
 
 ROOT_URLCONF = "casualtytracker.urls"
@@ -97,6 +102,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "casualtytracker.i18n.languages",
             ],
         },
     },
@@ -161,7 +168,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# English (the default, at today's unprefixed addresses) and Arabic (at /ar/…). English keeps British date formats
+# (casualtytracker/formats/en). The catalogue is locale/ar/LC_MESSAGES/django.po, compiled to the committed .mo.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ar", "العربية")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Arabic pages show Western digits (0-9) unless this is on: then their text reads Arabic-Indic digits (٠-٩).
+ARABIC_INDIC_DIGITS = env_bool("DJANGO_ARABIC_INDIC_DIGITS", default=False)
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

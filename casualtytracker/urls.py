@@ -1,19 +1,21 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from casualtytracker import views as site_views
 from incidents import feeds
 from incidents.views import data
 
-admin.site.site_header = "Casualty Tracker — editors"
-admin.site.site_title = "Casualty Tracker admin"
-admin.site.index_title = "Records"
+admin.site.site_header = _("Casualty Tracker — editors")
+admin.site.site_title = _("Casualty Tracker admin")
+admin.site.index_title = _("Records")
 
+# Language-neutral addresses, never prefixed: the API, exports, feeds, download files and the schema hold data
+# (codes, numbers, the records' own words, English field names) whose meaning must not depend on a language, and
+# their addresses are cited and scripted. The records' Arabic fields are extra columns there, not another address.
 urlpatterns = [
-    path("admin/", admin.site.urls),
     path("favicon.ico", site_views.favicon, name="favicon"),
-    path("", include("sources.urls")),
-    path("", include("incidents.urls")),
     path("api/v1/", include("incidents.api.urls")),
     path("incidents/export.csv", data.export, {"fmt": "csv"}, name="export_csv"),
     path("incidents/export-hxl.csv", data.export, {"fmt": "hxl"}, name="export_hxl"),
@@ -24,6 +26,14 @@ urlpatterns = [
     path("feeds/incidents/new.rss", feeds.NewIncidentsRss(), name="feed_new_rss"),
     path("feeds/incidents/updated.atom", feeds.UpdatedIncidentsAtom(), name="feed_updated_atom"),
     path("feeds/incidents/updated.rss", feeds.UpdatedIncidentsRss(), name="feed_updated_rss"),
-    path("data/", data.data_page, name="data"),
     path("data/<str:name>", data.data_file, name="data_file"),
 ]
+
+# Pages people read, in English at today's addresses and in Arabic under /ar/ (casualtytracker/i18n.py: the switcher).
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("", include("sources.urls")),
+    path("", include("incidents.urls")),
+    path("data/", data.data_page, name="data"),
+    prefix_default_language=False,
+)

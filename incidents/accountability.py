@@ -275,7 +275,7 @@ def conceded_by_actor(incidents: QuerySet) -> list[dict]:
 def _conceded_by_actor(incidents: QuerySet) -> list[dict]:
     rows = (
         Position.objects.filter(HAS_CONCEDED_KILLED, incident__in=incidents.order_by().values("pk"))
-        .values("actor__name", "actor__slug", "actor__parent__name")
+        .values("actor__name", "actor__name_ar", "actor__slug", "actor__parent__name", "actor__parent__name_ar")
         .annotate(
             incidents=Count("pk"),
             conceded_min=Sum("conceded_killed_min"),

@@ -38,7 +38,7 @@ PLACE_FIELDS = ["neighbourhood", "locality", "admin2", "admin1", "country"]
 # Shown one by one, by their verbose names; everything else on the incident (notes of others,
 # editors, timestamps, the retraction reason shown on its own notice) stays out.
 SINGLE_FIELDS = [
-    "code", "title", "summary", "place_name_ar", "geo_precision", "event_type", "event_type_inferred",
+    "code", "title", "title_ar", "summary", "summary_ar", "place_name_ar", "geo_precision", "event_type", "event_type_inferred",
     "conflict", "grade", "latest_stance", "sources_count",
 ]
 INCIDENT_FIELDS = [

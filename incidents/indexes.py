@@ -66,7 +66,9 @@ def belligerent_rows() -> list[dict]:
 
 
 def _belligerent_rows(actors) -> list[dict]:
-    actors = list(actors.order_by("name").values("pk", "name", "slug", "kind", "parent_id", "parent__name", "parent__slug"))
+    actors = list(actors.order_by("name").values(
+        "pk", "name", "name_ar", "slug", "kind", "parent_id", "parent__name", "parent__name_ar", "parent__slug",
+    ))
     public = {actor["pk"] for actor in actors}
     reported = _reported_by("belligerent_roles__actor")
     conceded = _conceded_by_belligerent()
@@ -89,7 +91,7 @@ def conflict_rows() -> list[dict]:
 def _conflict_rows(conflicts) -> list[dict]:
     sums = _reported_by("conflict")
     return [_honest({**conflict, **EMPTY, **sums.get(conflict["pk"], {})})
-            for conflict in conflicts.order_by("name").values("pk", "name", "slug")]
+            for conflict in conflicts.order_by("name").values("pk", "name", "name_ar", "slug")]
 
 
 def _range_key(kind: str):

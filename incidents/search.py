@@ -37,14 +37,15 @@ PHRASE_IN_HEAD, WORDS_IN_HEAD, PHRASE_IN_TEXT = 8, 4, 2
 
 SEARCH_FIELDS = ["search_head", "search_body", "search_quotes"]
 # The incident's own fields its stored words are made of.
-SEARCHED_FIELDS = {"title", "summary", "neighbourhood", "locality", "admin2", "admin1", "place_name_ar", "country"}
+SEARCHED_FIELDS = {"title", "title_ar", "summary", "neighbourhood", "locality", "admin2", "admin1", "place_name_ar", "country"}
 
 
 def search_texts(incident) -> dict[str, str]:
-    """The incident's own stored search words: title and place names, with the places' names in the other script
-    (head), summary (body)."""
+    """The incident's own stored search words: title (English and Arabic) and place names, with the places' names in
+    the other script (head), summary (body)."""
     places = [incident.neighbourhood, incident.locality, incident.admin2, incident.admin1, incident.place_name_ar]
-    head = " ".join([incident.title, *places, country_name(incident.country) if incident.country else ""])
+    # getattr: migrations before 0036 pass rows of a model without title_ar.
+    head = " ".join([incident.title, getattr(incident, "title_ar", ""), *places, country_name(incident.country) if incident.country else ""])
     # The places' names in the other script too (بغداد finds "Baghdād"): `gazetteer`.
     words = " ".join(filter(None, [normalise_search(head), other_script_names(*places)]))
     return {"search_head": words, "search_body": normalise_search(incident.summary)}

@@ -8,6 +8,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext, gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from incidents.translated import ArabicFieldsAdminMixin
+
 from .choices import SourceKind
 from .models import Source, SourceAlias
 from .named_admin import AliasInline, NamedRecordAdmin
@@ -40,7 +42,7 @@ def change_kind(*, sources, kind: str, user) -> int:
 
 
 @admin.register(Source)
-class SourceAdmin(NamedRecordAdmin, SimpleHistoryAdmin):
+class SourceAdmin(ArabicFieldsAdminMixin, NamedRecordAdmin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "country", "language", "is_confidential"]
     list_filter = ["kind", "is_confidential"]
     search_fields = ["name"]
@@ -52,7 +54,7 @@ class SourceAdmin(NamedRecordAdmin, SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
-            (None, {"fields": ["name", "slug", "kind", ("country", "language"), "homepage", "description"]}),
+            (None, {"fields": ["name", "name_ar", "slug", "kind", ("country", "language"), "homepage", "description"]}),
             ("Protection", {"fields": ["is_confidential", "public_label"]}),
         ]
         return fieldsets + [RECORD] if obj is not None else fieldsets

@@ -63,6 +63,7 @@ class Alias(models.Model):
 
 class Source(SearchableName):
     name = models.CharField(max_length=200, unique=True, help_text=_("Name of the organisation or channel."))
+    name_ar = models.CharField(max_length=200, blank=True, help_text=_("The name in Arabic, shown on the Arabic pages (blank: the English name)."))
     slug = models.SlugField(max_length=200, unique=True, help_text=_("Short name used in the source's web address."))
     kind = models.CharField(
         max_length=32, choices=SourceKind, default=SourceKind.NEWS_OUTLET,

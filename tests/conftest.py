@@ -1,9 +1,20 @@
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.utils import translation
 
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in English: a request to /ar/… leaves Arabic active in the thread (LocaleMiddleware), and
+    `reverse` would then give /ar/ addresses to the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _member(username: str, group: str):

@@ -74,6 +74,15 @@ PAGES = {
     "chart data, monthly JSON by search": lambda world: reverse("chart_monthly_json") + "?q=strike",
     "chart data, gap JSON": lambda world: reverse("belligerent_gap_json", args=["coalition"]),
     "chart data, gap CSV": lambda world: reverse("belligerent_gap_csv", args=["russia"]),
+    # The same pages in Arabic (/ar/…): the records' Arabic fields must pass the same gates.
+    "ar home": lambda world: "/ar" + reverse("home"),
+    "ar incident search matching hidden titles": lambda world: "/ar" + reverse("incident_list") + "?q=strike",
+    "ar incident Mosul": lambda world: "/ar" + reverse("incident_detail", args=[world["mosul"].code]),
+    "ar timeline": lambda world: "/ar" + reverse("timeline"),
+    "ar source": lambda world: "/ar" + reverse("source_detail", args=["outlet"]),
+    "ar belligerent coalition": lambda world: "/ar" + reverse("belligerent_detail", args=["coalition"]),
+    "ar conflict iraq": lambda world: "/ar" + reverse("conflict_detail", args=["iraq-war"]),
+    "ar belligerents": lambda world: "/ar" + reverse("belligerent_list"),
 }
 FEEDS = {
     f"{name}{query}": (name, query)

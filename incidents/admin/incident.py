@@ -21,6 +21,7 @@ from ..models import (
     Incident,
 )
 from ..services import figures_changed
+from ..translated import ArabicFieldsAdminMixin
 from ..workflow import was_public
 from . import chooser, imports
 from .bulk import bulk_step
@@ -86,12 +87,12 @@ def _workflow_action(step: workflow.Transition):
 
 
 @admin.register(Incident)
-class IncidentAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
+class IncidentAdmin(ArabicFieldsAdminMixin, EvidenceWritesMixin, SimpleHistoryAdmin):
     list_display = ["code", "title", "date_start", "place_display", "status", "grade", "reported_display", "conceded_display"]
     list_display_links = ["code", "title"]
     list_filter = ["status", AttentionFilter, "grade", "country", "conflict", "belligerents", "event_type"]
     search_fields = [
-        "code", "title",
+        "code", "title", "title_ar",
         "locality", "admin1", "admin2", "neighbourhood", "place_name_ar",
         "external_ids__identifier", "aliases__code",
     ]
@@ -271,7 +272,9 @@ class IncidentAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
-            ("What", {"fields": ["title", "summary", ("event_type", "event_type_inferred"), ("base_version", "base_history")]}),
+            ("What", {"fields": [
+                "title", "title_ar", "summary", "summary_ar", ("event_type", "event_type_inferred"), ("base_version", "base_history"),
+            ]}),
             ("When", {"fields": [("date_start", "date_end"), "date_precision", "confirm_dates"]}),
             ("Where", {"fields": [
                 "country", ("admin1", "admin2"), ("locality", "neighbourhood"), "place_name_ar",

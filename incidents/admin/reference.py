@@ -17,12 +17,13 @@ from ..models import (
     IncidentAlias,
     IncidentReport,
 )
+from ..translated import ArabicFieldsAdminMixin
 from .inlines import ChooserMixin
 from .writes import EvidenceWritesMixin
 
 
 @admin.register(Conflict)
-class ConflictAdmin(SimpleHistoryAdmin):
+class ConflictAdmin(ArabicFieldsAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "slug", "ucdp_conflict_id"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -33,7 +34,7 @@ class ActorAliasInline(AliasInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(NamedRecordAdmin, SimpleHistoryAdmin):
+class ActorAdmin(ArabicFieldsAdminMixin, NamedRecordAdmin, SimpleHistoryAdmin):
     """Actors with their aliases ("Daesh", "CENTCOM"); the search finds either, however typed; reviewers merge two."""
 
     inlines = [ActorAliasInline]

@@ -17,6 +17,7 @@ from ..querysets import (
 
 class Conflict(models.Model):
     name = models.CharField(max_length=200, unique=True, help_text=_("Theatre or campaign, e.g. “Coalition vs ISIS — Iraq”."))
+    name_ar = models.CharField(max_length=200, blank=True, help_text=_("The name in Arabic, shown on the Arabic pages (blank: the English name)."))
     slug = models.SlugField(max_length=200, unique=True, help_text=_("Short name used in the conflict's web address."))
     description = models.TextField(blank=True, help_text=_("What the conflict or campaign is."))
     ucdp_conflict_id = models.PositiveIntegerField(
@@ -37,6 +38,7 @@ class Conflict(models.Model):
 
 class Actor(SearchableName):
     name = models.CharField(max_length=200, unique=True, help_text=_("Name of the belligerent or official body."))
+    name_ar = models.CharField(max_length=200, blank=True, help_text=_("The name in Arabic, shown on the Arabic pages (blank: the English name)."))
     slug = models.SlugField(max_length=200, unique=True, help_text=_("Short name used in the belligerent's web address."))
     kind = models.CharField(
         max_length=32, choices=choices.ActorKind, default=choices.ActorKind.STATE_FORCES,

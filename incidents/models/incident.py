@@ -37,6 +37,10 @@ class Incident(models.Model):
     )
     title = models.CharField(max_length=300, help_text=_("Short description: what happened, where."))
     summary = models.TextField(blank=True, help_text=_("What is known, in a few sentences, for a reader new to it."))
+    title_ar = models.CharField(
+        max_length=300, blank=True, help_text=_("The title in Arabic, shown on the Arabic pages (blank: the English title, marked as such)."),
+    )
+    summary_ar = models.TextField(blank=True, help_text=_("The summary in Arabic, shown on the Arabic pages (blank: the English one)."))
 
     date_start = models.DateField(help_text=_("Earliest date the incident may have happened."))
     date_end = models.DateField(

@@ -126,7 +126,7 @@ def _not_current(request, code):
     # A retracted record keeps its address and its public reason; nothing else of it is shown.
     retracted = (
         Incident.objects.retracted().filter(code=code)
-        .only("code", "title", "date_start", "date_end", "date_precision", "retraction_reason", "updated_at", "version")
+        .only("code", "title", "title_ar", "date_start", "date_end", "date_precision", "retraction_reason", "updated_at", "version")
         .first()
     )
     if retracted is not None:
@@ -220,7 +220,7 @@ def _range_note(shown: dict, words_only: list[str]) -> str:
 
 def _published_related(incident) -> list:
     """The published records linked to this one as possibly the same event (drafts and retracted ones never shown)."""
-    return list(Incident.objects.published().filter(related=incident).only("code", "title", "date_start", "date_precision", "date_end"))
+    return list(Incident.objects.published().filter(related=incident).only("code", "title", "title_ar", "date_start", "date_precision", "date_end"))
 
 
 def incident_page(
