@@ -4,6 +4,7 @@ The world (tests.dataworld) is built once per module and rolled back at its end;
 """
 
 import sqlite3
+from html.parser import HTMLParser
 
 import pytest
 from django.db import transaction
@@ -109,6 +110,42 @@ def test_page_shows_nothing_hidden(client, world, page):
     response = client.get(PAGES[page](world))
     assert response.status_code == 200
     assert_nothing_hidden(response.content.decode(), world)
+
+
+class InlineCode(HTMLParser):
+    """What a Content-Security-Policy without 'unsafe-inline' would block: script bodies, style elements and
+    attributes, event-handler attributes. A `json_script` block is data, not code."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        named = dict(attrs)
+        if tag == "script" and "src" not in named and named.get("type") != "application/json":
+            self._in_script = True
+        if tag == "style":
+            self.found.append("<style> element")
+        self.found += [f"{tag} {name}=" for name, _ in attrs if name == "style" or name.startswith("on")]
+
+    def handle_endtag(self, tag):
+        self._in_script = self._in_script and tag != "script"
+
+    def handle_data(self, data):
+        if self._in_script and data.strip():
+            self.found.append(f"inline script: {data.strip()[:60]}")
+
+
+# DRF's browsable API renders its own inline script (its template is DRF's, not ours).
+NOT_OURS = {"browsable API root"}
+
+
+@pytest.mark.parametrize("page", [name for name in PAGES if name not in NOT_OURS])
+def test_page_has_no_inline_script_or_style(client, world, page):
+    parser = InlineCode()
+    parser.feed(client.get(PAGES[page](world)).content.decode())
+    assert parser.found == []
 
 
 @pytest.mark.parametrize("feed", FEEDS)
