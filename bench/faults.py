@@ -24,6 +24,7 @@ import json
 import os
 import random
 import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -48,16 +49,21 @@ RESTART = os.environ.get("FAULTS_RESTART", "1").lower() not in {"0", "no", "fals
 PG_RESTART = ["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "restart"]
 WORKERS, THREADS = 3, 4
 ADMIN_USER, ADMIN_PASSWORD = "faults-admin", "faults-admin-password-2026"
+# A Redis database of its own (7), so as not to mix with another user of the same local Redis.
+REDIS_URL = os.environ.get("FAULTS_REDIS_URL", "redis://127.0.0.1:6379/7")
 HEADING = "## Load and faults (issue 14)"
 TIMEOUT = 30
+# Each client asks for the small export once in this many seconds (people export now and then, they do not loop).
+EXPORT_EVERY = float(os.environ.get("FAULTS_EXPORT_EVERY", "30"))
 
 
 # --- the site ----------------------------------------------------------------------------------------------------
 
 def env() -> dict:
-    """A production-like site (DEBUG off) with the limits on; the clients stand behind one trusted proxy."""
-    return {**site_env(DATABASE_URL), "RATE_LIMIT_TRUSTED_PROXIES": "1", "RATE_LIMITS_ENABLED": "1",
-            "DJANGO_DOWNLOADS_DIR": str(DATA / "faults-downloads")}
+    """A production-like site (DEBUG off) with the limits on, counted in Redis as app servers share them (each gunicorn
+    worker would otherwise count alone); the clients stand behind one trusted proxy."""
+    return {**site_env(DATABASE_URL), "RATE_LIMIT_TRUSTED_PROXIES": "1", "RATE_LIMITS_ENABLED": "1", "REDIS_URL": REDIS_URL,
+            "DJANGO_JOBS_BACKEND": "database", "DJANGO_DOWNLOADS_DIR": str(DATA / "faults-downloads")}
 
 
 def manage(*args: str, stdin: str | None = None) -> str:
@@ -67,7 +73,7 @@ def manage(*args: str, stdin: str | None = None) -> str:
 
 
 def shell(code: str) -> str:
-    return manage("shell", "-c", code)
+    return manage("shell", "--no-imports", "-c", code)
 
 
 def ensure_data() -> dict:
@@ -77,13 +83,14 @@ def ensure_data() -> dict:
         raise SystemExit(f"refusing to use {name}: the faults database's name must contain 'faults'")
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], stderr=subprocess.DEVNULL)
     manage("migrate", "--noinput", "-v", "0")
-    count = int(shell("from incidents.models import Incident; print(Incident.objects.count())").strip())
+    count = int(shell("from incidents.models import Incident; print(Incident.objects.count())").strip().splitlines()[-1])
     if count == 0:
         manage("generate_synthetic", "--incidents", str(INCIDENTS), "--seed", str(SEED))
     elif count < INCIDENTS:
         raise SystemExit(f"{name} holds {count} incidents, fewer than {INCIDENTS}: drop it (dropdb) and rerun")
     manage("collectstatic", "--noinput", "-v", "0")
-    manage("build_downloads")
+    # The whole exports at the data version as it is now (`migrate` moves it): what `build_downloads` prebuilds.
+    shell("from incidents.full_exports import build_full_exports; build_full_exports()")
     return json.loads(shell(f"""
 import json
 from django.contrib.auth import get_user_model
@@ -124,7 +131,7 @@ def request(port: int, path: str, *, client: str, method: str = "GET", body: str
 
 
 def mixed_urls(found: dict) -> list[tuple[str, str]]:
-    """(kind, path) of the public URLs the load phase picks from; the small export is asked at most every 7 s."""
+    """(kind, path) of the public URLs the load phase picks from; the small export is asked once every EXPORT_EVERY s."""
     country = found["country"]
     urls = [("list", "/incidents/"), ("filter", f"/incidents/?country={country}&sort=-reported"),
             ("filter", "/incidents/?event_type=airstrike"), ("timeline", "/timeline/"), ("map data", "/map/data.json"),
@@ -140,9 +147,10 @@ def load(port: int, found: dict, *, clients: int, seconds: float, stop: threadin
     deadline = time.monotonic() + seconds
 
     def client(number: int):
-        rng, last_export = random.Random(number), 0.0
+        rng = random.Random(number)
+        last_export = time.monotonic() - rng.uniform(0, EXPORT_EVERY)  # the clients' exports spread out
         while time.monotonic() < deadline and not (stop and stop.is_set()):
-            kind, path = export if time.monotonic() - last_export > 7 else rng.choice(urls)
+            kind, path = export if time.monotonic() - last_export > EXPORT_EVERY else rng.choice(urls)
             if kind == "small export":
                 last_export = time.monotonic()
             status, took, headers, body = request(port, path, client=f"10.77.{number // 250}.{number % 250 + 1}")
@@ -166,20 +174,24 @@ def summary(results: list[dict], seconds: float) -> dict:
     return {"requests": len(results), "per_second": round(len(results) / seconds, 1), "statuses": statuses,
             "median_ms": round(statistics.median(ok) * 1000) if ok else None,
             "p95_ms": round(percentile(ok, 0.95) * 1000) if ok else None,
+            "export_cap_503": sum(1 for r in results if r["status"] == 503 and r["kind"] == "small export"),
             "server_errors": sum(1 for r in results if r["status"] >= 500 and not (r["status"] == 503 and r["retry_after"])),
             "failed_connections": sum(1 for r in results if r["status"] == 0),
-            "tracebacks": sum(1 for r in results if r["traceback"])}
+            "tracebacks": sum(1 for r in results if r["traceback"]),
+            "by_kind_median_ms": {kind: round(statistics.median(
+                [r["seconds"] for r in results if r["kind"] == kind and r["status"] == 200] or [0]) * 1000)
+                for kind in sorted({r["kind"] for r in results})}}
 
 
 # --- exports vs pages --------------------------------------------------------------------------------------------
 
-def page_median(port: int, path: str, seconds: float, exporters: list[str]) -> dict:
+def page_median(port: int, path: str, seconds: float, exporters: list[str], *, phase: int) -> dict:
     """An incident page's median while `exporters` (paths) are each looped by one client."""
     stop, exported = threading.Event(), []
 
     def exporter(number: int, path: str):
         while not stop.is_set():
-            status, took, headers, _ = request(port, path, client=f"10.88.0.{number + 1}")
+            status, took, headers, _ = request(port, path, client=f"10.88.{phase}.{number + 1}")
             exported.append(status)
             if status != 200:
                 time.sleep(0.2)
@@ -254,8 +266,11 @@ class Editor:
                 self.cookies[name] = rest.split(";", 1)[0]
         return status, data.decode("utf-8", "replace")
 
-    def _form(self, path: str) -> dict:
+    def _form(self, path: str) -> dict | None:
+        """The form's fields as the page shows them; None when the page did not come (the database was away)."""
         status, html = self._send("GET", path)
+        if status != 200:
+            return None
         parser = FormFields()
         parser.feed(html)
         return parser.fields
@@ -270,15 +285,13 @@ class Editor:
         number = 0
         while not stop.is_set():
             number += 1
-            try:
-                fields = self._form(self.path)
+            fields = self._form(self.path)
+            if fields is None:
+                self.saves.append((number, "form not shown"))
+            else:
                 fields["name"] = f"Faults conflict save {number}"
                 fields["_save"] = "Save"
-                status, _ = self._send("POST", self.path, fields)
-            except Exception as error:  # an outage: the form could not be read
-                log(f"admin save {number}: {error}")
-                status = 0
-            self.saves.append((number, status))
+                self.saves.append((number, self._send("POST", self.path, fields)[0]))
             time.sleep(0.2)
 
 
@@ -300,12 +313,24 @@ print(json.dumps({{"name": conflict.name, "latest_history": latest.name, "histor
 
 
 def slow_export(port: int, path: str, restarted: threading.Event, outcome: dict) -> None:
-    """A reader that holds a live export open across the restart, then reads it to the end."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    try:
+    """A reader that holds a live export open across the restart, then reads it to the end. Its receive buffer is
+    small, so the server's worker blocks part-way through sending (the kernel's buffers cannot hold the whole file);
+    it asks again while the export slots are all taken (503), as Retry-After says, until the restart."""
+    for attempt in range(8):  # within its own rate limit (10 exports a minute)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        conn.sock = socket.socket()
+        conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16 * 1024)
+        conn.sock.settimeout(120)
+        conn.sock.connect(("127.0.0.1", port))
         conn.request("GET", path, headers={"Host": "127.0.0.1", "X-Forwarded-For": "10.99.0.2"})
         response = conn.getresponse()
-        outcome["status"] = response.status
+        outcome["status"], outcome["attempts"] = response.status, attempt + 1
+        if response.status == 200 or restarted.is_set():
+            break
+        response.read()
+        conn.close()
+        time.sleep(0.4)
+    try:
         first = response.read(16 * 1024)
         restarted.wait(60)
         time.sleep(1)
@@ -321,19 +346,20 @@ def slow_export(port: int, path: str, restarted: threading.Event, outcome: dict)
 
 
 def faults(port: int, found: dict, *, conflict: int) -> dict:
+    before = check_saves(conflict)
     editor = Editor(port, conflict)
     editor.login()
     stop, restarted, export_outcome = threading.Event(), threading.Event(), {}
     results: list[dict] = []
     load_thread = threading.Thread(target=lambda: results.extend(load(port, found, clients=CLIENTS, seconds=FAULT_SECONDS)))
     save_thread = threading.Thread(target=editor.save_loop, args=(stop,))
-    export_thread = threading.Thread(target=slow_export, args=(port, "/incidents/export.csv?date_from=1900-01-01", restarted,
+    export_thread = threading.Thread(target=slow_export, args=(port, "/incidents/export.geojson?date_from=1900-01-01", restarted,
                                                                 export_outcome))
     load_thread.start()
     save_thread.start()
-    time.sleep(8)
+    time.sleep(6)
     export_thread.start()
-    time.sleep(2)
+    time.sleep(4)
     log("restarting PostgreSQL: " + " ".join(PG_RESTART))
     began = time.monotonic()
     subprocess.run(PG_RESTART, check=True)
@@ -344,6 +370,7 @@ def faults(port: int, found: dict, *, conflict: int) -> dict:
     stop.set()
     save_thread.join()
     export_thread.join()
+    after = check_saves(conflict)
     during = [r for r in results if began - 0.5 <= r["at"] <= ended + 5]
     after = [r for r in results if r["at"] > ended + 5]
     first_ok = min((r["at"] for r in results if r["at"] > ended and r["status"] == 200), default=None)
@@ -354,9 +381,10 @@ def faults(port: int, found: dict, *, conflict: int) -> dict:
         "after_outage": summary(after, max(FAULT_SECONDS - (ended - began) - 15, 1)) if after else {},
         "first_200_after_restart_s": round(first_ok - ended, 2) if first_ok else None,
         "export": export_outcome,
-        "admin_saves": {"tried": len(editor.saves), "statuses": {str(s): sum(1 for _, x in editor.saves if x == s)
-                                                                 for s in sorted({x for _, x in editor.saves})}},
-        "admin_check": check_saves(conflict),
+        "admin_saves": {"tried": len(editor.saves), "statuses": {key: sum(1 for _, x in editor.saves if str(x) == key)
+                                                                 for key in sorted({str(x) for _, x in editor.saves})}},
+        "admin_check": {**after, "new_history_rows": after["history_rows"] - before["history_rows"],
+                        "new_admin_log_entries": after["admin_log_entries"] - before["admin_log_entries"]},
     }
 
 
@@ -367,12 +395,16 @@ def markdown(report: dict) -> str:
     lines = [HEADING, "",
              f"`bench/faults.py` on {report['when']}: {INCIDENTS:,} synthetic incidents (seed {SEED}) on PostgreSQL 15, gunicorn "
              f"{WORKERS} gthread workers × {THREADS} threads, DEBUG off, limits on (each client its own address behind one "
-             "trusted proxy), clients on the same 2-core machine.", "",
+             "trusted proxy), clients on the same 2-core machine. Load average (1, 5, 15 min) "
+             f"{tuple(round(x, 1) for x in report['load_average_before'])} at the start, "
+             f"{tuple(round(x, 1) for x in report['load_average_after'])} at the end: other work on the machine "
+             "shares the cores, so compare the figures with care.", "",
              f"**Load**: {CLIENTS} clients for {SECONDS:.0f} s on mixed public URLs (list, filters, incident pages, timeline, "
-             "map and chart data, API, home, a small CSV export every 7 s per client).", "",
+             f"map and chart data, API, home, a small CSV export once every {EXPORT_EVERY:.0f} s per client).", "",
              "| requests | requests/s | median | p95 | statuses | errors |", "| --- | --- | --- | --- | --- | --- |",
              f"| {load_['requests']:,} | {load_['per_second']} | {load_['median_ms']} ms | {load_['p95_ms']} ms | "
              f"{load_['statuses']} | {load_['server_errors'] + load_['failed_connections']} |", "",
+             "Median by kind (ms): " + ", ".join(f"{kind} {ms}" for kind, ms in load_["by_kind_median_ms"].items()) + ".", "",
              "**Exports vs pages**: an incident page's median, one client reading it in a loop "
              f"({PRESSURE_SECONDS:.0f} s each).", "",
              "| while | incident page median | exporters' answers |", "| --- | --- | --- |"]
@@ -390,12 +422,13 @@ def markdown(report: dict) -> str:
                              f"{s['server_errors']} / {s['failed_connections']} |")
         export, admin = f["export"], f["admin_check"]
         lines += ["", f"- First 200 after the restart: {f['first_200_after_restart_s']} s after PostgreSQL was back.",
-                  f"- The live export held open across the restart: status {export.get('status')}, {export.get('bytes', 0):,} "
+                  f"- The live GeoJSON export held open across the restart (asked {export.get('attempts')} times): status "
+                  f"{export.get('status')}, {export.get('bytes', 0):,} "
                   f"bytes, ends with the marker: {export.get('marked')}; last line `{export.get('last_line', export.get('error'))}`.",
                   f"- Admin saves through the outage: {f['admin_saves']['tried']} tried, answers {f['admin_saves']['statuses']}; "
-                  f"afterwards the record reads \"{admin['name']}\", its latest history row \"{admin['latest_history']}\", "
-                  f"{admin['history_rows']} history rows for {admin['distinct_saved']} distinct saves, "
-                  f"{admin['admin_log_entries']} admin log entries: each save whole or absent."]
+                  f"afterwards the record reads \"{admin['name']}\", its latest history row \"{admin['latest_history']}\"; "
+                  f"this run added {admin['new_history_rows']} history rows and {admin['new_admin_log_entries']} admin log "
+                  "entries, one each per save answered 302: each save whole or absent."]
     return "\n".join(lines) + "\n"
 
 
@@ -416,20 +449,23 @@ def write(report: dict) -> None:
 
 def main() -> None:
     DATA.mkdir(exist_ok=True)
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()  # the limits' counters of an earlier run (this run's own database number)
     found = ensure_data()
     server = gunicorn()
-    report = {"when": time.strftime("%Y-%m-%d")}
+    report = {"when": time.strftime("%Y-%m-%d"), "load_average_before": os.getloadavg()}
     try:
         log(f"load: {CLIENTS} clients for {SECONDS:.0f} s")
         report["load"] = summary(load(server.port, found, clients=CLIENTS, seconds=SECONDS), SECONDS)
         log(json.dumps(report["load"]))
         page = f"/incidents/{found['codes'][0]}/"
         report["pressure"] = {
-            "nothing else": page_median(server.port, page, PRESSURE_SECONDS, []),
+            "nothing else": page_median(server.port, page, PRESSURE_SECONDS, [], phase=0),
             "2 clients loop the whole JSON export (prebuilt file)": page_median(
-                server.port, page, PRESSURE_SECONDS, ["/incidents/export.json"] * 2),
+                server.port, page, PRESSURE_SECONDS, ["/incidents/export.json"] * 2, phase=1),
             "2 clients loop a filtered JSON export of every row (live)": page_median(
-                server.port, page, PRESSURE_SECONDS, ["/incidents/export.json?date_from=1900-01-01"] * 2),
+                server.port, page, PRESSURE_SECONDS, ["/incidents/export.json?date_from=1900-01-01"] * 2, phase=2),
         }
         log(json.dumps(report["pressure"]))
         if RESTART:
@@ -437,6 +473,7 @@ def main() -> None:
             log(json.dumps(report["faults"]))
     finally:
         stop_all()
+    report["load_average_after"] = os.getloadavg()
     (DATA / "faults.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     write(report)
 

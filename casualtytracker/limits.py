@@ -156,11 +156,18 @@ class ExportSlot:
 
     def renew(self) -> None:
         """Keep the slot while the export is alive (it expires `EXPORT_SLOT_SECONDS` after the last renewal)."""
-        cache.touch(self.key, settings.EXPORT_SLOT_SECONDS)
+        try:
+            cache.touch(self.key, settings.EXPORT_SLOT_SECONDS)
+        except Exception:
+            logger.exception("Export slot not renewed: the cache failed")
 
     def release(self) -> None:
-        if cache.get(self.key) == self.token:
-            cache.delete(self.key)
+        """Free the slot if it is still this export's (an expired slot may already be another's)."""
+        try:
+            if cache.get(self.key) == self.token:
+                cache.delete(self.key)
+        except Exception:
+            logger.exception("Export slot not released (it expires by itself): the cache failed")
 
 
 def acquire_export_slot() -> ExportSlot | None:

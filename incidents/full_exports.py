@@ -51,6 +51,7 @@ def build_full_exports(*, directory: Path | None = None) -> list[Path]:
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=folder, delete=False, suffix=".part") as file:
             for line in writer(unfiltered(), context):
                 file.write(line)
+        os.chmod(file.name, 0o644)  # readable as the downloads beside it are (a temporary file starts private)
         os.replace(file.name, target)
         written.append(target)
     for old in folder.iterdir():

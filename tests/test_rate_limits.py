@@ -20,6 +20,7 @@ from casualtytracker.urls import urlpatterns as site_urlpatterns
 from incidents import exports, full_exports
 from incidents.models import Incident
 from tests import factories
+from tests.dataworld import build_world, hidden_strings, published_codes
 
 pytestmark = pytest.mark.django_db
 
@@ -289,3 +290,17 @@ def test_limits_and_slots_are_shared_through_redis(rate_limits):
     slot.release()
     assert limits.acquire_export_slot() is not None
     cache.delete(limits.SLOT_KEY.format(0))
+
+
+def test_prebuilt_exports_hold_only_what_the_public_may_see(client, settings, tmp_path):
+    """The files served for the unfiltered exports pass through the same gate as the live ones."""
+    settings.DOWNLOADS_DIR = tmp_path / "downloads"
+    world = build_world()
+    paths = full_exports.build_full_exports()
+    for built in paths:
+        text = built.read_text(encoding="utf-8")
+        for hidden in hidden_strings(world):
+            assert hidden not in text, (built.name, hidden)
+    served = b"".join(client.get(reverse("export_claims")).streaming_content).decode("utf-8")
+    assert all(hidden not in served for hidden in hidden_strings(world))
+    assert any(code in served for code in published_codes())
