@@ -229,6 +229,7 @@ def test_every_format_is_prebuilt(client, prebuilt):
         assert isinstance(client.get(reverse(name)), FileResponse)
 
 
+@pytest.mark.django_db(transaction=True)  # PostgreSQL moves the data version at COMMIT
 def test_a_write_makes_the_prebuilt_file_stale(client, prebuilt):
     newer = factories.IncidentFactory(status="published", title="Published after the build")
     response = client.get(reverse("export_csv"))
@@ -236,6 +237,7 @@ def test_a_write_makes_the_prebuilt_file_stale(client, prebuilt):
     assert newer.code in stream(response)
 
 
+@pytest.mark.django_db(transaction=True)  # PostgreSQL moves the data version at COMMIT
 def test_a_new_build_replaces_the_old_files(prebuilt):
     Incident.objects.filter(pk=Incident.objects.first().pk).update(title="changed")
     again = full_exports.build_full_exports()
