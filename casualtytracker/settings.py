@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A view that lost the database answers a styled 503 with Retry-After, never a 500 (casualtytracker/unavailable.py).
+    "casualtytracker.unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions, before CommonMiddleware (Django's order): the language comes from the URL (/ar/…), English
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Requests per client on the API, exports, downloads and chart/map data: 429 past the rate (casualtytracker/limits.py).
+    "casualtytracker.limits.RateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Public reads from the replica, read-your-writes (only with DATABASE_REPLICA_URL; casualtytracker/routers.py).
@@ -121,6 +125,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# No ATOMIC_REQUESTS: the public pages read outside a transaction on purpose (cached totals and the replica are used
+# only there: incidents/cache.py, routers.py). Writes are atomic where they happen: the admin saves each form with
+# its inlines in one transaction (ModelAdmin.changeform_view), services use @transaction.atomic.
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 if IS_POSTGRES:
     INSTALLED_APPS.append("django.contrib.postgres")
@@ -157,6 +164,27 @@ if os.environ.get("REDIS_URL"):
                           "LOCATION": os.environ["REDIS_URL"]}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Abuse limits (casualtytracker/limits.py), counted in the cache above: shared by all app servers with REDIS_URL.
+# Rates are "count/period" with period s, m, h or d ("120/m", "1000/h"); empty turns one limit off.
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", default=True)
+RATE_LIMITS = {
+    "api": os.environ.get("RATE_LIMIT_API", "120/m"),
+    "exports": os.environ.get("RATE_LIMIT_EXPORTS", "10/m"),
+    "downloads": os.environ.get("RATE_LIMIT_DOWNLOADS", "20/m"),
+    "data": os.environ.get("RATE_LIMIT_DATA", "240/m"),
+    "submissions": os.environ.get("RATE_LIMIT_SUBMISSIONS", "5/h"),
+}
+# How many proxies you run in front of the app servers, each appending to X-Forwarded-For. 0 (default): the client is
+# REMOTE_ADDR. Never set it higher than the real count: a client could then pick its own address.
+RATE_LIMIT_TRUSTED_PROXIES = int(os.environ.get("RATE_LIMIT_TRUSTED_PROXIES", "0"))
+# At most this many exports stream at once across all app servers; more get 503 with Retry-After EXPORT_RETRY_AFTER.
+EXPORTS_AT_ONCE = int(os.environ.get("EXPORTS_AT_ONCE", "2"))
+EXPORT_SLOT_SECONDS = int(os.environ.get("EXPORT_SLOT_SECONDS", "60"))
+EXPORT_RETRY_AFTER = int(os.environ.get("EXPORT_RETRY_AFTER", "10"))
+# The 503 page's Retry-After while the database is away (casualtytracker/unavailable.py).
+DATABASE_RETRY_AFTER = int(os.environ.get("DATABASE_RETRY_AFTER", "5"))
+
 # How long cached totals are kept (seconds). They are keyed on the data version, so a write never leaves one stale:
 # this only bounds how long entries of older versions take up room (incidents/cache.py).
 CASUALTYTRACKER_AGGREGATE_CACHE_SECONDS = int(os.environ.get("DJANGO_AGGREGATE_CACHE_SECONDS", "3600"))

@@ -7,6 +7,9 @@ from casualtytracker import views as site_views
 from incidents import feeds
 from incidents.views import data
 
+# The database being away is a 503 page, not a 500 (casualtytracker/unavailable.py); other errors get Django's.
+handler500 = "casualtytracker.unavailable.server_error"
+
 admin.site.site_header = _("Casualty Tracker — editors")
 admin.site.site_title = _("Casualty Tracker admin")
 admin.site.index_title = _("Records")

@@ -29,7 +29,7 @@ from django.utils import translation
 
 from sources.models import Report, Source
 
-from . import citations, exports
+from . import citations, exports, full_exports
 from .exports import CLAIM_COLUMNS, INCIDENT_COLUMNS, Column, public_report_fields
 from .models import AggregateClaim, OfficialStatement
 
@@ -276,6 +276,8 @@ def build_downloads(*, day: datetime.date, directory: Path | None = None) -> lis
             os.replace(tmp, target)
             (directory / f"{target.name}.sha256").write_text(f"{_sha256(target)}  {target.name}\n", encoding="utf-8")
             written.append(target)
+    # The unfiltered exports of every format, served for /incidents/export.* with no query string while fresh.
+    full_exports.build_full_exports(directory=directory)
     return written
 
 

@@ -10,11 +10,13 @@ number of rows; confidential sources appear only by their public label.
 import csv
 import datetime
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import quote
 
+from django.db import DatabaseError
 from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -22,6 +24,8 @@ from django.utils import timezone, translation
 
 from . import display
 from .models import BelligerentRoleLink, CasualtyFigure, ExternalIdentifier, Incident, Position
+
+logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 2000
 
@@ -251,7 +255,9 @@ def json_value(value):
 
 
 def records(queryset, columns: list[Column], context: dict) -> Iterator[dict]:
-    """Each record of the queryset as {column name: value}, read in chunks."""
+    """Each record of the queryset as {column name: value}, read in chunks. On PostgreSQL `iterator()` reads from a
+    server-side (named) cursor, CHUNK_SIZE rows a fetch, unless DISABLE_SERVER_SIDE_CURSORS is set (keep it off; only
+    a transaction-pooling PgBouncer needs it): memory stays flat however many rows (tests/test_rate_limits.py)."""
     for record in queryset.iterator(chunk_size=CHUNK_SIZE):
         yield {column.name: column.value(record, context) for column in columns}
 
@@ -336,18 +342,47 @@ def with_byte_order_mark(lines: Iterable[str]) -> Iterator[str]:
     yield from lines
 
 
-def streaming_export(queryset, fmt: str, *, base_url: str, byte_order_mark: bool = False) -> StreamingHttpResponse:
-    """The export of a filtered queryset in one of FORMATS, streamed row by row; a CSV opens with a byte-order mark
-    when asked (`with_byte_order_mark`); JSON never does (RFC 8259 forbids it)."""
+# The last line of an export that stopped part-way (the database went away while it streamed). The status and headers
+# were sent before the first row, so the file itself must say it is cut: a CSV reader sees a line that is no record,
+# and it makes a JSON or GeoJSON document invalid, so no parser takes a cut file for a whole one. Always English, as
+# every export cell is: a script looks for this exact text.
+INCOMPLETE_MARKER = "# export incomplete: "
+
+
+def marking_incomplete(lines: Iterable[str]) -> Iterator[str]:
+    """The lines of an export; if the database fails part-way, a last line `INCOMPLETE_MARKER` + why, then the end."""
+    count = 0
+    try:
+        for line in lines:
+            yield line
+            count += 1
+    except DatabaseError as error:
+        logger.warning("Export cut after %d lines: %s", count, error)
+        yield f"\n{INCOMPLETE_MARKER}the database connection was lost after {count} lines; download the file again\n"
+
+
+def streaming_export(queryset, fmt: str, *, base_url: str, byte_order_mark: bool = False, wrap=None) -> StreamingHttpResponse:
+    """The export of a filtered queryset in one of FORMATS, streamed row by row from a server-side cursor
+    (`records`); a CSV opens with a byte-order mark when asked (`with_byte_order_mark`); JSON never does (RFC 8259
+    forbids it). A stream cut by the database ends with `INCOMPLETE_MARKER`; `wrap` (the export slot) sees every line."""
     content_type, extension, writer = FORMATS[fmt]
     context = export_context(base_url)
     lines = writer(queryset, context)
     if byte_order_mark and content_type.startswith("text/csv"):
         lines = with_byte_order_mark(lines)
+    lines = marking_incomplete(lines)
+    if wrap is not None:
+        lines = wrap(lines)
     response = StreamingHttpResponse(lines, content_type=content_type)
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="casualty-tracker-{FILE_STEMS[fmt]}-{stamp}.{extension}"'
+    response["Content-Disposition"] = export_file_name(fmt)
     return response
+
+
+def export_file_name(fmt: str) -> str:
+    """The Content-Disposition of an export: the format's name and today's date."""
+    extension = FORMATS[fmt][1]
+    return f'attachment; filename="casualty-tracker-{FILE_STEMS[fmt]}-{timezone.localdate().isoformat()}.{extension}"'
+
 
 
 def all_published_incidents():

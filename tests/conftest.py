@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,6 +17,17 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+# Servers a test starts (gunicorn in test_scale_out.py …) inherit this: no rate limit or export cap in their way.
+os.environ.setdefault("RATE_LIMITS_ENABLED", "0")
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    """The abuse limits (casualtytracker/limits.py) are off in tests, so that no test is slowed or made flaky by a
+    count left over from another; tests/test_rate_limits.py turns them on with `rate_limits`."""
+    settings.RATE_LIMITS_ENABLED = False
 
 
 def _member(username: str, group: str):

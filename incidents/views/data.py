@@ -6,7 +6,9 @@ from django.conf import settings
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 
-from .. import citations, downloads, exports
+from casualtytracker import limits
+
+from .. import citations, downloads, exports, full_exports
 from ..filters import IncidentFilter
 from ..models import Incident
 
@@ -25,13 +27,31 @@ def wants_byte_order_mark(request) -> bool:
 
 
 def export(request, fmt: str):
-    """Every incident of the filtered list (all pages), streamed in the asked format."""
+    """Every incident of the filtered list (all pages), streamed in the asked format.
+
+    With no query string, the prebuilt whole export while it is fresh (incidents/full_exports.py). Otherwise the export
+    streams live, holding one of the EXPORTS_AT_ONCE slots (casualtytracker/limits.py): when all are taken, 503 with
+    Retry-After, so exports can never take every app server worker from the people reading pages."""
+    if not request.GET and (prebuilt := full_exports.fresh_full_export(fmt)):
+        return prebuilt_export(prebuilt, fmt)
     queryset, errors = filtered_incidents(request)
     if queryset is None:
         return JsonResponse({"errors": errors.get_json_data()}, status=400)
+    slot = limits.acquire_export_slot()
+    if slot is None:
+        return limits.too_many_exports(request)
     return exports.streaming_export(
         queryset, fmt, base_url=request.build_absolute_uri("/"), byte_order_mark=wants_byte_order_mark(request),
+        wrap=lambda lines: limits.holding_slot(lines, slot),
     )
+
+
+def prebuilt_export(path: Path, fmt: str):
+    """The whole export of a format from its prebuilt file, under the same download name as the live one."""
+    content_type, _extension, _writer = exports.FORMATS[fmt]
+    response = FileResponse(path.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = exports.export_file_name(fmt)
+    return response
 
 
 def data_page(request):
