@@ -39,7 +39,9 @@ def proxy_ssl_header(value: str) -> tuple[str, str] | None:
 
 # The site is served over https only: http is redirected (the proxy's header tells Django the original scheme).
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=_PRODUCTION)
-SECURE_PROXY_SSL_HEADER = proxy_ssl_header(os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto: https"))
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(
+    os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto: https" if _PRODUCTION else ""),
+)
 # HSTS: browsers refuse plain http to this host for this many seconds (a year by default in production; 0 sends none).
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", str(365 * 24 * 3600) if _PRODUCTION else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)

@@ -24,11 +24,15 @@ ROBOTS_DISALLOW = [
     "/belligerents/*/gap.", "/*?",
 ]
 
+# The rest is open; the sitemap's own pages (sitemap-incidents.xml?p=2) are allowed in spite of their query string
+# (crawlers follow the longest matching rule).
+ROBOTS_ALLOW = ["/sitemap-*.xml?p=", "/"]
+
 
 @require_safe
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
     """/robots.txt: public pages allowed, the admin and heavy exports not, and where the sitemap is."""
-    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), "Allow: /",
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), *(f"Allow: {path}" for path in ROBOTS_ALLOW),
              "", f"Sitemap: {request.build_absolute_uri(reverse('sitemap_index'))}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -152,6 +152,7 @@ def test_robots_allows_the_site_and_keeps_crawlers_from_the_admin_and_exports(cl
     for path in ("/admin/", "/ar/admin/", "/incidents/export", "/incidents/claims.csv", "/data/*.", "/api/", "/*?"):
         assert f"Disallow: {path}" in lines
     assert "Allow: /" in lines
+    assert "Allow: /sitemap-*.xml?p=" in lines, "the sitemap's later pages stay readable"
     assert "Sitemap: http://testserver/sitemap.xml" in lines
 
 
