@@ -11,23 +11,12 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from casualtytracker.env import debug_on, env_bool, env_list
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_bool(name: str, default: bool = False) -> bool:
-    """Read a yes/no setting: 1, true, yes, on (any case) mean yes."""
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    """Read a comma-separated setting into a list, ignoring blanks."""
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DEBUG = env_bool("DJANGO_DEBUG", default=False)
+DEBUG = debug_on()
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or os.environ.get("SECRET_KEY") or ""
@@ -61,6 +50,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
+    # Admin login protection (casualtytracker/login_protection.py): lockouts, optional TOTP two-factor.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    # The Content-Security-Policy header (casualtytracker/security.py picks the policy per path).
+    "csp",
     "django_filters",
     "simple_history",
     "rest_framework",
@@ -73,6 +69,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Security headers on every answer (static files too), then TRACE refused before anything serves the request.
+    "casualtytracker.security.SiteCSPMiddleware",
+    "casualtytracker.security.PermissionsPolicyMiddleware",
+    "casualtytracker.security.RefuseTraceMiddleware",
     # A view that lost the database answers a styled 503 with Retry-After, never a 500 (casualtytracker/unavailable.py).
     "casualtytracker.unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this login passed a one-time password (DJANGO_OTP_REQUIRED).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Requests per client on the API, exports, downloads and chart/map data: 429 past the rate (casualtytracker/limits.py).
     "casualtytracker.limits.RateLimitMiddleware",
@@ -92,6 +94,8 @@ MIDDLEWARE = [
     "casualtytracker.routers.ReplicaMiddleware",
     # Arabic-Indic digits in Arabic pages' text, only with ARABIC_INDIC_DIGITS on (casualtytracker/i18n.py).
     "casualtytracker.i18n.ArabicIndicDigitsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "casualtytracker.urls"
@@ -191,7 +195,8 @@ CASUALTYTRACKER_AGGREGATE_CACHE_SECONDS = int(os.environ.get("DJANGO_AGGREGATE_C
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": int(os.environ.get("DJANGO_PASSWORD_MIN_LENGTH", "12"))}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -223,11 +228,6 @@ STORAGES = {
     },
 }
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Where the bundled open data lives (UCDP GED extract, with its attribution).
 DATA_DIR = BASE_DIR / "data"
@@ -291,3 +291,12 @@ JOBS_INLINE_LIMIT = int(os.environ.get("DJANGO_JOBS_INLINE_LIMIT", "100"))
 JOBS_STALE_AFTER = datetime.timedelta(seconds=int(os.environ.get("DJANGO_JOBS_STALE_AFTER", "1800")))
 # The longest a job may run on RQ before RQ stops it.
 JOBS_TIMEOUT = datetime.timedelta(seconds=int(os.environ.get("DJANGO_JOBS_TIMEOUT", str(6 * 3600))))
+
+# HTTPS, cookies, security headers, the Content-Security-Policy, robots: casualtytracker/production.py (read from the
+# environment; on by default in production, off with DJANGO_DEBUG=1 so the test client and runserver work over http).
+from casualtytracker.production import *  # noqa: E402,F403
+from casualtytracker.production import content_security_policy  # noqa: E402
+
+CONTENT_SECURITY_POLICY = content_security_policy(MAP_TILE_URL)
+# Login lockouts and two-factor for the admin: casualtytracker/login_protection.py.
+from casualtytracker.login_protection import *  # noqa: E402,F403

@@ -1,12 +1,17 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from casualtytracker import views as site_views
+from casualtytracker.admin_site import use_editors_admin_site
+from casualtytracker.sitemaps import SITEMAPS
 from incidents import feeds
 from incidents.views import data
 
+# Two-factor for the admin when settings.OTP_REQUIRED (casualtytracker/admin_site.py).
+use_editors_admin_site(admin.site)
 # The database being away is a 503 page, not a 500 (casualtytracker/unavailable.py); other errors get Django's.
 handler500 = "casualtytracker.unavailable.server_error"
 
@@ -19,6 +24,10 @@ admin.site.index_title = _("Records")
 # their addresses are cited and scripted. The records' Arabic fields are extra columns there, not another address.
 urlpatterns = [
     path("favicon.ico", site_views.favicon, name="favicon"),
+    path("robots.txt", site_views.robots_txt, name="robots_txt"),
+    # The sitemap lists both languages itself (casualtytracker/sitemaps.py): one address, unprefixed.
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"}, name="sitemap_index"),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("api/v1/", include("incidents.api.urls")),
     path("incidents/export.csv", data.export, {"fmt": "csv"}, name="export_csv"),
     path("incidents/export-hxl.csv", data.export, {"fmt": "hxl"}, name="export_hxl"),

@@ -12,6 +12,8 @@ import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from sources.models import Source
 
@@ -158,6 +160,8 @@ class CachedChoicesField(forms.ModelChoiceField):
             return found
 
 
+# In the API schema a plain string: a slug, or (actors, sources) a name or alias however typed, so no list of values.
+@extend_schema_field(OpenApiTypes.STR)
 class CachedModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = CachedChoicesField
 

@@ -52,7 +52,8 @@ def number(text: str) -> int:
 
 
 def wait_for_charts(page, count: int) -> None:
-    page.wait_for_function(f"document.querySelectorAll('figure.chart.chart-drawn').length === {count}", timeout=15000)
+    # A function, not an expression: Playwright would eval() an expression inside the page, which the site's CSP forbids.
+    page.wait_for_function(f"() => document.querySelectorAll('figure.chart.chart-drawn').length === {count}", timeout=15000)
 
 
 @pytest.mark.parametrize("width", [1280, 390])

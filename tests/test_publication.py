@@ -84,6 +84,11 @@ PAGES = {
     "ar belligerent coalition": lambda world: "/ar" + reverse("belligerent_detail", args=["coalition"]),
     "ar conflict iraq": lambda world: "/ar" + reverse("conflict_detail", args=["iraq-war"]),
     "ar belligerents": lambda world: "/ar" + reverse("belligerent_list"),
+    # What crawlers read: the sitemap lists every public record in both languages, robots.txt points to it.
+    "robots.txt": lambda world: reverse("robots_txt"),
+    "sitemap index": lambda world: reverse("sitemap_index"),
+    **{f"sitemap of {section}": lambda world, section=section: reverse("sitemap_section", args=[section])
+       for section in ("pages", "incidents", "belligerents", "conflicts", "sources")},
 }
 FEEDS = {
     f"{name}{query}": (name, query)
@@ -290,3 +295,13 @@ def test_a_published_aggregate_claim_makes_its_actor_conflict_and_source_public(
                                  ("source_detail", "monitor-source", "sources")):
         assert client.get(reverse(page, args=[slug])).status_code == 200
         assert APIClient().get(f"/api/v1/{endpoint}/{slug}/").status_code == 200
+
+
+def test_sitemap_lists_every_published_incident_and_public_record(client, world):
+    """The sitemap is complete as well as clean: every published incident, belligerent, conflict and source, twice."""
+    text = "".join(client.get(reverse("sitemap_section", args=[section])).content.decode()
+                   for section in ("incidents", "belligerents", "conflicts", "sources"))
+    for code in dataworld.published_codes():
+        assert f"/incidents/{code}/</loc>" in text and f"/ar/incidents/{code}/</loc>" in text
+    for record in [*Actor.objects.public(), *Conflict.objects.public(), *Source.objects.public()]:
+        assert f"{record.get_absolute_url()}</loc>" in text

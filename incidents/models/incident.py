@@ -257,6 +257,8 @@ class Incident(models.Model):
             models.Index(fields=["status", "-conceded_killed_max", "-id"], name="incident_pub_conceded"),
             models.Index(fields=["status", "-updated_at", "-id"], name="incident_pub_updated"),
             models.Index(fields=["status", "-published_at", "-id"], name="incident_pub_published_id"),
+            # The sitemap's pages of published incidents, by id (casualtytracker/sitemaps.py).
+            models.Index(fields=["status", "id"], name="incident_pub_id"),
             # The home page's most documented incidents.
             models.Index(fields=["status", "-sources_count", "-id"], name="incident_pub_sources"),
             # The home page's newest records published before publication times were kept, by creation time.
