@@ -106,9 +106,9 @@ def _draft_only_world(outlet) -> Incident:
 def hidden_strings(world) -> list[str]:
     """Text that must never appear in any public output."""
     return [SECRET_NAME, SECRET_TITLE, "secret.example.org", "secret-witness", SECRET_AUTHOR, "Secret text", "secret-source",
-             HIDDEN_QUOTE, PRIVATE_NAME, "Hidden draft", "Hidden in_review",
-            "Hidden retracted", "Hidden report", DRAFT_ONLY_ACTOR, DRAFT_ONLY_CONFLICT, DRAFT_ONLY_SOURCE, DRAFT_ONLY_REPORT, "Phantom",
-            "phantom", *DRAFT_ONLY_SLUGS.values(), *[incident.code for incident in world["hidden"]]]
+            HIDDEN_QUOTE, PRIVATE_NAME, "Hidden draft", "Hidden in_review", "Hidden retracted", "Hidden report", DRAFT_ONLY_ACTOR,
+            DRAFT_ONLY_CONFLICT, DRAFT_ONLY_SOURCE, DRAFT_ONLY_REPORT, "Phantom", "phantom", *DRAFT_ONLY_SLUGS.values(),
+            *[incident.code for incident in world["hidden"]]]
 
 
 def published_codes() -> list[str]:

@@ -186,3 +186,16 @@ def test_a_victim_of_a_record_never_published_is_deleted(reviewer_client):
     victim = factories.VictimFactory(incident=factories.IncidentFactory(status="draft"), name="Draft Person")
     reviewer_client.post(reverse("admin:incidents_victim_delete", args=[victim.pk]), {"post": "yes"})
     assert not Victim.objects.filter(pk=victim.pk).exists()
+
+
+def test_an_editor_cannot_move_a_report_off_a_confidential_source(editor_client, reviewer_client, record):
+    """Moving the report to a named source would show its title and address: the same rule as unticking confidential."""
+    report = record["source"].reports.get()
+    url = reverse("admin:sources_report_change", args=[report.pk])
+    data = form_data(reviewer_client.get(url))
+    data["source"] = factories.SourceFactory(name="Open Daily").pk
+
+    assert editor_client.post(url, data).status_code == 403
+    assert record["source"].reports.filter(pk=report.pk).exists()
+    assert reviewer_client.post(url, data).status_code == 302
+    assert not record["source"].reports.filter(pk=report.pk).exists()
