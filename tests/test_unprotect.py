@@ -167,7 +167,10 @@ def test_a_reviewer_deleting_a_public_victim_withholds_it_instead(reviewer_clien
     incident = record["incident"]
     victim = Victim.objects.get(name="Named Father")
     if how == "delete page":
-        reviewer_client.post(reverse("admin:incidents_victim_delete", args=[victim.pk]), {"post": "yes"})
+        response = reviewer_client.post(reverse("admin:incidents_victim_delete", args=[victim.pk]), {"post": "yes"}, follow=True)
+        said = [str(message) for message in response.context["messages"]]
+        assert any("withheld (made private), not deleted" in words for words in said)
+        assert not any("deleted successfully" in words for words in said)
     elif how == "delete action":
         reviewer_client.post(reverse("admin:incidents_victim_changelist"), {
             "action": "delete_selected", "_selected_action": [victim.pk], "post": "yes"})
