@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext
 
 from sources.models import Report
+from sources.public import PublicReport, public_report
 
 from . import choices, display
 from .models import (
@@ -197,15 +198,15 @@ def _statement_events(rows, actors: dict) -> list[tuple]:
     return events
 
 
-def _report_words(report: dict | None) -> str:
+def _report_words(report: PublicReport | None) -> str:
     if report is None:
         return gettext("a report")
-    if report["source__is_confidential"]:
-        words = gettext("a report from a %(source)s") % {"source": report["source__public_label"]}
+    if report.confidential:
+        words = gettext("a report from a %(source)s") % {"source": report.source}
     else:
-        words = gettext("%(source)s, “%(title)s”") % {"source": report["source__name"], "title": report["title"]}
-    if report["published_on"]:
-        return gettext("%(report)s, %(day)s") % {"report": words, "day": display.format_date(report["published_on"], "day")}
+        words = gettext("%(source)s, “%(title)s”") % {"source": report.source, "title": report.title}
+    if report.published_on:
+        return gettext("%(report)s, %(day)s") % {"report": words, "day": display.format_date(report.published_on, "day")}
     return words
 
 
@@ -375,8 +376,7 @@ def load_changelog(incident: Incident, *, public_figure_ids: set[int], public_vi
     actors = dict(Actor.objects.filter(id__in=actor_ids).values_list("id", "name")) if actor_ids else {}
     report_ids = {row["report_id"] for row in links}
     reports = {
-        report["id"]: report for report in Report.objects.filter(id__in=report_ids).values(
-            "id", "title", "published_on", "source__name", "source__is_confidential", "source__public_label")
+        report.pk: public_report(report) for report in Report.objects.filter(id__in=report_ids).select_related("source").defer("text", "notes")
     } if report_ids else {}
     conflict_ids = {row["conflict_id"] for row in incident_rows if row["conflict_id"]}
     conflicts = dict(Conflict.objects.filter(id__in=conflict_ids).values_list("id", "name")) if conflict_ids else {}

@@ -28,9 +28,10 @@ from django.conf import settings
 from django.utils import translation
 
 from sources.models import Report, Source
+from sources.public import public_report_fields
 
 from . import citations, exports, full_exports
-from .exports import CLAIM_COLUMNS, INCIDENT_COLUMNS, Column, public_report_fields
+from .exports import CLAIM_COLUMNS, INCIDENT_COLUMNS, Column
 from .models import AggregateClaim, OfficialStatement
 
 FILE_NAME = re.compile(r"^casualty-tracker-(?P<date>\d{4}-\d{2}-\d{2})\.(?P<kind>zip|sqlite)$")

@@ -22,6 +22,8 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from sources.public import public_report_fields
+
 from . import display
 from .models import BelligerentRoleLink, CasualtyFigure, ExternalIdentifier, Incident, Position
 
@@ -146,28 +148,6 @@ INCIDENT_COLUMNS = [
     _incident_column("permalink", "#meta+url", "The incident's public page: the address to cite.", _permalink),
     _incident_column("updated_at", "#date+updated"),
 ]
-
-
-def public_report_fields(report) -> dict:
-    """A report as the public may see it: a confidential source's report shows only its label, date, language and kind."""
-    if report is None:
-        return {"id": None, "title": "", "url": "", "archive_url": "", "published_on": None, "language": "", "author": "",
-                "kind": "", "source": "", "source_slug": None, "source_kind": ""}
-    source = report.source
-    hidden = source.is_confidential
-    return {
-        "id": report.pk,
-        "title": "" if hidden else report.title,
-        "url": "" if hidden else report.url,
-        "archive_url": "" if hidden else report.archive_url,
-        "published_on": report.published_on,
-        "language": report.language,
-        "author": "" if hidden else report.author,
-        "kind": report.kind,
-        "source": source.public_name,
-        "source_slug": None if hidden else source.slug,
-        "source_kind": "" if hidden else source.kind,
-    }
 
 
 def _claim_column(name: str, hxl: str, meaning: str | None = None, value: Callable | None = None) -> Column:

@@ -52,6 +52,8 @@ ROW_WRITES = {
     CasualtyFigure: (lambda obj: services.save_claim(claim=obj), lambda obj: services.delete_claim(claim=obj)),
     OfficialStatement: (lambda obj: services.save_statement(statement=obj), lambda obj: services.delete_statement(statement=obj)),
     IncidentReport: (lambda obj: services.save_report_link(link=obj), lambda obj: services.unlink_report(link=obj)),
+    # A named victim the public may have seen is withheld, never deleted (services.remove_victim).
+    Victim: (lambda obj: obj.save() or obj, lambda obj: services.remove_victim(victim=obj)),
 }
 # The rows that make up an incident's record, besides the incident itself.
 RECORD_ROWS = (CasualtyFigure, OfficialStatement, Victim, BelligerentRoleLink, IncidentReport, ExternalIdentifier)

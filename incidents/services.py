@@ -24,7 +24,7 @@ from simple_history.utils import bulk_create_with_history
 
 from . import choices, locking, positions, search
 from .bulk import among, update_rows, write_history
-from .models import CasualtyFigure, Incident, IncidentReport, OfficialStatement
+from .models import CasualtyFigure, Incident, IncidentReport, OfficialStatement, Victim
 
 AUTO_LINK_REASON = "Linked automatically: a claim or statement of the incident cites this report"
 
@@ -390,6 +390,18 @@ def link_report(*, incident: Incident, report, note: str = "") -> IncidentReport
         return link
     link.note = note
     return save_report_link(link=link)
+
+
+@transaction.atomic
+def remove_victim(*, victim: Victim) -> Victim:
+    """Remove a named victim: deleted from a record the public never saw; from one it has seen, withheld (made private,
+    its history kept) instead, since nothing published is ever hard-deleted, by an editor's approved removal or a reviewer's."""
+    if Incident.objects.seen_by_public().filter(pk=victim.incident_id).exists():
+        victim.visibility = choices.Visibility.PRIVATE
+        victim.save()
+        return victim
+    victim.delete()
+    return victim
 
 
 @transaction.atomic

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, pgettext
 
+from sources.public import public_report
+
 from . import choices, display
 
 # On one day: the event, then the reports, the figures they state, the statements, the figures conceded, our own steps.
@@ -81,11 +83,11 @@ def _event(incident) -> Entry:
 
 
 def _report(report) -> Entry:
-    source = report.source
-    if source.is_confidential:
-        text = gettext("A report from a %(source)s") % {"source": source.public_name}
+    public = public_report(report)
+    if public.confidential:
+        text = gettext("A report from a %(source)s") % {"source": public.source}
     else:
-        text = gettext("%(source)s publishes “%(title)s”") % {"source": source.name, "title": report.title}
+        text = gettext("%(source)s publishes “%(title)s”") % {"source": public.source, "title": public.title}
     return Entry(day=report.published_on, when=_day(report.published_on), kind="report", text=text,
                  datetime_attr=report.published_on.isoformat())
 
@@ -118,10 +120,10 @@ def _claims(figures) -> list[Entry]:
             report = claims[0].report if claims[0].report_id else None
             if report is None:
                 text = ""
-            elif report.source.is_confidential:
-                text = gettext("as reported by a %(source)s") % {"source": report.source.public_name}
+            elif public_report(report).confidential:
+                text = gettext("as reported by a %(source)s") % {"source": public_report(report).source}
             else:
-                text = gettext("as reported by %(source)s") % {"source": report.source.name}
+                text = gettext("as reported by %(source)s") % {"source": public_report(report).source}
             kind = "claim"
         dated = claims[0] if claims[0].stated_on else None
         entries.append(Entry(day=day, when=display.format_stated(dated) if dated else _day(day), kind=kind, text=text,

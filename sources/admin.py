@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, gettext_lazy
@@ -13,10 +14,19 @@ from incidents.translated import ArabicFieldsAdminMixin
 from .choices import SourceKind
 from .models import Source, SourceAlias
 from .named_admin import AliasInline, NamedRecordAdmin
+from .public import may_name_confidential_source
 
 # URLs typed without a scheme are read as https (Django 6 will default to it).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 RECORD = ("Record", {"fields": [("created_at", "updated_at")]})
+UNPROTECT_REFUSED = gettext_lazy(
+    "Only a reviewer may make a confidential source public: its name and its reports' titles and addresses would then "
+    "show on every page. Ask a reviewer, or leave “confidential” ticked.")
+
+
+def unprotects(pk: int | None, is_confidential: bool) -> bool:
+    """Whether saving source `pk` as `is_confidential` would make a confidential source public (its stored row is confidential)."""
+    return pk is not None and not is_confidential and Source.objects.filter(pk=pk, is_confidential=True).exists()
 KIND_CHANGED = "Kind corrected in bulk"
 
 
@@ -51,6 +61,28 @@ class SourceAdmin(ArabicFieldsAdminMixin, NamedRecordAdmin, SimpleHistoryAdmin):
     formfield_overrides = HTTPS_URLS
     inlines = [SourceAliasInline]
     actions = ["merge_selected", "change_kind_selected"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if may_name_confidential_source(request.user):
+            return form
+
+        class ProtectedSourceForm(form):
+            """Refuses, with a message the editor can act on, to untick "confidential" (a reviewer's decision)."""
+
+            def clean(self):
+                cleaned = super().clean()
+                if unprotects(self.instance.pk, cleaned.get("is_confidential", True)):
+                    self.add_error("is_confidential", UNPROTECT_REFUSED)
+                return cleaned
+
+        return ProtectedSourceForm
+
+    def save_model(self, request, obj, form, change):
+        # Checked again on the save itself: no form or crafted POST makes a confidential source public without a reviewer.
+        if unprotects(obj.pk, obj.is_confidential) and not may_name_confidential_source(request.user):
+            raise PermissionDenied(UNPROTECT_REFUSED)
+        return super().save_model(request, obj, form, change)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [

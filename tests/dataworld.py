@@ -8,6 +8,8 @@ from tests import factories
 
 SECRET_NAME = "Secret Witness Network"
 SECRET_TITLE = "Testimony from the secret network"
+SECRET_AUTHOR = "Secret Author Hamza"
+SECRET_TEXT = "Secret text of the testimony: 100 civilians at least were killed, said the witnesses"
 HIDDEN_QUOTE = "excluded words nobody may read"
 PRIVATE_NAME = "Private Person"
 # Named only on drafts: no public page, no API record, no filter option, no mention anywhere.
@@ -41,9 +43,13 @@ def build_world() -> dict:
                             quote="83 to 137 killed")
     factories.FigureFactory(incident=mosul, report=factories.ReportFactory(source=outlet), count_min=900, count_max=900, excluded=True,
                             excluded_reason="typo", quote=HIDDEN_QUOTE)
-    factories.FigureFactory(incident=mosul, report=factories.ReportFactory(source=secret, title=SECRET_TITLE,
-                                                                           url="https://secret.example.org/witness"),
-                            count_min=100, count_max=None, qualifier="at_least", attributed_to="witnesses")
+    secret_report = factories.ReportFactory(source=secret, title=SECRET_TITLE, url="https://secret.example.org/witness",
+                                            archive_url="https://archive.example.org/secret-witness", author=SECRET_AUTHOR, text=SECRET_TEXT)
+    factories.FigureFactory(incident=mosul, report=secret_report, count_min=100, count_max=None, qualifier="at_least",
+                            attributed_to="witnesses", quote="100 civilians at least were killed")
+    # The same confidential report states a figure for a period and area: shown on the belligerent's and the conflict's pages.
+    factories.AggregateClaimFactory(report=secret_report, actor=coalition, conflicts=[iraq], status="published", area="Nineveh plains",
+                                    count_min=100, count_max=None, qualifier="at_least", quote="100 civilians at least were killed")
     concede(mosul, 12)
     factories.VictimFactory(incident=mosul, name="Public Person", visibility="public")
     factories.VictimFactory(incident=mosul, name=PRIVATE_NAME, visibility="private")
@@ -79,7 +85,7 @@ def build_world() -> dict:
     for incident in (mosul, aleppo, yemen, *hidden, phantom):
         incident.refresh_from_db()
     return {"mosul": mosul, "aleppo": aleppo, "yemen": yemen, "hidden": [*hidden, phantom], "coalition": coalition, "russia": russia,
-            "secret": secret, "outlet": outlet, "iraq": iraq, "syria": syria}
+            "secret": secret, "secret_report": secret_report, "outlet": outlet, "iraq": iraq, "syria": syria}
 
 
 def _draft_only_world(outlet) -> Incident:
@@ -99,9 +105,10 @@ def _draft_only_world(outlet) -> Incident:
 
 def hidden_strings(world) -> list[str]:
     """Text that must never appear in any public output."""
-    return [SECRET_NAME, SECRET_TITLE, "secret.example.org", "secret-source", HIDDEN_QUOTE, PRIVATE_NAME, "Hidden draft", "Hidden in_review",
-            "Hidden retracted", "Hidden report", DRAFT_ONLY_ACTOR, DRAFT_ONLY_CONFLICT, DRAFT_ONLY_SOURCE, DRAFT_ONLY_REPORT, "Phantom",
-            "phantom", *DRAFT_ONLY_SLUGS.values(), *[incident.code for incident in world["hidden"]]]
+    return [SECRET_NAME, SECRET_TITLE, "secret.example.org", "secret-witness", SECRET_AUTHOR, "Secret text", "secret-source",
+            HIDDEN_QUOTE, PRIVATE_NAME, "Hidden draft", "Hidden in_review", "Hidden retracted", "Hidden report", DRAFT_ONLY_ACTOR,
+            DRAFT_ONLY_CONFLICT, DRAFT_ONLY_SOURCE, DRAFT_ONLY_REPORT, "Phantom", "phantom", *DRAFT_ONLY_SLUGS.values(),
+            *[incident.code for incident in world["hidden"]]]
 
 
 def published_codes() -> list[str]:

@@ -53,7 +53,9 @@ def test_zip_holds_every_file_with_checksums(world, tmp_path):
     assert all(row["meaning"] for row in dictionary)
     assert [row["code"] for row in downloads.csv_of(zip_path, "incidents.csv")] == published_codes()
     assert downloads.csv_of(zip_path, "incidents.csv")[0]["permalink"].startswith("https://tracker.example.org/incidents/")
-    assert [row["quote"] for row in downloads.csv_of(zip_path, "aggregate_claims.csv")] == ["1,000 civilians"]
+    # The world's own aggregate claim (cited to a confidential source's report) and this one; never the draft.
+    assert sorted(row["quote"] for row in downloads.csv_of(zip_path, "aggregate_claims.csv")) == [
+        "1,000 civilians", "100 civilians at least were killed"]
     for hidden in [*hidden_strings(world), "draft aggregate"]:
         assert hidden not in text
     sidecar = (zip_path.parent / f"{zip_path.name}.sha256").read_text()
@@ -71,7 +73,7 @@ def test_sqlite_opens_and_holds_published_rows_only(world, tmp_path):
         claims = connection.execute("SELECT DISTINCT incident_code FROM claims").fetchall()
         assert {row[0] for row in claims} == set(codes)
         assert connection.execute("SELECT count(*) FROM claims WHERE quote LIKE '%excluded%'").fetchone() == (0,)
-        assert connection.execute("SELECT count(*) FROM aggregate_claims").fetchone() == (1,)
+        assert connection.execute("SELECT count(*) FROM aggregate_claims").fetchone() == (2,)
         assert connection.execute("SELECT source FROM reports WHERE title = ''").fetchall() == [("local source",)]
         assert "secret-source" not in {row[0] for row in connection.execute("SELECT slug FROM sources")}
         assert connection.execute("SELECT count(*) FROM data_dictionary").fetchone()[0] > 50

@@ -458,7 +458,8 @@ def test_role_and_identifier_writes_are_held_and_approval_applies_them(editor_cl
 
     assert list(market.belligerent_roles.values_list("actor__name", "role")) == [("Coalition", "alleged")]
     assert list(market.external_ids.values_list("identifier", flat=True)) == ["238475"]
-    assert not market.victims.exists()
+    # An approved removal of a named victim withholds it: nothing published is hard-deleted.
+    assert list(market.victims.values_list("visibility", flat=True)) == [choices.Visibility.PRIVATE]
     page = public_page(market)
     assert "Coalition" in page and "Omar Public" not in page
 

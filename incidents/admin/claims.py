@@ -1,11 +1,11 @@
 """Claims, statements, aggregate claims and victims on their own admin pages."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import display, workflow
@@ -19,7 +19,9 @@ from ..workflow import was_public
 from .bulk import bulk_step
 from .forms import COMPACT_TEXT, QuoteCheckedForm, describe_range
 from .inlines import ChooserMixin
-from .writes import EvidenceWritesMixin
+from .writes import EvidenceWritesMixin, _held
+
+WITHHELD = "_victims_withheld"
 
 
 class ConcedingActorUnknownFilter(admin.SimpleListFilter):
@@ -194,3 +196,28 @@ class VictimAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdmin):
     @admin.display(description=gettext_lazy("victim"), ordering="name")
     def label_display(self, obj):
         return obj.label
+
+    # A delete of a published record's named victim withholds it (services.remove_victim): said so, never "deleted".
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self.say_withheld(request, [obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        self.say_withheld(request, ids)
+
+    def say_withheld(self, request, ids) -> None:
+        withheld = Victim.objects.filter(pk__in=ids).exclude(incident_id__in=_held(request)).count()
+        if withheld:
+            setattr(request, WITHHELD, True)
+            messages.warning(request, ngettext(
+                "%(count)d named victim of a record the public has seen was withheld (made private), not deleted: its history is kept.",
+                "%(count)d named victims of a record the public has seen were withheld (made private), not deleted: their history is kept.",
+                withheld) % {"count": withheld})
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if getattr(request, WITHHELD, False) and level == messages.SUCCESS:
+            return None  # "… deleted successfully" is not true of a withheld victim
+        return super().message_user(request, message, level, *args, **kwargs)

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from sources.admin import HTTPS_URLS, RECORD
-from sources.models import Report
+from sources.models import Report, Source
+from sources.public import may_name_confidential_source
 from sources.text import normalise_url
 
 from ..dashboard import unlinked_reports
@@ -40,6 +41,17 @@ class LinkedFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.filter(Exists(IncidentReport.objects.filter(report=OuterRef("pk"))))
         return queryset
+
+
+REPORT_UNPROTECT_REFUSED = gettext_lazy(
+    "Only a reviewer may move a report away from a confidential source: its title and address would then show on every page.")
+
+
+def moves_out_of_confidence(report: Report) -> bool:
+    """Whether saving this report would move it from a confidential source to one that may be named."""
+    if report.pk is None or Source.objects.filter(pk=report.source_id, is_confidential=True).exists():
+        return False
+    return Report.objects.filter(pk=report.pk, source__is_confidential=True).exists()
 
 
 class ReportURLForm(forms.Form):
@@ -90,6 +102,12 @@ class ReportAdmin(EvidenceWritesMixin, SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/sources/report/enter.html", {
             **self.admin_site.each_context(request), "opts": self.opts, "title": "Enter a report from its URL", "form": form,
         })
+
+    def save_model(self, request, obj, form, change):
+        # Moving a report off a confidential source names it: a reviewer's decision, checked on the save itself.
+        if moves_out_of_confidence(obj) and not may_name_confidential_source(request.user):
+            raise PermissionDenied(REPORT_UNPROTECT_REFUSED)
+        return super().save_model(request, obj, form, change)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [

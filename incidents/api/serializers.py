@@ -5,9 +5,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from sources.models import Report, Source
+from sources.public import public_report_fields
 
 from .. import display
-from ..exports import public_report_fields
 from ..models import (
     Actor,
     BelligerentRoleLink,

@@ -3,6 +3,7 @@
 from django import template
 
 from incidents import choices, display
+from sources.public import public_report as _public_report
 
 register = template.Library()
 
@@ -97,3 +98,9 @@ def language_name(code):
 def period(start, end):
     """{% period claim.period_start claim.period_end %}: "March 2017", "1–15 March 2017"."""
     return display.format_period(start, end)
+
+
+@register.filter
+def public_report(report):
+    """{% with public=claim.report|public_report %}: the report as the public may see it (`sources.public`, the one gate)."""
+    return _public_report(report)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext, gettext_lazy, pgettext
 
 from sources.models import Report
+from sources.public import public_report
 from sources.text import quote_context
 
 from .. import asof, changelog, choices, citations, display, positions, services
@@ -171,7 +172,7 @@ def _with_context(item, report):
     """Attach the report and, where its text is stored and its source may be named, the quote in its sentence."""
     item.public_report = report
     item.context = None
-    if report is not None and report.text and item.quote and not report.source.is_confidential:
+    if report is not None and report.text and item.quote and not public_report(report).confidential:
         item.context = quote_context(item.quote, report.text)
     return item
 
