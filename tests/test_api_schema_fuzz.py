@@ -11,7 +11,9 @@ import datetime
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 
 from tests.fuzzworld import build_fuzz_world
 
@@ -46,7 +48,14 @@ def filter_query(context, query):
 
 @pytest.fixture
 def world(db):
-    return build_fuzz_world()
+    """The world, and the database connection kept open across requests, as Django's test client keeps it: schemathesis
+    calls the bare WSGI handler, whose end-of-request signal would close the test's connection (in its transaction) on
+    PostgreSQL."""
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield build_fuzz_world()
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
 
 
 @schema.parametrize()
