@@ -26,6 +26,8 @@ from .models import Actor, Conflict, Incident, Position, Victim
 from .search import Query, match_text, with_relevance
 
 MAX_COUNT = 2_147_483_647  # the largest figure the database stores
+# An ISO 3166-1 alpha-2 code, in either case (the API schema states the same pattern: incidents/api/schema.py).
+COUNTRY_CODE_PATTERN = "^[A-Za-z]{2}$"
 
 
 @dataclass(frozen=True)
@@ -71,15 +73,20 @@ class YesNoWidget(forms.Select):
         return {True: ["yes"], False: ["no"]}.get(value, [""])
 
     def value_from_datadict(self, data, files, name):
-        value = str(data.get(name, "")).strip().lower()
-        return True if value in self.TRUE else False if value in self.FALSE else None
+        """True, False, None for empty (any), or the words as given when they are neither, for the field to refuse."""
+        value = str(data.get(name, ""))
+        return True if value in self.TRUE else False if value in self.FALSE else None if value == "" else value
 
 
 class YesNoField(forms.NullBooleanField):
+    """Yes, no or any; other words are an error, never silently read as "any" (`?conceded=maybe`)."""
+
     widget = YesNoWidget
 
     def to_python(self, value):
-        return value if value in (True, False) else None
+        if value in (True, False, None):
+            return value
+        raise forms.ValidationError(_("Choose yes or no (or leave it empty for any)."), code="invalid")
 
 
 class YesNoFilter(django_filters.BooleanFilter):
@@ -167,13 +174,17 @@ class CachedModelChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 class CountryField(forms.MultipleChoiceField):
-    """Any ISO 3166-1 alpha-2 code is accepted, listed or not, so a shared link never breaks on a stale list."""
+    """Any ISO 3166-1 alpha-2 code is accepted, listed or not, so a shared link never breaks on a stale list.
 
-    def to_python(self, value):
-        return [code.strip().upper() for code in super().to_python(value)]
+    Exactly two ASCII letters, as the API schema says: nothing is trimmed or case-folded first (Python would
+    turn "ﬀ" into "FF").
+    """
 
     def valid_value(self, value):
-        return bool(re.fullmatch(r"[A-Z]{2}", value))
+        return bool(re.fullmatch(COUNTRY_CODE_PATTERN, value))
+
+    def clean(self, value):
+        return [code.upper() for code in super().clean(value)]
 
 
 class CountryFilter(django_filters.MultipleChoiceFilter):

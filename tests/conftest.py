@@ -1,3 +1,4 @@
+import datetime
 import os
 
 import pytest
@@ -6,8 +7,26 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests import factories
+
+# The property and schema tests (tests/test_properties.py, tests/test_api_schema_fuzz.py) are bounded so that
+# `make test` stays quick: a few examples per test, the same ones every run (derandomized: CI never fails on a
+# new random draw), each request under a deadline. `HYPOTHESIS_PROFILE=long` explores far more, randomly, for a
+# local run. The world fixture is built once per test, not per example: the requests only read it.
+_SHARED = {"suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                     HealthCheck.filter_too_much, HealthCheck.data_too_large]}
+hypothesis_settings.register_profile(
+    "ci", max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "12")), deadline=datetime.timedelta(seconds=5),
+    derandomize=True, database=None, print_blob=True, **_SHARED,
+)
+hypothesis_settings.register_profile(
+    "long", max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "1000")), deadline=datetime.timedelta(seconds=10),
+    print_blob=True, **_SHARED,
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)

@@ -127,7 +127,8 @@ def test_page_size_is_capped_and_pages_follow(api, world):
     ({"country": "Iraq"}, "country"),
     ({"grade": "excellent"}, "grade"),
     ({"killed_min": "many"}, "killed_min"),
-    ({"conflict": "no-such-conflict"}, "conflict"),
+    ({"conceded": "maybe"}, "conceded"),
+    ({"country": "ﬀ"}, "country"),
     ({"sort": "random"}, "sort"),
     ({"date_from": "2018-01-01", "date_to": "2017-01-01"}, "__all__"),
 ])
@@ -230,6 +231,16 @@ def test_list_and_detail_queries_do_not_grow_with_rows(api, world, django_assert
 def test_footer_links_to_the_data_page(client):
     assert 'href="/data/"' in client.get("/methodology/").content.decode()
 
+@pytest.mark.parametrize("query", [{"conflict": "no-such-conflict"}, {"belligerent": "nobody"}, {"source": "phantom-gazette"},
+                                   {"stance_by": "phantom-brigade"}])
+def test_a_filter_naming_no_public_record_is_a_404_saying_which(api, world, query):
+    """Well formed, but naming nothing public (or only a draft's actor or source): not there, as /conflicts/<slug>/ is."""
+    for path in (LIST, f"{LIST}totals/"):
+        response = api.get(path, query)
+        assert response.status_code == 404
+        [(field, messages)] = response.json().items()
+        assert field == next(iter(query)) and messages and all(isinstance(message, str) and message for message in messages)
+
 
 NASTY = ["", " ", "-1", "99999999999999999999999", "abc", "\x00", "2017-02-30", "none~1", "~", "1~99999999999999999999999",
          "2017-02-30T00:00:00Z~1", "'; drop table", "ünï", "a" * 500]
@@ -242,7 +253,9 @@ def test_no_parameter_value_makes_a_server_error(api, world, path):
     for param in PARAMS:
         for value in NASTY:
             response = api.get(path, {param: value})
-            assert response.status_code in (200, 400), (param, value, response.status_code)
+            # 404: a well-formed name of a conflict, belligerent or source that is not public.
+            allowed = (200, 400, 404) if param in ("conflict", "belligerent", "source") and path == LIST else (200, 400)
+            assert response.status_code in allowed, (param, value, response.status_code)
             if response.status_code == 200 and response.streaming:
                 b"".join(response.streaming_content)
 

@@ -1,5 +1,7 @@
 """Public serializers: every field listed explicitly, so a new private field can never leak by default."""
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -30,13 +32,51 @@ INCIDENT_FIELDS = [
 ]
 
 
-class ActorRefSerializer(serializers.ModelSerializer):
+@extend_schema_field({"type": "string", "format": "iri", "minLength": 1})
+class IRIField(serializers.URLField):
+    """A stored web address as it was entered: an IRI, which may hold non-ASCII letters (an Arabic outlet's
+    `https://ar.example.org/تقرير/1`), not the ASCII-only URI that OpenAPI's `uri` format means. Never empty: an
+    empty link is its own case of the schema (`PublicModelSerializer`), and "" would otherwise pass as an IRI too."""
+
+
+# A read-only serializer whose fields say null and "" exactly where the model may hold them. DRF drops
+# `allow_null`/`allow_blank` from read-only fields, and declared fields (slugs of relations) never had them, so the
+# schema promised a string where the data holds null (an actor in no coalition), an enum where it holds "" (an
+# incident not graded yet) and a URI where a report has no link. Reading them back from the model field each one
+# shows keeps the published schema true to the data (tests/test_api_schema_fuzz.py). No docstring: drf-spectacular
+# would publish it as the description of every serializer below.
+class PublicModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, models.URLField: IRIField}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in fields.items():
+            model_field = _model_field(self.Meta.model, field.source or name)
+            if model_field is None:
+                continue
+            if model_field.null:
+                field.allow_null = True
+            if model_field.blank and hasattr(field, "allow_blank"):
+                field.allow_blank = True
+        return fields
+
+
+def _model_field(model, source: str):
+    """The model's own column that a serializer field shows (None for a computed value, a reverse relation or a path)."""
+    try:
+        field = model._meta.get_field(source)
+    except FieldDoesNotExist:  # a source such as "*", "actor.slug" or a prefetched list
+        return None
+    return field if field.concrete else None
+
+
+class ActorRefSerializer(PublicModelSerializer):
     class Meta:
         model = Actor
         fields = ["slug", "name"]
 
 
-class BelligerentSerializer(serializers.ModelSerializer):
+class BelligerentSerializer(PublicModelSerializer):
     slug = serializers.CharField(source="actor.slug", read_only=True)
     name = serializers.CharField(source="actor.name", read_only=True)
 
@@ -45,7 +85,7 @@ class BelligerentSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "role"]
 
 
-class PositionActorSerializer(serializers.ModelSerializer):
+class PositionActorSerializer(PublicModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The coalition it is a member of, if any.")
 
     class Meta:
@@ -53,7 +93,7 @@ class PositionActorSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "parent"]
 
 
-class PositionSerializer(serializers.ModelSerializer):
+class PositionSerializer(PublicModelSerializer):
     """One actor's current position on the incident and what it conceded itself (counted for it only)."""
 
     actor = PositionActorSerializer(read_only=True)
@@ -66,7 +106,7 @@ class PositionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class IncidentSerializer(serializers.ModelSerializer):
+class IncidentSerializer(PublicModelSerializer):
     """An incident in a list: where, when, who, how graded, and its derived figures."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:incident-detail", lookup_field="code")
@@ -121,7 +161,7 @@ class PublicReportSerializer(serializers.Serializer):
         return super().to_representation(public_report_fields(report))
 
 
-class FigureSerializer(serializers.ModelSerializer):
+class FigureSerializer(PublicModelSerializer):
     report = serializers.PrimaryKeyRelatedField(read_only=True, help_text="Number of the report that states the figure (see `reports`).")
     conceded_by = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, help_text="For a conceded figure: the slug of the actor that conceded it (see `actors`).",
@@ -134,7 +174,7 @@ class FigureSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StatementSerializer(serializers.ModelSerializer):
+class StatementSerializer(PublicModelSerializer):
     issuer = ActorRefSerializer(read_only=True)
     report = serializers.PrimaryKeyRelatedField(read_only=True)
 
@@ -144,7 +184,7 @@ class StatementSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VictimSerializer(serializers.ModelSerializer):
+class VictimSerializer(PublicModelSerializer):
     label = serializers.CharField(
         read_only=True, help_text="The name, or “unnamed” with what is known of a person known by role only "
                                   "(“unnamed child, female, injured”); `name` is then empty.",
@@ -156,7 +196,7 @@ class VictimSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ExternalIdentifierSerializer(serializers.ModelSerializer):
+class ExternalIdentifierSerializer(PublicModelSerializer):
     link = serializers.CharField(read_only=True)
 
     class Meta:
@@ -180,7 +220,7 @@ class IncidentDetailSerializer(IncidentSerializer):
         read_only_fields = fields
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(PublicModelSerializer):
     source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     incidents = serializers.SerializerMethodField(help_text="Codes of the published incidents the report covers.")
 
@@ -193,7 +233,7 @@ class ReportSerializer(serializers.ModelSerializer):
         return [link.incident.code for link in report.published_links]
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(PublicModelSerializer):
     published_incidents = serializers.IntegerField(read_only=True)
     published_reports = serializers.IntegerField(read_only=True)
 
@@ -203,7 +243,7 @@ class SourceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ActorSerializer(serializers.ModelSerializer):
+class ActorSerializer(PublicModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
@@ -212,7 +252,7 @@ class ActorSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConflictSerializer(serializers.ModelSerializer):
+class ConflictSerializer(PublicModelSerializer):
     published_incidents = serializers.IntegerField(read_only=True)
 
     class Meta:

@@ -4,12 +4,13 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers as drf_serializers
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -17,14 +18,18 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from sources.models import Report, Source
 
 from ..cache import cached_aggregate
-from ..filters import IncidentFilter
+from ..filters import CachedChoicesField, IncidentFilter
 from ..models import Actor, CasualtyFigure, Conflict, Incident, IncidentReport, OfficialStatement, Victim
 from ..pagination import BadCursor, Cursor, Order, keyset_page
 from ..totals import totals_of
+from . import schema as _schema  # noqa: F401 (registers what the schema says of the filters' limits)
 from . import serializers
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+# Any path segment reaches the view (the router's default stops at a "."), so `/reports/1.5/` or `/sources/a.b/` get
+# the API's JSON 404 that the schema documents, not the site's HTML page.
+ANY_SEGMENT = "[^/]+"
 
 
 class ErrorSerializer(drf_serializers.Serializer):
@@ -36,6 +41,34 @@ BAD_REQUEST = OpenApiResponse(
     description="A filter, page or page size is not valid: each parameter in error with what is wrong, in words.",
 )
 NOT_FOUND = OpenApiResponse(response=ErrorSerializer, description="No published record has this identifier.")
+FILTER_NOT_FOUND = OpenApiResponse(
+    response=OpenApiTypes.OBJECT,
+    description="A well-formed filter names a conflict, belligerent or source that no published record has "
+                "(`?conflict=no-such-war`): that parameter with what is wrong, in words.",
+)
+
+
+def _names_missing_records(form) -> bool:
+    """Whether every error of the filter form is a well-formed name that matches no public record."""
+    errors = form.errors.as_data()
+    return bool(errors) and all(
+        isinstance(form.fields.get(name), CachedChoicesField) and all(error.code == "invalid_choice" for error in field_errors)
+        for name, field_errors in errors.items()
+    )
+
+
+class FilterBackend(DjangoFilterBackend):
+    """IncidentFilter on the API: a malformed value is a 400, a name of a record that is not public a 404.
+
+    `?conflict=no-such-war` is a well-formed request for something that is not there, as /api/v1/conflicts/no-such-war/
+    is; the schema cannot list the names, so a 400 would say the request broke the schema when it did not.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is not None and not filterset.is_valid() and _names_missing_records(filterset.form):
+            raise NotFound(translate_validation(filterset.errors).detail)
+        return super().filter_queryset(request, queryset, view)
 
 
 class Pagination(PageNumberPagination):
@@ -113,13 +146,17 @@ class KeysetPagination(Pagination):
         })
 
     def get_schema_operation_parameters(self, view):
+        """The cursors and the page size as `get_page_size` and `paginate_queryset` read them: empty is the default,
+        a page size is at least 1 (a page of no rows is refused), and a larger one than the maximum is served at it."""
         return [
-            {"name": "after", "required": False, "in": "query", "schema": {"type": "string"},
-             "description": "The position to continue after, as given in a `next` link."},
-            {"name": "before", "required": False, "in": "query", "schema": {"type": "string"},
-             "description": "The position to go back before, as given in a `previous` link."},
-            {"name": self.page_size_query_param, "required": False, "in": "query", "schema": {"type": "integer"},
-             "description": f"Rows per page (default {self.page_size}, at most {self.max_page_size})."},
+            {"name": "after", "required": False, "in": "query", "schema": {"type": "string"}, "allowEmptyValue": True,
+             "description": "The position to continue after, as given in a `next` link (opaque: a made-up one is a 400)."},
+            {"name": "before", "required": False, "in": "query", "schema": {"type": "string"}, "allowEmptyValue": True,
+             "description": "The position to go back before, as given in a `previous` link (opaque: a made-up one is a 400)."},
+            {"name": self.page_size_query_param, "required": False, "in": "query", "allowEmptyValue": True,
+             "schema": {"type": "integer", "minimum": 1, "default": self.page_size},
+             "description": f"Rows per page: at least 1, default {self.page_size}; more than {self.max_page_size} gives "
+                            f"{self.max_page_size}."},
         ]
 
 
@@ -134,7 +171,7 @@ BY_NAME = Order("name", descending=False, kind="text")
         summary="Published incidents, filtered like /incidents/",
         description="Takes the same filters and sorts as the /incidents/ page (one FilterSet). Pages of 50 rows by default, "
                     f"`page_size` up to {MAX_PAGE_SIZE}; follow `next` and `previous` (keyset cursors, stable under any sort).",
-        responses={200: serializers.IncidentSerializer(many=True), 400: BAD_REQUEST},
+        responses={200: serializers.IncidentSerializer(many=True), 400: BAD_REQUEST, 404: FILTER_NOT_FOUND},
     ),
     retrieve=extend_schema(
         summary="One published incident by its code",
@@ -145,8 +182,8 @@ BY_NAME = Order("name", descending=False, kind="text")
 )
 class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
-    lookup_value_regex = "[^/]+"
-    filter_backends = [DjangoFilterBackend]
+    lookup_value_regex = ANY_SEGMENT
+    filter_backends = [FilterBackend]
     filterset_class = IncidentFilter
     pagination_class = KeysetPagination
 
@@ -178,7 +215,7 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
         description="The same totals as the /incidents/ page (incidents.totals): counts, and sums of the incidents' reported and "
                     "conceded killed ranges, for every grade (`all`) and confirmed + fair only (`graded`). A sum is null when no "
                     "incident of the set has a number. Takes the same filters as the list.",
-        responses={200: serializers.TotalsSerializer, 400: BAD_REQUEST},
+        responses={200: serializers.TotalsSerializer, 400: BAD_REQUEST, 404: FILTER_NOT_FOUND},
     )
     @action(detail=False, pagination_class=None)
     def totals(self, request):
@@ -211,6 +248,7 @@ def _published_reports():
 class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.ReportSerializer
     pagination_class = KeysetPagination
+    lookup_value_regex = ANY_SEGMENT
 
     def keyset_order(self, request):
         return REPORTS_NEWEST_FIRST
@@ -225,6 +263,7 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(summary="One source", responses={200: serializers.SourceSerializer, 404: NOT_FOUND}),
 )
 class SourceViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = ANY_SEGMENT
     serializer_class = serializers.SourceSerializer
     pagination_class = KeysetPagination
     lookup_field = "slug"
@@ -243,6 +282,7 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(summary="One actor", responses={200: serializers.ActorSerializer, 404: NOT_FOUND}),
 )
 class ActorViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = ANY_SEGMENT
     serializer_class = serializers.ActorSerializer
     pagination_class = KeysetPagination
     lookup_field = "slug"
@@ -260,6 +300,7 @@ class ActorViewSet(viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(summary="One conflict", responses={200: serializers.ConflictSerializer, 404: NOT_FOUND}),
 )
 class ConflictViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = ANY_SEGMENT
     serializer_class = serializers.ConflictSerializer
     pagination_class = KeysetPagination
     lookup_field = "slug"
