@@ -3,6 +3,7 @@
 from django import template
 
 from incidents import choices, display
+from sources.validators import is_web_address
 
 register = template.Library()
 
@@ -97,3 +98,12 @@ def language_name(code):
 def period(start, end):
     """{% period claim.period_start claim.period_end %}: "March 2017", "1–15 March 2017"."""
     return display.format_period(start, end)
+
+
+@register.filter
+def safe_url(value) -> str:
+    """A stored link as an href only when it is http(s) (sources.validators); anything else becomes no link at all.
+
+    The models and the database refuse other links already; this is the last line, for what got in before them.
+    """
+    return value if is_web_address(value) else ""
