@@ -263,3 +263,13 @@ JOBS_INLINE_LIMIT = int(os.environ.get("DJANGO_JOBS_INLINE_LIMIT", "100"))
 JOBS_STALE_AFTER = datetime.timedelta(seconds=int(os.environ.get("DJANGO_JOBS_STALE_AFTER", "1800")))
 # The longest a job may run on RQ before RQ stops it.
 JOBS_TIMEOUT = datetime.timedelta(seconds=int(os.environ.get("DJANGO_JOBS_TIMEOUT", str(6 * 3600))))
+
+# Upload limits of the admin import (incidents.imports.reading), checked while the file is read, before any parsing
+# that could run for minutes: a file larger than IMPORT_MAX_BYTES, more than IMPORT_MAX_ROWS rows, a CSV line longer
+# than IMPORT_MAX_LINE_CHARS characters, or an XLSX (a zip) whose parts declare more than IMPORT_MAX_UNZIPPED_BYTES
+# in all or any part packed more than IMPORT_MAX_ZIP_RATIO times (a "zip bomb") is refused in words.
+IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("DJANGO_IMPORT_MAX_ROWS", "20000"))
+IMPORT_MAX_LINE_CHARS = int(os.environ.get("DJANGO_IMPORT_MAX_LINE_CHARS", "100000"))
+IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_UNZIPPED_BYTES", str(200 * 1024 * 1024)))
+IMPORT_MAX_ZIP_RATIO = int(os.environ.get("DJANGO_IMPORT_MAX_ZIP_RATIO", "100"))
