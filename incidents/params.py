@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
 ASCII_DIGITS = re.compile(r"[0-9]{1,18}")  # 18 digits stay below 2^63 whatever the bounds say
+SIGNED_ASCII_DIGITS = re.compile(r"(-?)([0-9]+)")  # read only to say "at least" or "at most" rather than "not a number"
 
 # The largest number any parameter may name: a bigint column's maximum.
 BIGINT_MAX = 2**63 - 1
@@ -28,15 +29,17 @@ def is_whole_number(text) -> bool:
 
 def whole_number(text, *, minimum: int = 0, maximum: int = BIGINT_MAX, name: str) -> int:
     """The whole number `text` gives for the parameter `name`, from `minimum` to `maximum`, or raise BadParameter."""
-    if not is_whole_number(text):
+    signed = SIGNED_ASCII_DIGITS.fullmatch(text) if isinstance(text, str) else None
+    if signed is None:
         raise BadParameter(
             gettext("“%(name)s” must be a whole number written with the digits 0–9 (from %(minimum)s to %(maximum)s).")
             % {"name": name, "minimum": minimum, "maximum": maximum},
             code="invalid",
         )
-    value = int(text)
-    if value < minimum:
+    too_long = len(signed[2]) > 18  # never handed to int(): 4,000 digits would make it refuse
+    value = None if too_long else int(text)
+    if (too_long and signed[1]) or (value is not None and value < minimum):
         raise BadParameter(gettext("“%(name)s” must be at least %(minimum)s.") % {"name": name, "minimum": minimum}, code="min_value")
-    if value > maximum:
+    if too_long or value > maximum:
         raise BadParameter(gettext("“%(name)s” must be at most %(maximum)s.") % {"name": name, "maximum": maximum}, code="max_value")
     return value

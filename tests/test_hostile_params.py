@@ -78,7 +78,7 @@ def test_a_hostile_path_number_is_not_a_server_error(client, world):
         assert client.get(f"/api/v1/reports/{value}/").status_code == 404
 
 
-@pytest.mark.parametrize("value", ["2²", "١٢", "１２", "9" * 4000, "1.5", "-3", "", " ", "+4", "0x1"])
+@pytest.mark.parametrize("value", ["2²", "١٢", "１２", "9" * 4000, "-" + "9" * 4000, "1.5", "-3", "", " ", "+4", "0x1"])
 def test_whole_number_refuses_what_is_not_plain_ascii_digits(value):
     with pytest.raises(BadParameter) as refused:
         whole_number(value, minimum=0, maximum=10**6, name="page")
