@@ -224,6 +224,22 @@ def cell(value) -> str:
     return str(value)
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection"): =, +, -, @, tab, carriage return.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A text cell that a spreadsheet would run as a formula, made inert by a leading apostrophe (OWASP's rule).
+
+    Why: a title such as `=HYPERLINK("http://evil")` in a CSV runs when a researcher opens the file. Only text is
+    changed; numbers stay numbers (a longitude of -3.5 is a Decimal here, not text), and JSON, GeoJSON, SQLite and the
+    API are data, never opened as spreadsheets, so they carry the words exactly. Every CSV writer calls this.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def json_value(value):
     if isinstance(value, datetime.datetime):
         return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -256,7 +272,7 @@ def csv_lines(rows: Iterable[dict], columns: list[Column], *, hxl: bool = False)
     if hxl:
         yield writer.writerow([column.hxl for column in columns])
     for row in rows:
-        yield writer.writerow([cell(row[column.name]) for column in columns])
+        yield writer.writerow([cell(spreadsheet_safe(row[column.name])) for column in columns])
 
 
 def incident_csv(queryset, context: dict, *, hxl: bool = False) -> Iterator[str]:

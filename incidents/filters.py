@@ -23,6 +23,7 @@ from .cache import cached_aggregate
 from .day_input import DayFilter, DayInput
 from .display import country_name
 from .models import Actor, Conflict, Incident, Position, Victim
+from .params import BIGINT_MAX, BadParameter, whole_number
 from .search import Query, match_text, with_relevance
 
 MAX_COUNT = 2_147_483_647  # the largest figure the database stores
@@ -93,8 +94,21 @@ class YesNoFilter(django_filters.BooleanFilter):
     field_class = YesNoField
 
 
+class WholeNumberField(forms.IntegerField):
+    """A count typed into a filter: plain digits 0–9 only, read by incidents.params (never '²', '١٢' or 4,000 digits)."""
+
+    def to_python(self, value):
+        value = "" if value is None else str(value).strip()
+        if value in self.empty_values:
+            return None
+        try:
+            return whole_number(value, minimum=self.min_value or 0, maximum=self.max_value or BIGINT_MAX, name=str(self.label or ""))
+        except BadParameter as error:
+            raise forms.ValidationError(error.messages, code=error.code) from error
+
+
 class WholeNumberFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = WholeNumberField
 
     def get_max_validator(self):
         return None  # the field's own max_value says it in words

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from . import choices, display
 from .cache import cached_aggregate
+from .params import is_whole_number
 
 P = choices.GeoPrecision
 # How far (metres) the incident may be from its point, by what the point stands for. None: the country only.
@@ -108,10 +109,9 @@ class Viewport:
     @classmethod
     def parse(cls, bbox: str | None, zoom: str | None) -> "Viewport":
         """Read `bbox=west,south,east,north` and `zoom=Z`; without them, the whole world at a low zoom."""
-        try:
-            level = DEFAULT_ZOOM if zoom in (None, "") else int(zoom)
-        except ValueError:
-            raise BadViewport(_("zoom must be a whole number from %(min)s to %(max)s.") % {"min": MIN_ZOOM, "max": MAX_ZOOM}) from None
+        if zoom not in (None, "") and not is_whole_number(zoom):
+            raise BadViewport(_("zoom must be a whole number from %(min)s to %(max)s.") % {"min": MIN_ZOOM, "max": MAX_ZOOM})
+        level = DEFAULT_ZOOM if zoom in (None, "") else int(zoom)
         if not MIN_ZOOM <= level <= MAX_ZOOM:
             raise BadViewport(_("zoom must be a whole number from %(min)s to %(max)s.") % {"min": MIN_ZOOM, "max": MAX_ZOOM})
         if bbox in (None, ""):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from .cache import cached_aggregate
 from .filters import MAX_COUNT
+from .params import is_whole_number
 
 PAGE_SIZE = 50
 MAX_ID = 2**63 - 1
@@ -74,7 +75,7 @@ class Cursor:
     def decode(cls, text: str, order, model) -> "Cursor":
         """Read a cursor from the URL for this order of this model's rows, or raise BadCursor."""
         value_text, _, id_text = (text or "").strip().rpartition("~")
-        if not id_text.isdigit() or not 0 < int(id_text) <= MAX_ID or not value_text:
+        if not is_whole_number(id_text) or not 0 < int(id_text) <= MAX_ID or not value_text:
             raise BadCursor(text)
         kind = _kind(order, model)
         if value_text == NONE and (order.nullable or kind != "text"):
@@ -95,7 +96,7 @@ class Cursor:
                     raise BadCursor(text)
                 value = value_text
             else:
-                if not value_text.isdigit() or int(value_text) > MAX_COUNT:
+                if not is_whole_number(value_text) or int(value_text) > MAX_COUNT:
                     raise BadCursor(text)
                 value = int(value_text)
         except (ValueError, OverflowError) as error:
@@ -221,7 +222,7 @@ def keyset_page(queryset, order, *, after: Cursor | None = None, before: Cursor 
 def read_start(text: str | None) -> int | None:
     """The `start=` a page link carries (the position of its first row), or None when it is not a sane number."""
     text = (text or "").strip()
-    if not text.isdigit() or len(text) > 12:
+    if not is_whole_number(text) or len(text) > 12:
         return None
     start = int(text)
     return start if 1 <= start <= MAX_ID else None

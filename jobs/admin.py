@@ -8,6 +8,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy
 
+from incidents.params import is_whole_number
+
 from . import services
 from .models import Job, JobStatus
 from .registry import KINDS, STARTERS
@@ -59,7 +61,7 @@ class JobAdmin(admin.ModelAdmin):
 
     def _job(self, request, object_id) -> Job:
         job = services.visible_jobs(request.user).select_related("created_by").filter(pk=unquote(object_id)).first() \
-            if str(object_id).isdigit() else None
+            if is_whole_number(str(object_id)) else None
         if job is None:
             raise Http404("No such job, or not one of yours.")
         return job

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 from .choices import ReportKind, SourceKind
 from .querysets import ReportQuerySet, SourceQuerySet
 from .text import normalise_search, normalise_url
+from .validators import validate_web_address, web_address_constraint
 
 
 class SearchableName(models.Model):
@@ -73,7 +74,7 @@ class Source(SearchableName):
         max_length=2, blank=True, help_text=_("Country where the source is based (ISO 3166-1 alpha-2 code)."),
     )
     language = models.CharField(max_length=16, blank=True, help_text=_("Main publishing language (e.g. en, ar)."))
-    homepage = models.URLField(max_length=500, blank=True, help_text=_("The source's own website."))
+    homepage = models.URLField(max_length=500, blank=True, validators=[validate_web_address], help_text=_("The source's own website."))
     description = models.TextField(blank=True, help_text=_("Who the source is and how it works."))
     is_confidential = models.BooleanField(
         default=False,
@@ -101,6 +102,7 @@ class Source(SearchableName):
             models.CheckConstraint(
                 condition=Q(is_confidential=False) | ~Q(public_label=""), name="source_confidential_has_label",
             ),
+            web_address_constraint("homepage", "source_homepage_is_web_address"),
         ]
 
     def __str__(self):
@@ -130,7 +132,7 @@ class Report(models.Model):
         Source, on_delete=models.PROTECT, related_name="reports", help_text=_("Who published the report."),
     )
     title = models.CharField(max_length=500, help_text=_("Headline or title of the document."))
-    url = models.URLField(max_length=2000, blank=True, help_text=_("Where the document was published."))
+    url = models.URLField(max_length=2000, blank=True, validators=[validate_web_address], help_text=_("Where the document was published."))
     url_normalised = models.CharField(
         max_length=2000, blank=True, editable=False,
         help_text=_(
@@ -139,7 +141,7 @@ class Report(models.Model):
         ),
     )
     archive_url = models.URLField(
-        max_length=2000, blank=True, help_text=_("An archived copy (e.g. Wayback Machine, archive.today)."),
+        max_length=2000, blank=True, validators=[validate_web_address], help_text=_("An archived copy (e.g. Wayback Machine, archive.today)."),
     )
     published_on = models.DateField(null=True, blank=True, help_text=_("Date the document was published."))
     language = models.CharField(max_length=16, blank=True, help_text=_("Language of the document (e.g. en, ar)."))
@@ -174,6 +176,8 @@ class Report(models.Model):
                 fields=["url_normalised"], condition=~Q(url_normalised=""), name="report_unique_url",
                 violation_error_message=_("A report with this URL (after normalisation) already exists."),
             ),
+            web_address_constraint("url", "report_url_is_web_address"),
+            web_address_constraint("archive_url", "report_archive_url_is_web_address"),
         ]
 
     def __str__(self):

@@ -24,6 +24,7 @@ from django.urls import reverse
 from sources.models import Report
 
 from ..models import IncidentReport
+from ..params import is_whole_number
 from ..search import match_text
 
 MAX_RESULTS = 100
@@ -69,7 +70,7 @@ def near_from(params) -> Near:
         date = None
     report_id = params.get("near_report", "")
     countries: tuple[str, ...] = ()
-    if report_id.isdigit() and len(report_id) < 12:
+    if is_whole_number(report_id) and len(report_id) < 12:
         if date is None:
             date = Report.objects.filter(pk=report_id).values_list("published_on", flat=True).first()
         countries = tuple(sorted({

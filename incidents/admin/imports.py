@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from jobs.models import Job, JobStatus
 from jobs.services import start_job
 
-from ..imports import MAX_BYTES
+from ..imports.reading import ImportFileError, check_upload, max_bytes, too_large
 from ..jobs import stored_report
 
 SESSION_KEY = "incident_import"
@@ -58,12 +58,17 @@ def import_view(model_admin, request):
         if upload is None:
             context["form_error"] = "Choose a CSV or XLSX file to upload."
             return render(request, "admin/incidents/import.html", context)
-        if upload.size > MAX_BYTES:
-            context["form_error"] = f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it."
+        try:
+            if upload.size > max_bytes():
+                raise too_large()
+            content = upload.read()
+            check_upload(content, upload.name)
+        except ImportFileError as error:
+            context["form_error"] = str(error)
             return render(request, "admin/incidents/import.html", context)
         _forget_upload(request)
         token = secrets.token_hex(16)
-        path = default_storage.save(f"{UPLOADS}/{token}.upload", ContentFile(upload.read()))
+        path = default_storage.save(f"{UPLOADS}/{token}.upload", ContentFile(content))
         job = start_job(kind="import_preview", label=f"Preview the import of {upload.name}", user=request.user,
                         params={"path": path, "filename": upload.name, "token": token})
         request.session[SESSION_KEY] = {"token": token, "filename": upload.name, "path": path, "preview": job.pk}

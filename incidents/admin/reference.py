@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from sources.admin import HTTPS_URLS
 from sources.named_admin import AliasInline, NamedRecordAdmin
+from sources.validators import is_web_address
 
 from ..models import (
     Actor,
@@ -57,7 +58,9 @@ class ExternalIdentifierAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAd
 
     @admin.display(description=gettext_lazy("link"))
     def link_display(self, obj):
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.link, obj.link) if obj.link else "—"
+        if not is_web_address(obj.link):
+            return obj.link or "—"
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.link, obj.link)
 
 
 @admin.register(BelligerentRoleLink)

@@ -21,6 +21,7 @@ from ..cache import cached_aggregate
 from ..filters import CachedChoicesField, IncidentFilter
 from ..models import Actor, CasualtyFigure, Conflict, Incident, IncidentReport, OfficialStatement, Victim
 from ..pagination import BadCursor, Cursor, Order, keyset_page
+from ..params import BadParameter, whole_number
 from ..totals import totals_of
 from . import schema as _schema  # noqa: F401 (registers what the schema says of the filters' limits)
 from . import serializers
@@ -82,9 +83,11 @@ class Pagination(PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None or raw == "":
             return self.page_size
-        if not raw.isdigit() or int(raw) < 1:
-            raise ValidationError({self.page_size_query_param: [gettext("“%(value)s” is not a whole number of at least 1.") % {"value": raw[:20]}]})
-        return min(int(raw), self.max_page_size)
+        try:
+            size = whole_number(raw, minimum=1, name=self.page_size_query_param)
+        except BadParameter as error:
+            raise ValidationError({self.page_size_query_param: error.messages}) from error
+        return min(size, self.max_page_size)
 
 
 def _count(queryset) -> int:

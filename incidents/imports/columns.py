@@ -5,6 +5,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext
+
+from sources.validators import is_web_address
+
 from .. import choices
 from ..exports import INCIDENT_COLUMNS
 from ..models import (
@@ -204,8 +208,11 @@ def check_row(line: int, raw: dict) -> RowResult:
                       "one belligerent, or mark the one that conceded it “(acknowledged)”.")
     data["source_url"] = raw.get("source_url", "") or raw.get("permalink", "")
     data["source_name"] = raw.get("source_name", "")
-    if data["source_url"] and not re.match(r"^https?://", data["source_url"]):
-        row.error("source_url", f"“{data['source_url']}” is not a web address (http:// or https://).")
+    for column in ("source_url", "permalink"):
+        if raw.get(column) and not is_web_address(raw[column]):
+            row.error(column, gettext("“%(value)s” is not a web address: it must start with http:// or https://.") % {"value": raw[column][:80]})
+    if len(raw.get("permalink", "")) > 500:
+        row.error("permalink", gettext("the address is %(length)s characters long; at most 500 fit.") % {"length": len(raw["permalink"])})
     if data["figures"] and not data["source_url"]:
         row.error("source_url", "the row has figures but no source: give the report's address in source_url (or a permalink).")
     data["report_title"] = raw.get("report_title", "")

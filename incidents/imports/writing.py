@@ -36,7 +36,7 @@ from ..models import (
 from ..services import deferred_recompute, save_claim
 from ..workflow import edits_public_directly
 from .columns import IGNORED_COLUMNS, KNOWN_COLUMNS, RowResult, check_row
-from .reading import MAX_BYTES, MAX_ROWS, ImportFileError, is_ged, read_table
+from .reading import ImportFileError, is_ged, max_rows, read_table, too_many_rows
 
 GRADE_PERMISSION = "incidents.grade_incident"
 
@@ -244,8 +244,8 @@ def import_rows(header: list[str], rows: list[tuple[int, dict]], *, user=None, f
         return report
     if "grade" in header and user is not None and not user.has_perm(GRADE_PERMISSION):
         report.warnings.append("The grade column is not imported: grading is for reviewers. The incidents are imported ungraded.")
-    if len(rows) > MAX_ROWS:
-        report.file_errors.append(f"The file has {len(rows)} rows; import at most {MAX_ROWS} at a time.")
+    if len(rows) > max_rows():
+        report.file_errors.append(str(too_many_rows(len(rows))))
         return report
     seen: dict[str, int] = {}
     for number, (line, raw) in enumerate(rows):
@@ -415,8 +415,6 @@ def _ged_report(report: ImportReport, result, *, dry_run: bool) -> ImportReport:
 
 def import_file(content: bytes, filename: str, *, user=None, dry_run: bool = True, batching: Batching | None = None) -> ImportReport:
     """Read the file, choose its layout, and import it (or preview it)."""
-    if len(content) > MAX_BYTES:
-        return ImportReport(layout="", file_errors=[f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it."])
     try:
         header, rows = read_table(content, filename)
     except ImportFileError as error:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from sources.models import Report
+from sources.validators import validate_web_address, web_address_constraint
 
 from .. import choices, display
 from ..codes import format_code, reserve_ids
@@ -388,7 +389,9 @@ class ExternalIdentifier(models.Model):
         max_length=16, choices=choices.Dataset, help_text=_("The monitor or dataset that also tracks this incident."),
     )
     identifier = models.CharField(max_length=64, help_text=_("The incident's id in that dataset (e.g. 238475, CI550)."))
-    url = models.URLField(max_length=500, blank=True, help_text=_("Link to the record in that dataset, if it has one."))
+    url = models.URLField(
+        max_length=500, blank=True, validators=[validate_web_address], help_text=_("Link to the record in that dataset, if it has one."),
+    )
     source_codes = models.CharField(
         max_length=200, blank=True,
         help_text=_(
@@ -405,6 +408,7 @@ class ExternalIdentifier(models.Model):
                 fields=["dataset", "identifier"], name="external_id_unique",
                 violation_error_message=_("This external identifier is already attached to an incident."),
             ),
+            web_address_constraint("url", "external_id_url_is_web_address"),
         ]
 
     def __str__(self):

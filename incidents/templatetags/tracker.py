@@ -4,6 +4,7 @@ from django import template
 
 from incidents import choices, display
 from sources.public import public_report as _public_report
+from sources.validators import is_web_address
 
 register = template.Library()
 
@@ -104,3 +105,12 @@ def period(start, end):
 def public_report(report):
     """{% with public=claim.report|public_report %}: the report as the public may see it (`sources.public`, the one gate)."""
     return _public_report(report)
+
+
+@register.filter
+def safe_url(value) -> str:
+    """A stored link as an href only when it is http(s) (sources.validators); anything else becomes no link at all.
+
+    The models and the database refuse other links already; this is the last line, for what got in before them.
+    """
+    return value if is_web_address(value) else ""

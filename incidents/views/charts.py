@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import charts
+from ..exports import spreadsheet_safe
 from ..filters import DEFAULT_SORT, IncidentFilter
 from ..models import Actor, Incident
 
@@ -73,7 +74,7 @@ def _csv(rows: list[list], columns: list[str], filename: str) -> HttpResponse:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_safe(value) for value in row] for row in rows)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

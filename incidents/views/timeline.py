@@ -21,6 +21,7 @@ from .. import choices
 from ..cache import cached_aggregate
 from ..filters import IncidentFilter
 from ..models import Incident
+from ..params import is_whole_number
 from ..templatetags.tracker import when
 from ..timeline_strip import build_strip, jump_years, year_page
 from ..totals import killed_sums, totals_of
@@ -40,7 +41,7 @@ class Period:
 
     @classmethod
     def decode(cls, text: str) -> "Period":
-        match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?", (text or "").strip())
+        match = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2}))?", (text or "").strip())
         if not match:
             raise ValueError(text)
         year, month = int(match[1]), int(match[2] or 0)
@@ -176,7 +177,7 @@ def to_year_page(request) -> HttpResponseRedirect | None:
     text = request.GET.get("year", "")
     if not text:
         return None
-    year = int(text) if text.isdigit() and 1 <= int(text) <= 9997 else None
+    year = int(text) if is_whole_number(text) and 1 <= int(text) <= 9997 else None
     if year is None:
         params = request.GET.copy()
         params.pop("year")
