@@ -300,6 +300,7 @@ from casualtytracker.production import content_security_policy  # noqa: E402
 CONTENT_SECURITY_POLICY = content_security_policy(MAP_TILE_URL)
 # Login lockouts and two-factor for the admin: casualtytracker/login_protection.py.
 from casualtytracker.login_protection import *  # noqa: E402,F403
+
 # Upload limits of the admin import (incidents.imports.reading), checked while the file is read, before any parsing
 # that could run for minutes: a file larger than IMPORT_MAX_BYTES, more than IMPORT_MAX_ROWS rows, a CSV line longer
 # than IMPORT_MAX_LINE_CHARS characters, or an XLSX (a zip) whose parts declare more than IMPORT_MAX_UNZIPPED_BYTES
