@@ -7,6 +7,7 @@ import io
 import tablib
 
 from .. import ucdp
+from ..filetext import NotUtf8, decode_utf8
 
 MAX_ROWS = 20_000
 
@@ -39,14 +40,14 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], list[tuple[int
             header = [_cell(cell) for cell in dataset.headers or []]
             cells = [[_cell(cell) for cell in row] for row in dataset]
         elif name.endswith(".csv") or name.endswith(".txt"):
-            text = content.decode("utf-8-sig")
+            text = decode_utf8(content)
             reader = csv.reader(io.StringIO(text, newline=""))
             header = [cell.strip() for cell in next(reader, [])]
             cells = list(reader)
         else:
             raise ImportFileError("The file must be a CSV (.csv) or Excel (.xlsx) file.")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(f"The CSV file is not UTF-8 text (byte {error.start}); save it as “CSV UTF-8” and upload it again.") from error
+    except NotUtf8 as error:
+        raise ImportFileError(str(error)) from error
     except (csv.Error, ValueError, KeyError, OSError) as error:
         if isinstance(error, ImportFileError):
             raise
@@ -62,4 +63,5 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], list[tuple[int
 
 
 def is_ged(header: list[str]) -> bool:
-    return all(column in header for column in ucdp.REQUIRED_COLUMNS)
+    """The file claims UCDP GED's layout (read by its reader, which names any GED column it lacks)."""
+    return ucdp.looks_like_ged(header)
