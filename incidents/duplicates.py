@@ -147,6 +147,11 @@ class Candidate:
         """The parts in words, with their points ("same locality (Mosul) +2")."""
         return [str(part) for part in self.parts]
 
+    @property
+    def summary(self) -> str:
+        """'CT-000012 (same day +3; same locality (Mosul) +2)': how an import's preview and report flag the candidate."""
+        return f"{self.incident.code} ({'; '.join(self.reasons)})"
+
 
 def distance_km(lat1, lon1, lat2, lon2) -> float:
     """Great-circle (haversine) distance between two points, in kilometres."""

@@ -22,6 +22,8 @@ from jobs.services import start_job
 from . import downloads, workflow
 from .dbstats import refresh_planner_statistics
 from .display import count_words, number
+from .filetext import more_problems
+from .import_outcome import ERRORS_SHOWN, outcome_sentence, skip_sentences
 from .imports import Batching, ImportInterrupted, import_file
 from .models import AggregateClaim, Incident
 from .services import recompute_many
@@ -173,10 +175,16 @@ ROWS_SHOWN = 500
 
 def report_details(report, filename: str) -> dict:
     """An import report as the job keeps it (JSON): counts, every error, the first notes and rows."""
+    errors = report.errors
     return {
         "filename": filename, "layout": report.layout, "ok": report.ok, "committed": report.committed,
         "created": report.created, "skipped": report.skipped, "figures_created": report.figures_created,
-        "errors": report.errors, "warnings": report.warnings[:200], "warning_count": len(report.warnings),
+        "merged": report.merged, "skips": report.skips, "skip_sentences": skip_sentences(report.skips),
+        "flagged": report.flagged, "duplicates": report.duplicates[:ROWS_SHOWN],
+        # Every error up to ERRORS_SHOWN, then how many more: a file of 20,000 bad rows still says what is wrong.
+        "errors": errors[:ERRORS_SHOWN] + ([more_problems(len(errors) - ERRORS_SHOWN)] if len(errors) > ERRORS_SHOWN else []),
+        "error_count": len(errors),
+        "warnings": report.warnings[:200], "warning_count": len(report.warnings),
         "row_count": len(report.rows),
         "rows": [{"line": row.line, "code": row.code, "title": row.title, "errors": row.errors, "existing": row.existing,
                   "matched_by": row.matched_by, "possible_duplicates": row.possible_duplicates, "created": row.created,
@@ -219,11 +227,14 @@ def run_import_preview(job) -> Outcome:
     filename = job.params["filename"]
     report = import_file(_content(job), filename, user=job.user, dry_run=True, batching=_batching(job))
     if not report.ok:
-        return Outcome(f"{filename} cannot be imported: {count_words(len(report.errors), 'problem')}; nothing was written.",
-                       report_details(report, filename))
-    return Outcome(f"Preview of {filename}: confirming will create {count_words(report.created, 'incident')} as drafts with "
-                   f"{count_words(report.figures_created, 'claim')}; {count_words(report.skipped, 'row')} left out.",
-                   report_details(report, filename))
+        return Outcome(_refused(report, filename), report_details(report, filename))
+    return Outcome(outcome_sentence(report, filename, preview=True), report_details(report, filename))
+
+
+def _refused(report, filename: str) -> str:
+    """'x.csv cannot be imported: 3 problems; nothing was written.'"""
+    return gettext("%(file)s cannot be imported: %(problems)s; nothing was written.") % {
+        "file": filename, "problems": count_words(len(report.errors), "problem")}
 
 
 @job_kind("import_confirm", resumable=True, page=import_page)
@@ -241,12 +252,10 @@ def run_import_confirm(job) -> Outcome:
             f"Re-run the job to go on from batch {stop.batch + 1:,}: nothing is imported twice.",
         ) from stop
     if not report.ok:
-        raise JobFailed(f"{filename} cannot be imported: {count_words(len(report.errors), 'problem')}; nothing was written. "
-                        + " ".join(report.errors[:5]), details=report_details(report, filename))
+        raise JobFailed(_refused(report, filename) + " " + " ".join(report.errors[:5]), details=report_details(report, filename))
     default_storage.delete(job.params["path"])
     refresh_planner_statistics()
-    return Outcome(f"Imported {filename}: {count_words(report.created, 'incident')} created as drafts, {report.skipped:,} already present, "
-                   f"{count_words(report.figures_created, 'claim')}.", report_details(report, filename))
+    return Outcome(outcome_sentence(report, filename, preview=False), report_details(report, filename))
 
 
 # Full downloads and recomputes -------------------------------------------------------------------------------------

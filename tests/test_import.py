@@ -64,7 +64,7 @@ def test_good_file_previews_then_imports_drafts(editor_client):
     done = confirm(editor_client, preview)
     job = Job.objects.get(kind="import_confirm")
     assert done.status_code == 302 and done["Location"] == reverse("admin:jobs_job_change", args=[job.pk])
-    assert job.result == "Imported example.csv: 3 incidents created as drafts, 0 already present, 6 claims."
+    assert job.result == "Imported example.csv: created 3 incidents as drafts with 6 claims."
     assert Incident.objects.count() == 3
     assert set(Incident.objects.values_list("status", flat=True)) == {choices.Status.DRAFT}
     zanjili = Incident.objects.get(locality="Mosul")
@@ -98,11 +98,12 @@ def test_file_with_errors_writes_nothing_and_says_which_row_and_column(editor_cl
     report = preview.context["report"]
     assert not report.ok and preview.context["token"] == ""
     assert report.errors == [
-        "row 2, column “date_start”: “17/03/2017” is not a date written YYYY-MM-DD.",
-        "row 3, column “reported_killed_min”: the minimum 50 is greater than the maximum 10.",
-        "row 4, column “event_type”: “bombing” is not one of airstrike, drone_strike, shelling, ground_raid, explosion, gunfire, other.",
-        "row 4, column “country”: “Yemen” is not a two-letter ISO 3166-1 code such as IQ.",
-        "row 4, column “latitude”: give both latitude and longitude, or neither.",
+        # One wording for both layouts (incidents.filetext.cell_error): "Row N, column `x`: …".
+        "Row 2, column `date_start`: “17/03/2017” is not a date written YYYY-MM-DD.",
+        "Row 3, column `reported_killed_min`: the minimum 50 is greater than the maximum 10.",
+        "Row 4, column `event_type`: “bombing” is not one of airstrike, drone_strike, shelling, ground_raid, explosion, gunfire, other.",
+        "Row 4, column `country`: “Yemen” is not a two-letter ISO 3166-1 code such as IQ.",
+        "Row 4, column `latitude`: give both latitude and longitude, or neither.",
     ]
     html = preview.content.decode()
     assert "Nothing was written" in html and "Confirm the import" not in html
@@ -132,8 +133,8 @@ def test_external_ids_column_matches_and_is_checked(editor_client):
                b"Twice,2017-03-19,airwars:CI1\r\n")
     report = upload(editor_client, content, "ids.csv").context["report"]
     assert report.errors == [
-        "row 3, column “external_ids”: “nowhere:5” is not dataset:id with a dataset among ucdp_ged, airwars, acled, other.",
-        "row 4, column “external_ids”: the same record (airwars:CI1) appears again; it was first on row 2.",
+        "Row 3, column `external_ids`: “nowhere:5” is not dataset:id with a dataset among ucdp_ged, airwars, acled, other.",
+        "Row 4, column `external_ids`: the same record (airwars:CI1) appears again; it was first on row 2.",
     ]
     ok = upload(editor_client, b"title,date_start,external_ids\r\nKnown,2017-03-17,ucdp_ged:238475\r\n", "ids.csv").context["report"]
     assert ok.rows[0].existing == existing.code and ok.rows[0].matched_by == "ucdp_ged id 238475"
@@ -159,7 +160,8 @@ def test_xlsx_file_imports_like_csv(editor_client):
 def test_unreadable_or_unknown_files_are_refused_in_words(editor_client):
     assert "must be a CSV" in upload(editor_client, b"hello", "notes.pdf").context["report"].errors[0]
     assert "no “title” column" in upload(editor_client, b"name,value\r\na,1\r\n", "other.csv").context["report"].errors[0]
-    assert "not UTF-8" in upload(editor_client, "title,date_start\r\nCafé,2017-01-01\r\n".encode("latin-1"), "x.csv").context["report"].errors[0]
+    latin = "title,date_start\r\nCafé,2017-01-01\r\n".encode("latin-1")
+    assert "Line 2 is not UTF-8" in upload(editor_client, latin, "x.csv").context["report"].errors[0]
 
 
 def test_only_editors_may_import(client):
@@ -242,7 +244,7 @@ def test_values_too_long_for_the_database_are_row_errors(editor_client):
     content = f"title,date_start,belligerents,conflict,locality\r\nT,2017-01-01,{long_name} (alleged),{long_name},{long_name}\r\n".encode()
     report = upload(editor_client, content, "long.csv").context["report"]
     assert [error.split(":")[0] for error in report.errors] == [
-        "row 2, column “locality”", "row 2, column “conflict”", "row 2, column “belligerents”",
+        "Row 2, column `locality`", "Row 2, column `conflict`", "Row 2, column `belligerents`",
     ]
     assert Incident.objects.count() == 0
 

@@ -205,7 +205,7 @@ def test_an_import_stopped_halfway_resumes_and_imports_nothing_twice(editor_clie
     run_queued_jobs()
     job.refresh_from_db()
     assert job.status == JobStatus.DONE, job.error
-    assert job.result == "Imported example.csv: 3 incidents created as drafts, 0 already present, 6 claims."
+    assert job.result == "Imported example.csv: created 3 incidents as drafts with 6 claims."
     assert Incident.objects.count() == 3 and set(Incident.objects.values_list("status", flat=True)) == {DRAFT}
 
 

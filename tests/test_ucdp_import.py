@@ -108,14 +108,15 @@ def test_bundled_file_imports_every_event_with_civilian_deaths_once():
     assert (mosul.reported_killed_min, mosul.reported_killed_max) == (105, 105)
     assert mosul.sources_count == 7  # the UCDP record and six distinct articles (one listed twice)
     text = out.getvalue()
-    assert "2373 incidents created" in text and "5018 left out" in text and "82 events UCDP marks as aggregated" in text
+    # Counted by reason, not lumped as "left out": these events have no civilian deaths.
+    assert "2373 incidents created" in text and "5,018 skipped: no civilian deaths" in text and "82 events UCDP marks as aggregated" in text
     assert "low_above_high: 6 events" in text and "sources_not_recorded: 1,119 events" in text
 
     before = row_counts()
     out = io.StringIO()
     call_command("import_ucdp", stdout=out)
     assert row_counts() == before
-    assert "0 incidents created" in out.getvalue() and "2373 already imported" in out.getvalue()
+    assert "0 incidents created" in out.getvalue() and "2,373 skipped: already imported (UCDP " in out.getvalue()
 
 
 @pytest.mark.django_db
@@ -322,7 +323,7 @@ def test_command_all_includes_events_without_civilian_deaths_and_publishes(tmp_p
     out = io.StringIO()
     call_command("import_ucdp", str(path), all=True, publish=True, stdout=out)
 
-    assert "1 incidents created" in out.getvalue() and "1 already imported" in out.getvalue()
+    assert "1 incidents created" in out.getvalue() and "1 skipped: already imported (UCDP 121299)" in out.getvalue()
     battle = incident_of(145155)
     assert (battle.status, battle.reported_killed_min, battle.reported_killed_max) == ("published", None, None)
     assert battle.published_at is not None
@@ -336,11 +337,14 @@ def test_command_all_includes_events_without_civilian_deaths_and_publishes(tmp_p
 
 @pytest.mark.django_db
 def test_binary_upload_and_bad_files(tmp_path):
+    # An unreadable row used to be left out with a note while the rest was imported; now nothing is written and the
+    # error names the row, the column and the value (issue 14: imports are all or nothing and say where).
     path = write_ged(tmp_path, [ged_row(MOSUL), {"id": "not-a-number"}])
-    with path.open("rb") as file:
-        result = import_ged_file(file)
-    assert result.created == 1
-    assert [w.kind for w in result.warnings if w.kind == "unreadable_row"] == ["unreadable_row"]
+    with path.open("rb") as file, pytest.raises(GedFormatError) as refused:
+        import_ged_file(file)
+    assert "Row 4, column `id`: “not-a-number” is not a whole number." in refused.value.errors
+    assert Incident.objects.count() == 0
+    assert import_ged_file(io.BytesIO(write_ged(tmp_path, [ged_row(MOSUL)]).read_bytes())).created == 1
 
     not_ged = tmp_path / "other.csv"
     not_ged.write_text("name,value\r\na,1\r\n", encoding="utf-8")

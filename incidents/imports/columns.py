@@ -11,6 +11,7 @@ from sources.validators import is_web_address
 
 from .. import choices
 from ..exports import INCIDENT_COLUMNS
+from ..filetext import cell_error, not_a_whole_number
 from ..models import (
     Incident,
 )
@@ -68,7 +69,7 @@ class RowResult:
     data: dict = field(default_factory=dict, repr=False)
 
     def error(self, column: str, message: str) -> None:
-        self.errors.append(f"row {self.line}, column “{column}”: {message}" if column else f"row {self.line}: {message}")
+        self.errors.append(cell_error(self.line, column, message))
 
     @property
     def action(self) -> str:
@@ -106,7 +107,7 @@ def _count(row: RowResult, raw: dict, column: str) -> int | None:
     if not value:
         return None
     if not re.fullmatch(r"\d+", value) or int(value) > MAX_COUNT:
-        row.error(column, f"“{value}” is not a whole number of 0 or more.")
+        row.error(column, not_a_whole_number(value))
         return None
     return int(value)
 

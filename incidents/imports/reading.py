@@ -17,6 +17,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 
 from .. import ucdp
+from ..filetext import NotUtf8, decode_utf8
 
 # The defaults of the settings of the same names (casualtytracker.settings).
 MAX_ROWS = 20_000
@@ -108,11 +109,9 @@ def _xlsx_rows(content: bytes):
 def _csv_rows(content: bytes):
     """The CSV's rows, streamed; a line longer than IMPORT_MAX_LINE_CHARS is refused where it is."""
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = content[: error.start].count(b"\n") + 1
-        raise ImportFileError(gettext("The CSV file is not UTF-8 text (line %(line)s, byte %(byte)s); save it as “CSV UTF-8” "
-                                      "and upload it again.") % {"line": line, "byte": error.start}) from error
+        text = decode_utf8(content)
+    except NotUtf8 as error:
+        raise ImportFileError(str(error)) from error
     limit = settings.IMPORT_MAX_LINE_CHARS
     reader = csv.reader(io.StringIO(text, newline=""))
     for row in reader:
@@ -152,4 +151,5 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], list[tuple[int
 
 
 def is_ged(header: list[str]) -> bool:
-    return all(column in header for column in ucdp.REQUIRED_COLUMNS)
+    """The file claims UCDP GED's layout (read by its reader, which names any GED column it lacks)."""
+    return ucdp.looks_like_ged(header)

@@ -24,6 +24,7 @@ from .. import choices, ucdp
 from ..aliases import find_actor, find_actors, find_source
 from ..display import count_words
 from ..duplicates import possible_duplicates
+from ..import_outcome import merge_skips, note_skip
 from ..models import (
     Actor,
     BelligerentRoleLink,
@@ -42,6 +43,8 @@ GRADE_PERMISSION = "incidents.grade_incident"
 
 IMPORTED_FROM = "Imported from a file"
 
+DUPLICATES_SHOWN = 5
+
 
 @dataclass
 class ImportReport:
@@ -55,6 +58,14 @@ class ImportReport:
     figures_created: int = 0
     warnings: list[str] = field(default_factory=list)
     committed: bool = False
+    merged: int = 0
+    skips: dict = field(default_factory=dict)  # why → {"count": n, "examples": [...]} (`import_outcome`)
+    duplicates: list = field(default_factory=list)  # UCDP: [[event id, code, [candidates]], …]
+
+    @property
+    def flagged(self) -> int:
+        """New records the admin's duplicate check flags (rows of the tracker's layout, or UCDP events)."""
+        return len(self.duplicates) + sum(1 for row in self.rows if row.possible_duplicates and not row.existing)
 
     @property
     def errors(self) -> list[str]:
@@ -127,9 +138,7 @@ def find_existing(row: RowResult) -> None:
         country=data["country"], admin1=data["admin1"], admin2=data["admin2"], locality=data["locality"],
         latitude=data["latitude"], longitude=data["longitude"], geo_precision=data["geo_precision"],
     )
-    row.possible_duplicates = [
-        f"{found.incident.code} ({'; '.join(found.reasons)})" for found in possible_duplicates(candidate, belligerent_ids=belligerent_ids, limit=5)
-    ]
+    row.possible_duplicates = [found.summary for found in possible_duplicates(candidate, belligerent_ids=belligerent_ids, limit=DUPLICATES_SHOWN)]
 
 
 class _Writer:
@@ -267,6 +276,7 @@ def import_rows(header: list[str], rows: list[tuple[int, dict]], *, user=None, f
     windows = _windows(report.rows, batching.size)
     for name in ("created", "skipped", "figures_created"):
         setattr(report, name, batching.carried.get(name, 0))
+    report.skips = merge_skips({}, batching.carried.get("skips", {}))
     stage = "trying the rows (rolled back)" if dry_run else "writing the rows"
     batching.progress(stage, sum(len(window) for window in windows[:batching.start]), len(report.rows))
     for index in range(batching.start, len(windows)):
@@ -276,7 +286,7 @@ def import_rows(header: list[str], rows: list[tuple[int, dict]], *, user=None, f
                 if dry_run:
                     raise _Rollback
                 batching.committed(index + 1, {"created": report.created, "skipped": report.skipped,
-                                               "figures_created": report.figures_created})
+                                               "figures_created": report.figures_created, "skips": report.skips})
         except _Rollback:
             pass
         except DatabaseError as error:
@@ -295,6 +305,7 @@ def _write_window(report: ImportReport, rows: list[RowResult], writer: "_Writer"
         for row in rows:
             if row.existing:
                 report.skipped += 1
+                note_skip(report.skips, "already_imported", row.existing)
                 continue
             writer.create(row)
             report.created += 1
@@ -336,7 +347,7 @@ def import_ged(content: bytes, *, user=None, dry_run: bool = True, batching: Bat
     except _Rollback as rollback:
         result = rollback.args[0]
     except ucdp.GedFormatError as error:
-        report.file_errors.append(str(error))
+        report.file_errors.extend(error.errors)
         return report
     except (DatabaseError, ValueError) as error:
         report.file_errors.append(f"The file could not be imported, so nothing was written: {error}.")
@@ -345,27 +356,28 @@ def import_ged(content: bytes, *, user=None, dry_run: bool = True, batching: Bat
 
 
 # Counts of a UCDP import carried from one batch to the next (and over to a re-run); its notes, up to this many.
-_GED_COUNTS = [f.name for f in dataclasses.fields(ucdp.ImportResult) if f.name != "warnings"]
+_GED_COUNTS = [f.name for f in dataclasses.fields(ucdp.ImportResult) if f.name not in {"warnings", "skips", "duplicates"}]
 KEPT_WARNINGS = 200
 
 
 def _import_ged_batches(content: bytes, report: ImportReport, *, merge_into_public: bool, dry_run: bool, batching: Batching) -> ImportReport:
     """The GED events in batches of whole event ids (so a repeated id is met in its batch, as in one run), each batch
     its own transaction: rolled back for a dry run, else committed with where the import got to."""
-    problems: list = []
     try:
-        events = list(ucdp.read_ged_csv(io.BytesIO(content), problems=problems))
-    except (ucdp.GedFormatError, ValueError) as error:
-        report.file_errors.append(str(error))
+        events = ucdp.read_ged_csv(io.BytesIO(content))
+    except ucdp.GedFormatError as error:
+        report.file_errors.extend(error.errors)
         return report
     by_id: dict[int, list] = {}
     for event in events:
         by_id.setdefault(event.id, []).append(event)
     windows = [[event for event_id in ids for event in by_id[event_id]] for ids in _windows(list(by_id), batching.size)]
     carried = {name: batching.carried.get(name, 0) for name in _GED_COUNTS}
-    notes = list(batching.carried.get("warnings", [str(problem) for problem in problems]))[:KEPT_WARNINGS]
-    carried["warning_count"] = batching.carried.get("warning_count", len(problems))
-    carried["skipped"] = batching.carried.get("skipped", len(problems))
+    carried["skips"] = merge_skips({}, batching.carried.get("skips", {}))
+    carried["duplicates"] = list(batching.carried.get("duplicates", []))
+    notes = list(batching.carried.get("warnings", []))[:KEPT_WARNINGS]
+    carried["warning_count"] = batching.carried.get("warning_count", 0)
+    file_ids = set(by_id)
     stage = "trying the events (rolled back)" if dry_run else "writing the events"
     total = len(events)
     batching.progress(stage, sum(len(window) for window in windows[:batching.start]), total)
@@ -374,12 +386,14 @@ def _import_ged_batches(content: bytes, report: ImportReport, *, merge_into_publ
         for name in _GED_COUNTS:
             carried[name] += getattr(part, name)
         carried["warning_count"] += len(part.warnings)
+        merge_skips(carried["skips"], part.skips)
+        carried["duplicates"] += part.duplicates[:max(0, KEPT_WARNINGS - len(carried["duplicates"]))]
         notes.extend(str(warning) for warning in part.warnings[:max(0, KEPT_WARNINGS - len(notes))])
 
     for index in range(batching.start, len(windows)):
         try:
             with transaction.atomic():
-                part = ucdp.import_ged_events(windows[index], merge_into_public=merge_into_public)
+                part = ucdp.import_ged_events(windows[index], merge_into_public=merge_into_public, file_ids=file_ids)
                 if dry_run:
                     raise _Rollback(part)
                 add(part)
@@ -392,7 +406,7 @@ def _import_ged_batches(content: bytes, report: ImportReport, *, merge_into_publ
                 return report
             raise ImportInterrupted(batch=index, batches=len(windows), carried=carried, error=error) from error
         batching.progress(stage, sum(len(window) for window in windows[:index + 1]), total)
-    result = ucdp.ImportResult(**{name: carried[name] for name in _GED_COUNTS})
+    result = ucdp.ImportResult(**{name: carried[name] for name in _GED_COUNTS}, skips=carried["skips"], duplicates=carried["duplicates"])
     report = _ged_report(report, result, dry_run=dry_run)
     report.warnings = report.warnings + notes
     if carried["warning_count"] > len(notes):
@@ -402,9 +416,8 @@ def _import_ged_batches(content: bytes, report: ImportReport, *, merge_into_publ
 
 def _ged_report(report: ImportReport, result, *, dry_run: bool) -> ImportReport:
     report.created, report.skipped, report.figures_created = result.created, result.skipped + result.unchanged, result.figures_created
+    report.merged, report.skips, report.duplicates = result.merged, result.skips, result.duplicates
     report.warnings = [str(warning) for warning in result.warnings]
-    if result.merged:
-        report.warnings.insert(0, f"{count_words(result.merged, 'event')} already on an incident: their new claims and reports are added to it.")
     if result.aggregated:
         report.warnings.insert(0, f"{count_words(result.aggregated, 'event')} UCDP marks as aggregated (event_clarity 2): "
                                   f"{count_words(result.aggregate_claims_created, 'aggregate claim')} of their period and area, "

@@ -34,7 +34,9 @@ What the data's quirks become (each is reported as a `GedWarning` in words):
   the figures are attributed to "UCDP". Line breaks inside cells are spaces.
 """
 
-from .reader import REQUIRED_COLUMNS, GedFormatError, GedWarning, read_ged_csv
-from .writer import ImportResult, import_ged_events, import_ged_file
+from .reader import REQUIRED_COLUMNS, GedFormatError, GedWarning, looks_like_ged, read_ged_csv
+from .result import SKIP_REASONS, ImportResult
+from .writer import import_ged_events, import_ged_file
 
-__all__ = ["REQUIRED_COLUMNS", "GedFormatError", "GedWarning", "ImportResult", "import_ged_events", "import_ged_file", "read_ged_csv"]
+__all__ = ["REQUIRED_COLUMNS", "SKIP_REASONS", "GedFormatError", "GedWarning", "ImportResult", "import_ged_events", "import_ged_file",
+           "looks_like_ged", "read_ged_csv"]

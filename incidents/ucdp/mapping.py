@@ -351,3 +351,15 @@ def _article_title(article: GedArticle, event: GedEvent, warnings: list[GedWarni
         warnings.append(event.warning("long_title", f"article title of {len(title)} characters", f"cut to {MAX_TITLE}"))
         title = _clip(title, MAX_TITLE)
     return title
+
+
+def incident_fields(event) -> dict:
+    """An event's incident: its title, dates and place at their precisions (what the duplicate check compares too)."""
+    return {
+        "title": incident_title(event), "date_start": event.date_start,
+        "date_end": event.date_end if event.date_end != event.date_start else None,
+        "date_precision": DATE_PRECISION.get(event.date_prec, choices.DatePrecision.YEAR),
+        "country": event.country, "admin1": _clip(_admin1(event), 120), "admin2": _clip(_admin2(event), 120),
+        "locality": _clip(_locality(event), 200), "latitude": event.latitude, "longitude": event.longitude,
+        "geo_precision": _geo_precision(event),
+    }

@@ -8,7 +8,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext
+
 from .. import display
+from ..filetext import NotUtf8, cell_error, decode_utf8, missing_columns, more_problems, not_a_whole_number
 
 EVENT_URL = "https://ucdp.uu.se/event/{id}"
 
@@ -27,7 +30,24 @@ ARTICLE_ITEM = re.compile(r"^(?P<outlet>.*?),(?P<date>\d{4}-\d{2}-\d{2}),(?P<tit
 
 
 class GedFormatError(ValueError):
-    """The file is not a GED CSV (its header lacks GED's columns)."""
+    """The file cannot be imported as GED, so nothing is written: its header lacks GED's columns, it is not UTF-8 or
+    not CSV, or cells are not what GED's codebook says (`errors`: every one, each naming its row, column and value)."""
+
+    def __init__(self, message: str = "", *, errors: list[str] | None = None):
+        self.errors = errors or [message]
+        shown = self.errors[:ERRORS_IN_MESSAGE]
+        if len(self.errors) > len(shown):
+            shown.append(more_problems(len(self.errors) - len(shown)))
+        super().__init__(" ".join(shown))
+
+
+# How many cell errors the exception's own message lists (the admin's report lists more, `imports.ERRORS_SHOWN`).
+ERRORS_IN_MESSAGE = 20
+
+
+def looks_like_ged(header: list[str]) -> bool:
+    """A header that claims GED's layout: most of GED's columns and no `title` (the tracker's own layout has one)."""
+    return "title" not in header and 2 * sum(name in header for name in REQUIRED_COLUMNS) >= len(REQUIRED_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -112,37 +132,86 @@ class GedEvent:
         self.warnings.append(self.warning(kind, problem, action))
 
 
-def read_ged_csv(file, *, problems: list[GedWarning] | None = None) -> Iterator[GedEvent]:
-    """Yield one `GedEvent` per row of a GED CSV file (text or binary); unreadable rows go to `problems`.
+def read_ged_csv(file) -> list[GedEvent]:
+    """One `GedEvent` per row of a GED CSV file (text or binary), or `GedFormatError` listing every unreadable cell.
 
-    Skips HDX's HXL hashtag row. Parsed with the csv module: some quoted cells hold line breaks.
+    All or nothing: a row with a letter in a number column is an error naming the row, the column and the value, never
+    a row left out while the others are imported. Skips HDX's HXL hashtag row. Parsed with the csv module: some quoted
+    cells hold line breaks. Rows are numbered as a spreadsheet shows them (the header is row 1).
     """
     if isinstance(file.read(0), bytes):
-        file = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
+        try:
+            file = io.StringIO(decode_utf8(file.read()), newline="")
+        except NotUtf8 as error:
+            raise GedFormatError(str(error)) from error
     reader = csv.reader(file)
     header = [name.strip().lstrip("\ufeff") for name in next(reader, [])]
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing and looks_like_ged(header):
+        raise GedFormatError(missing_columns("UCDP GED", missing))
     if missing:
         raise GedFormatError(f"Not a UCDP GED CSV file: the header lacks {', '.join(missing)}.")
-    first = True
-    for cells in _rows(reader):
-        if first and _is_hxl_row(cells):
-            first = False
+    events, errors = [], []
+    for number, cells in enumerate(_rows(reader), start=2):
+        if number == 2 and _is_hxl_row(cells):
             continue
-        first = False
         if not any(cell.strip() for cell in cells):
             continue
-        row = dict(zip(header, cells, strict=False))
+        row = _Cells(dict(zip(header, cells, strict=False)), number)
+        event = _event(row, line=reader.line_num)
+        errors.extend(row.errors)
+        if event is not None:
+            events.append(event)
+    if errors:
+        raise GedFormatError(errors=errors)
+    return events
+
+
+class _Cells:
+    """One row's cells, read column by column; a cell that is not what GED's codebook says is noted as an error."""
+
+    def __init__(self, row: dict, number: int):
+        self.row, self.number, self.errors = row, number, []
+
+    def __getitem__(self, column: str) -> str:
+        return self.row.get(column) or ""
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.append(cell_error(self.number, column, message))
+
+    def whole(self, column: str, *, optional: bool = False, signed: bool = False) -> int | None:
+        """A whole number (GED writes some as 238475.0); a count (not `signed`) is 0 or more."""
+        value = self[column].strip()
+        if not value and optional:
+            return None
+        match = re.fullmatch(r"(-?\d{1,12})(?:\.0+)?", value)
+        if match is None or (not signed and value.startswith("-")):
+            self.error(column, not_a_whole_number(value))
+            return None
+        return int(match[1])
+
+    def date(self, column: str, *, optional: bool = False) -> datetime.date | None:
+        value = self[column].strip()
+        if not value and optional:
+            return None
         try:
-            yield _event(row, line=reader.line_num)
-        except (KeyError, ValueError, InvalidOperation) as error:
-            warning = GedWarning(
-                kind="unreadable_row", problem=f"row unreadable ({error})", action="row left out",
-                event_id=_int_or_none(row.get("id")), line=reader.line_num,
-            )
-            if problems is None:
-                raise GedFormatError(str(warning)) from error
-            problems.append(warning)
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            self.error(column, gettext("“%(value)s” is not a date written YYYY-MM-DD.") % {"value": value[:40]})
+            return None
+
+    def coordinate(self, column: str) -> Decimal | None:
+        value = self[column].strip()
+        if not value:
+            return None
+        try:
+            number = Decimal(value)
+            if not number.is_finite():
+                raise InvalidOperation
+            return number.quantize(Decimal("0.000001"))
+        except InvalidOperation:
+            self.error(column, gettext("“%(value)s” is not a number of decimal degrees.") % {"value": value[:40]})
+            return None
 
 
 def _rows(reader) -> Iterator[list[str]]:
@@ -162,38 +231,25 @@ def _text(value: str | None) -> str:
     return " ".join((value or "").split())
 
 
-def _int_or_none(value) -> int | None:
-    try:
-        return int(float(value))
-    except (TypeError, ValueError):
-        return None
-
-
-def _count(row: dict, column: str) -> int:
-    value = int(row[column])
-    if value < 0:
-        raise ValueError(f"{column} is negative ({value})")
-    return value
-
-
-def _coordinate(value: str) -> Decimal | None:
-    value = (value or "").strip()
-    return Decimal(value).quantize(Decimal("0.000001")) if value else None
-
-
 def _split_actors(value: str) -> list[str]:
     return list(dict.fromkeys(name for name in (_text(part) for part in (value or "").split(", ")) if name))
 
 
-def _event(row: dict, *, line: int) -> GedEvent:
-    date_start = datetime.date.fromisoformat(row["date_start"].strip())
-    date_end = datetime.date.fromisoformat(row["date_end"].strip()) if row["date_end"].strip() else date_start
-    latitude, longitude = _coordinate(row["latitude"]), _coordinate(row["longitude"])
+def _event(row: _Cells, *, line: int) -> GedEvent | None:
+    """The row as an event, or None when a cell is unreadable (each noted on `row.errors`)."""
+    counts = {column: row.whole(column) for column in ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "low", "best", "high")}
+    codes = {column: row.whole(column) for column in ("id", "year", "type_of_violence", "where_prec", "event_clarity", "date_prec")}
+    conflict_id, number = row.whole("conflict_new_id", optional=True), row.whole("number_of_sources", optional=True, signed=True)
+    date_start, date_end = row.date("date_start"), row.date("date_end", optional=True)
+    latitude, longitude = row.coordinate("latitude"), row.coordinate("longitude")
+    if row.errors:
+        return None
+    date_end = date_end or date_start
     event = GedEvent(
-        id=int(row["id"]),
-        year=int(row["year"]),
-        type_of_violence=int(row["type_of_violence"]),
-        conflict_id=_int_or_none(row["conflict_new_id"]),
+        id=codes["id"],
+        year=codes["year"],
+        type_of_violence=codes["type_of_violence"],
+        conflict_id=conflict_id,
         conflict_name=_text(row["conflict_name"]),
         dyad_name=_text(row["dyad_name"]),
         side_a=_text(row["side_a"]),
@@ -201,7 +257,7 @@ def _event(row: dict, *, line: int) -> GedEvent:
         number_of_sources=None,
         articles=[],
         source_original=_text(row["source_original"]),
-        where_prec=int(row["where_prec"]),
+        where_prec=codes["where_prec"],
         where_coordinates=_text(row["where_coordinates"]),
         adm_1=_text(row["adm_1"]),
         adm_2=_text(row["adm_2"]),
@@ -209,20 +265,14 @@ def _event(row: dict, *, line: int) -> GedEvent:
         longitude=longitude,
         country="",
         country_name=_text(row["country"]),
-        event_clarity=int(row["event_clarity"]),
-        date_prec=int(row["date_prec"]),
+        event_clarity=codes["event_clarity"],
+        date_prec=codes["date_prec"],
         date_start=date_start,
         date_end=date_end,
-        deaths_a=_count(row, "deaths_a"),
-        deaths_b=_count(row, "deaths_b"),
-        deaths_civilians=_count(row, "deaths_civilians"),
-        deaths_unknown=_count(row, "deaths_unknown"),
-        low=_count(row, "low"),
-        best=_count(row, "best"),
-        high=_count(row, "high"),
         line=line,
+        **counts,
     )
-    iso3 = (row.get("iso3") or "").strip().upper()
+    iso3 = row["iso3"].strip().upper()
     event.country = display.country_code(alpha_3=iso3, name=event.country_name)
     if not event.country:
         event.warn("unknown_country", f"country “{event.country_name}” ({iso3 or 'no iso3'}) is not an ISO 3166 country",
@@ -234,7 +284,6 @@ def _event(row: dict, *, line: int) -> GedEvent:
         event.warn("bad_coordinates", f"coordinates ({row['latitude']}, {row['longitude']}) incomplete or out of range",
                    "coordinates left empty")
         event.latitude = event.longitude = None
-    number = _int_or_none(row["number_of_sources"])
     event.number_of_sources = number if number is not None and number >= 0 else None
     event.articles = _articles(row, event)
     return event

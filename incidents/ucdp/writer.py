@@ -1,8 +1,7 @@
 """Writing UCDP GED events as incidents in bulk, matched on their UCDP ids, in one transaction."""
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 
 from django.db import connection
 from django.utils import timezone
@@ -27,57 +26,29 @@ from ..models import (
 )
 from ..services import deferred_recompute, figures_changed
 from ..workflow import publish_aggregate_by_system, publish_by_system
+from .flagging import possible_duplicates_of
 from .mapping import (
     DATASET,
-    DATE_PRECISION,
     GED_VERSION,
     IMPORT_REASON,
     NOTE_SOURCE,
     OUTLET_KINDS,
     REPORT_KINDS,
     UCDP_SOURCE,
-    _admin1,
-    _admin2,
     _article_title,
-    _clip,
-    _geo_precision,
-    _locality,
     aggregate_claims,
+    incident_fields,
     incident_summary,
-    incident_title,
     infer_event_type,
     is_aggregated,
     source_codes,
     ucdp_figures,
 )
 from .reader import GedArticle, GedEvent, GedWarning, read_ged_csv
+from .result import ImportResult
 
 CHUNK = 500
 
-
-@dataclass
-class ImportResult:
-    """What an import did: events by outcome, rows written, and the quirks met, in words."""
-
-    created: int = 0
-    merged: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    figures_created: int = 0
-    reports_created: int = 0
-    links_created: int = 0
-    sources_created: int = 0
-    actors_created: int = 0
-    conflicts_created: int = 0
-    aggregated: int = 0
-    aggregate_claims_created: int = 0
-    warnings: list[GedWarning] = field(default_factory=list)
-
-    def warnings_by_kind(self) -> dict[str, list[GedWarning]]:
-        grouped = defaultdict(list)
-        for warning in self.warnings:
-            grouped[warning.kind].append(warning)
-        return dict(grouped)
 
 
 def _slug(name: str, taken: set[str], max_length: int = 200) -> str:
@@ -93,17 +64,15 @@ def _slug(name: str, taken: set[str], max_length: int = 200) -> str:
 def import_ged_file(
     file, *, publish: bool = False, only_civilian: bool = True, merge_into_public: bool = True,
 ) -> ImportResult:
-    """Read a GED CSV file and import its events (see `import_ged_events`); unreadable rows are warnings."""
-    problems: list[GedWarning] = []
-    events = list(read_ged_csv(file, problems=problems))
-    result = import_ged_events(events, publish=publish, only_civilian=only_civilian, merge_into_public=merge_into_public)
-    result.warnings = problems + result.warnings
-    result.skipped += len(problems)
-    return result
+    """Read a GED CSV file and import its events (see `import_ged_events`); any unreadable cell and nothing is written
+    (`GedFormatError` lists them all)."""
+    events = read_ged_csv(file)
+    return import_ged_events(events, publish=publish, only_civilian=only_civilian, merge_into_public=merge_into_public)
 
 
 def import_ged_events(
     events: Iterable[GedEvent], *, publish: bool = False, only_civilian: bool = True, merge_into_public: bool = True,
+    file_ids: set[int] | None = None,
 ) -> ImportResult:
     """Write GED events as incidents, reports and claims, in one transaction; nothing is imported twice.
 
@@ -118,15 +87,22 @@ def import_ged_events(
     every incident touched is re-derived (`services.recompute_figures`) once, before the transaction ends.
     Without `merge_into_public` (an editor's upload) an event already on an incident the public has seen
     adds nothing to it: it is left out with a warning, since such edits wait for a reviewer.
+
+    Each new incident is checked against the incidents already here with the admin's rule
+    (`duplicates.possible_duplicates`) and flagged in `duplicates`; incidents of the same file's events (`file_ids`,
+    written by an earlier batch of the same import) are not candidates, so a preview and its import flag the same.
     """
     result = ImportResult()
+    events = list(events)
     chosen, seen = [], set()
     for event in events:
         if only_civilian and event.deaths_civilians <= 0:
             result.skipped += 1
+            result.note_skip("no_civilian_deaths", event.id)
             continue
         if event.id in seen:
             result.skipped += 1
+            result.note_skip("repeated_in_file", event.id)
             result.warnings.append(GedWarning(
                 kind="duplicate_event", problem="the same event id appears again in the file",
                 action="the later row left out", event_id=event.id, line=event.line,
@@ -135,7 +111,8 @@ def import_ged_events(
         seen.add(event.id)
         chosen.append(event)
     with deferred_recompute():
-        run = _Import(result=result, merge_into_public=merge_into_public)
+        run = _Import(result=result, merge_into_public=merge_into_public,
+                      file_ids=file_ids if file_ids is not None else {event.id for event in events})
         created = run.run([event for event in chosen if not is_aggregated(event)])
         aggregates = run.aggregates([event for event in chosen if is_aggregated(event)])
         if publish and created:
@@ -154,8 +131,9 @@ def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
 class _Import:
     """One import run: caches of what exists, then one bulk write per table."""
 
-    def __init__(self, *, result: ImportResult, merge_into_public: bool = True):
+    def __init__(self, *, result: ImportResult, merge_into_public: bool = True, file_ids: set[int] = frozenset()):
         self.result = result
+        self.file_ids = {str(event_id) for event_id in file_ids}
         self.merge_into_public = merge_into_public
         self.now = timezone.now()
         self.sources: dict[str, Source] = {}
@@ -175,9 +153,12 @@ class _Import:
         titles = {event.id: [_article_title(a, event, warnings[event.id]) for a in event.articles] for event in events}
         figures = {event.id: ucdp_figures(event, warnings[event.id]) for event in events}
 
+        flagged = self._possible_duplicates(new_events)
         record_reports = self._record_reports(events)
         article_reports = self._article_reports(events, titles)
         created = self._create_incidents(new_events)
+        self.result.duplicates.extend(
+            [event_id, format_code(created[event_id]), candidates] for event_id, candidates in flagged.items())
         incident_ids = {**existing, **created}
 
         new_links, new_figures = [], []
@@ -208,11 +189,12 @@ class _Import:
         self._bulk(CasualtyFigure, new_figures)
         self.result.links_created += len(new_links)
         self.result.figures_created += len(new_figures)
-        for incident_id in existing.values():
+        for event_id, incident_id in existing.items():
             if incident_id in changed:
                 self.result.merged += 1
             else:
                 self.result.unchanged += 1
+                self.result.note_skip("already_imported", event_id)
         for incident_id in sorted(changed):
             figures_changed(incident_id=incident_id)
         return sorted(created.values())
@@ -237,6 +219,7 @@ class _Import:
         for event in events:
             if existing.get(event.id) in seen:
                 self.result.skipped += 1
+                self.result.note_skip("held_for_review", event.id)
                 self.result.warnings.append(GedWarning(
                     kind="held_for_review", problem="the event is on an incident the public has seen",
                     action="nothing added to it: a reviewer imports the file to add its new claims", event_id=event.id,
@@ -244,6 +227,10 @@ class _Import:
             else:
                 kept.append(event)
         return kept
+
+    def _possible_duplicates(self, events: list[GedEvent]) -> dict[int, list[str]]:
+        """UCDP id → the admin's possible duplicates of the incident each new event would become."""
+        return possible_duplicates_of(events, file_ids=self.file_ids)
 
     def _known(self, incident_ids, reports) -> tuple[set, Counter]:
         """Links and UCDP claims already on the incidents being merged into."""
@@ -376,13 +363,7 @@ class _Import:
         for event, pk in zip(events, reserve_ids(Incident, len(events)), strict=True):
             event_type = infer_event_type(event)
             incidents.append(Incident(
-                pk=pk, code=format_code(pk),
-                title=incident_title(event), summary=incident_summary(event),
-                date_start=event.date_start, date_end=event.date_end if event.date_end != event.date_start else None,
-                date_precision=DATE_PRECISION.get(event.date_prec, choices.DatePrecision.YEAR),
-                country=event.country, admin1=_clip(_admin1(event), 120), admin2=_clip(_admin2(event), 120),
-                locality=_clip(_locality(event), 200), latitude=event.latitude, longitude=event.longitude,
-                geo_precision=_geo_precision(event), event_type=event_type,
+                pk=pk, code=format_code(pk), **incident_fields(event), summary=incident_summary(event), event_type=event_type,
                 event_type_inferred=event_type != choices.EventType.OTHER,
                 conflict=conflicts.get(event.conflict_id),
             ))

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from incidents.display import count_words
+from incidents.filetext import more_problems
+from incidents.import_outcome import ERRORS_SHOWN, flagged_sentence, skip_sentences
 from incidents.ucdp import GedFormatError, import_ged_file
 
 BUNDLED_FILE = "ucdp_ged191_iraq_hdx_hxl.csv"
@@ -52,10 +54,13 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
         started = time.monotonic()
         try:
-            with path.open(newline="", encoding="utf-8-sig") as file:
+            # Read as bytes: the reader decodes it, so a byte that is not UTF-8 is reported with its line.
+            with path.open("rb") as file:
                 result = import_ged_file(file, publish=publish, only_civilian=not all)
-        except (GedFormatError, UnicodeDecodeError) as error:
-            raise CommandError(f"{path}: {error}") from error
+        except GedFormatError as error:
+            # Every unreadable cell, each naming its row, column and value; nothing was written.
+            shown = error.errors[:ERRORS_SHOWN] + ([more_problems(len(error.errors) - ERRORS_SHOWN)] if len(error.errors) > ERRORS_SHOWN else [])
+            raise CommandError(f"{path}: nothing was imported.\n" + "\n".join(shown)) from error
         elapsed = time.monotonic() - started
         if verbosity < 1:
             return
@@ -64,9 +69,10 @@ class Command(BaseCommand):
         made = "published" if publish else "drafts"
         self.stdout.write(self.style.SUCCESS(
             f"UCDP GED import from {path.name} ({which}, new incidents {made}) in {elapsed:.1f} s: "
-            f"{result.created} incidents created, {result.merged} events merged into existing incidents, "
-            f"{result.unchanged} already imported, {result.skipped} left out; "
-            f"{result.aggregated} events UCDP marks as aggregated (event_clarity 2) kept as aggregate claims, not incidents."
+            f"{result.created} incidents created, {result.merged} events merged into existing incidents; "
+            + "".join(f"{sentence}; " for sentence in skip_sentences(result.skips))
+            + (f"{flagged_sentence(len(result.duplicates))}; " if result.duplicates else "")
+            + f"{result.aggregated} events UCDP marks as aggregated (event_clarity 2) kept as aggregate claims, not incidents."
         ))
         self.stdout.write(
             f"  written: {result.figures_created} claims, {result.aggregate_claims_created} aggregate claims, "
@@ -74,6 +80,8 @@ class Command(BaseCommand):
             f"{result.links_created} report links, {result.sources_created} sources, {result.actors_created} actors, "
             f"{result.conflicts_created} conflicts."
         )
+        for event_id, code, candidates in result.duplicates[:EXAMPLES if verbosity < 2 else None]:
+            self.stdout.write(f"  possible duplicate: UCDP {event_id} ({code}) may be {', '.join(candidates)}")
         if not result.warnings:
             return
         self.stdout.write(f"Quirks in the data ({len(result.warnings)}), and what was done:")
