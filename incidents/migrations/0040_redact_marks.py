@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incident', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='incidents.incident')),
+                ('incident', models.ForeignKey(blank=True, db_constraint=False, help_text='The incident whose history it redacts.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='incidents.incident')),
                 ('marked_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, help_text='Who marked it.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('field', models.CharField(choices=[('title', 'title'), ('title_ar', 'title in Arabic'), ('summary', 'summary'), ('summary_ar', 'summary in Arabic'), ('neighbourhood', 'neighbourhood'), ('locality', 'city, town or village'), ('place_name_ar', 'place name in Arabic script'), ('coordinates', 'coordinates')], help_text='The field whose earlier values are withdrawn.', max_length=32)),
                 ('marked_at', models.DateTimeField(default=django.utils.timezone.now, help_text='Values recorded before this moment are shown as “redacted” in public history.')),
                 ('reason', models.TextField(blank=True, help_text='Why (for reviewers; never shown publicly).')),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='redactions', to='incidents.incident')),
+                ('incident', models.ForeignKey(help_text='The incident whose history it redacts.', on_delete=django.db.models.deletion.CASCADE, related_name='redactions', to='incidents.incident')),
                 ('marked_by', models.ForeignKey(blank=True, editable=False, help_text='Who marked it.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={

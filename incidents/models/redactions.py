@@ -26,7 +26,9 @@ class Redaction(models.Model):
     The present decides: the mark hides earlier values wherever the public reads history; the admin's history keeps
     them for reviewers."""
 
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="redactions")
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.CASCADE, related_name="redactions", help_text=_("The incident whose history it redacts."),
+    )
     field = models.CharField(max_length=32, choices=RedactableField, help_text=_("The field whose earlier values are withdrawn."))
     marked_at = models.DateTimeField(
         default=timezone.now, help_text=_("Values recorded before this moment are shown as “redacted” in public history."),
