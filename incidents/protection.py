@@ -60,6 +60,16 @@ def allowed_levels() -> Q:
     return allowed
 
 
+# Levels above the neighbourhood: the neighbourhood's name would say more than the public point.
+NAMELESS_NEIGHBOURHOOD = [ProtectionLevel.TOWN, ProtectionLevel.DISTRICT]
+
+
+def no_finer_place_name() -> Q:
+    """The database constraint: a location protected to the town or district names no neighbourhood (the editor
+    clears it; the history shows none under that protection, `redaction.public_version`)."""
+    return ~Q(public_geo_precision__in=NAMELESS_NEIGHBOURHOOD) | Q(neighbourhood="")
+
+
 def coarser(first: str | None, second: str | None) -> str | None:
     """The coarser of two precisions (None: no protection)."""
     given = [level for level in (first, second) if level]

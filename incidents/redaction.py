@@ -82,6 +82,9 @@ def public_version(row: dict, protection: Protection) -> dict:
         row["longitude"] = location.snap_value(row.get("longitude"), level)
         if "geo_precision" in row:
             row["geo_precision"] = location.coarser(row["geo_precision"], level)
+        row["public_geo_precision"] = level
+        if level in location.NAMELESS_NEIGHBOURHOOD and "neighbourhood" in row:
+            row["neighbourhood"] = ""
     for name, marked_at in protection.marks.items():
         if moment is not None and moment >= marked_at:
             continue

@@ -27,14 +27,15 @@ def protected(reviewer, settings, tmp_path):
     """Published exact on 26 March 2017, its location coarsened to the district today."""
     settings.DOWNLOADS_DIR = tmp_path / "downloads"
     incident = factories.IncidentFactory(status="in_review", latitude=EXACT[0], longitude=EXACT[1],
-                                         geo_precision=choices.GeoPrecision.EXACT, country="IQ", locality="Mosul")
+                                         geo_precision=choices.GeoPrecision.EXACT, country="IQ", locality="Mosul",
+                                         neighbourhood="Zahramarker")
     factories.FigureFactory(incident=incident, count_min=3, count_max=3)
     workflow.transition_incident(incident=incident, name="publish", user=reviewer)
     moment = timezone.make_aware(datetime.datetime.combine(PUBLISHED_ON, datetime.time(12)))
     for model in (Incident, CasualtyFigure, IncidentReport):
         model.history.all().update(history_date=moment)
     incident.refresh_from_db()
-    incident.public_geo_precision = choices.ProtectionLevel.DISTRICT
+    incident.public_geo_precision, incident.neighbourhood = choices.ProtectionLevel.DISTRICT, ""
     incident.save()
     return Incident.objects.get(pk=incident.pk)
 
@@ -61,7 +62,7 @@ def test_the_exact_point_is_on_no_public_surface(client, protected):
         response = client.get(url)
         assert response.status_code == 200, name
         content = b"".join(response.streaming_content) if response.streaming else response.content
-        for form in EXACT_FORMS:
+        for form in [*EXACT_FORMS, "Zahramarker"]:  # the neighbourhood named before the protection, too
             assert form not in content.decode(), f"{form} on {name}"
 
 
@@ -90,6 +91,9 @@ def test_downloads_hold_only_the_coarsened_point(protected):
 def test_reviewers_see_the_exact_point_in_the_admin(reviewer_client, protected):
     page = reviewer_client.get(f"/admin/incidents/incident/{protected.pk}/change/").content.decode()
     assert EXACT[0] in page and EXACT[1] in page
+    first = protected.history.order_by("history_id").first()
+    history = reviewer_client.get(f"/admin/incidents/incident/{protected.pk}/history/{first.history_id}/").content.decode()
+    assert EXACT[0] in history and "Zahramarker" in history
 
 
 def test_the_public_point_is_kept_by_every_write_path(protected):
@@ -106,6 +110,13 @@ def test_the_public_point_is_kept_by_every_write_path(protected):
 def test_a_protection_finer_than_the_recorded_point_is_refused(db):
     incident = factories.IncidentFactory(latitude="36.1", longitude="43.1", geo_precision=choices.GeoPrecision.DISTRICT)
     incident.public_geo_precision = choices.ProtectionLevel.NEIGHBOURHOOD
+    with pytest.raises(IntegrityError), transaction.atomic():
+        incident.save()
+
+
+def test_a_protected_location_names_no_neighbourhood(db):
+    incident = factories.IncidentFactory(latitude="36.1", longitude="43.1", neighbourhood="Al-Zahra")
+    incident.public_geo_precision = choices.ProtectionLevel.TOWN
     with pytest.raises(IntegrityError), transaction.atomic():
         incident.save()
 

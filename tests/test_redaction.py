@@ -109,6 +109,7 @@ def test_the_as_of_view_shows_the_redacted_form(client, redacted):
     assert (shown.title, shown.summary) == ("redacted", "redacted")
     assert (str(shown.latitude), str(shown.longitude)) == ("36.100000", "44.000000")  # snapped to the town grid
     assert shown.geo_precision == choices.GeoPrecision.TOWN
+    assert "to protect people: the exact point is withheld" in page.content.decode()
     assert [f.count_max for f in page.context["reported"]] == [12]
     assert [(r["low"], r["high"]) for r in page.context["ranges"] if r["prefix"] == "reported_killed"] == [(12, 12)]
     # Victims public now only, as they read now: the renamed one unnamed, the private one gone.

@@ -13,7 +13,7 @@ from sources.models import Report
 from .. import choices, display
 from ..codes import format_code, reserve_ids
 from ..geo import COUNTRY_ONLY, MAPPED, UNPLACED
-from ..protection import allowed_levels, public_coordinate, public_precision_expression
+from ..protection import allowed_levels, no_finer_place_name, public_coordinate, public_precision_expression
 from ..querysets import (
     IncidentQuerySet,
 )
@@ -332,6 +332,11 @@ class Incident(models.Model):
             models.CheckConstraint(
                 condition=allowed_levels(), name="incident_public_precision_not_finer",
                 violation_error_message=_("The protected location cannot be finer than the recorded precision."),
+            ),
+            models.CheckConstraint(
+                condition=no_finer_place_name(), name="incident_protected_no_neighbourhood",
+                violation_error_message=_("A location protected to the town or district names no neighbourhood: clear it "
+                                          "(and mark it redacted to hide its earlier values too)."),
             ),
             models.CheckConstraint(
                 condition=~Q(status=choices.Status.RETRACTED) | ~Q(retraction_reason=""),
