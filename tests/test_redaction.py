@@ -21,7 +21,8 @@ from sources.models import Report, Source
 from tests import factories
 
 PUBLISHED_ON = datetime.date(2017, 3, 26)
-BEFORE = "2017-03-27"  # an as-of date after publication, before every redaction
+VICTIMS_ADDED_ON = datetime.date(2017, 3, 28)  # a day of its own in the change log: "Victim added: …"
+BEFORE = "2017-03-29"  # an as-of date after publication and the victims, before every redaction
 
 EXACT_LAT, EXACT_LON = "36.123457", "43.987651"
 MARKERS = {
@@ -51,10 +52,11 @@ def redacted(reviewer):
     factories.FigureFactory(incident=incident, report=report, count_min=12, count_max=12, quote="12 killed")
     excluded = factories.FigureFactory(incident=incident, report=report, count_min=7777, count_max=7777,
                                        quote="pulled 7777 Excludedmarker bodies")
+    workflow.transition_incident(incident=incident, name="publish", user=reviewer)
+    backdate(PUBLISHED_ON, Incident, CasualtyFigure, IncidentReport, OfficialStatement, BelligerentRoleLink, Report, Source)
     private = factories.VictimFactory(incident=incident, name="Privatemarker Haddad", visibility=choices.Visibility.PUBLIC)
     renamed = factories.VictimFactory(incident=incident, name="Renamedmarker Saleh", visibility=choices.Visibility.PUBLIC)
-    workflow.transition_incident(incident=incident, name="publish", user=reviewer)
-    backdate(PUBLISHED_ON, Incident, CasualtyFigure, IncidentReport, OfficialStatement, BelligerentRoleLink, Victim, Report, Source)
+    backdate(VICTIMS_ADDED_ON, Victim)
 
     # Today: every kind of redaction.
     incident.refresh_from_db()
@@ -99,6 +101,7 @@ def test_the_change_log_says_redacted(client, redacted):
     assert "Title: redacted → Strike on a house" in lines
     assert "Reported killed: redacted → 12" in lines
     assert not any(line.startswith("Women killed") for line in lines)  # a range that did not change says nothing
+    assert "Victim added: unnamed child, killed" in lines  # the renamed victim, as it reads now; the private one not at all
     assert "محجوب" in arabic.content.decode()  # "redacted", in Arabic
 
 
