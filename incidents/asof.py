@@ -6,6 +6,10 @@ site's time zone), so a reader can reproduce a figure they cited. Each row is ta
 entry before the end of the day; rows deleted or moved away by then are left out, and so are claims the
 editors had excluded. Named victims and external identifiers are shown as they are now (public ones only).
 A day on which the record was not published gives a message instead, with the current record.
+
+What was withdrawn since to protect people stays withdrawn (`redaction`): the point coarsened as the record's
+location is protected now, fields marked redacted read "redacted", claims excluded since are left out and the
+figures re-derived without them.
 """
 
 import datetime
@@ -16,9 +20,13 @@ from django.utils.translation import gettext
 
 from sources.models import Report
 
-from . import choices, display
+from . import choices, display, redaction, services
 from .models import Actor, BelligerentRoleLink, CasualtyFigure, Incident, IncidentReport, OfficialStatement
 from .querysets import published_versions
+
+# The incident's fields `redaction.public_version` may change on a past version.
+REDACTABLE = ["latitude", "longitude", "geo_precision", "public_geo_precision", "title", "title_ar", "summary", "summary_ar",
+              "neighbourhood", "locality", "place_name_ar"]
 
 
 class BadDate(ValueError):
@@ -35,6 +43,7 @@ class Snapshot:
     links: list
     roles: list
     history: list[dict]
+    protection: redaction.Protection
 
 
 def parse_day(value: str) -> datetime.date:
@@ -60,7 +69,28 @@ def _rows_as_of(model, incident_id: int, moment: datetime.datetime) -> list:
     latest: dict[int, object] = {}
     for row in model.history.filter(id__in=ids, history_date__lt=moment).order_by("history_date", "history_id"):
         latest[row.id] = row
-    return [row.instance for row in latest.values() if row.history_type != "-" and row.incident_id == incident_id]
+    instances = []
+    for row in latest.values():
+        if row.history_type != "-" and row.incident_id == incident_id:
+            instances.append(row.instance)
+            instances[-1].history_id = row.history_id
+    return instances
+
+
+def _public_then(then: Incident, live: Incident, moment, protection: redaction.Protection, figures: list) -> Incident:
+    """The past version as the public may see it now (`redaction.public_version`), its figures re-derived without the
+    claims excluded since when it counted one."""
+    values = redaction.public_version({"history_date": moment, **{name: getattr(then, name) for name in REDACTABLE}}, protection)
+    if values["latitude"] == redaction.redacted_word():  # coordinates withdrawn: the point the public sees now
+        values["latitude"], values["longitude"] = live.public_latitude, live.public_longitude
+    for name in REDACTABLE:
+        setattr(then, name, values[name])
+    then.public_latitude, then.public_longitude, then.public_precision = then.latitude, then.longitude, then.geo_precision
+    if values[redaction.RANGES_REDACTED]:
+        counted = CasualtyFigure.history.filter(history_id__in=[figure.history_id for figure in figures])
+        for name, value in services.derive_ranges(counted).items():
+            setattr(then, name, value)
+    return then
 
 
 def first_published(incident: Incident) -> datetime.datetime | None:
@@ -81,8 +111,10 @@ def snapshot(incident: Incident, day: datetime.date, *, history_fields: list[str
                            "The current record is shown.") % {"first": in_words(timezone.localdate(published)), "day": in_words(day)}
         return gettext("This record was not published at the end of %(day)s. The current record is shown.") % {"day": in_words(day)}
 
-    then = row.instance
-    figures = [f for f in _rows_as_of(CasualtyFigure, incident.pk, moment) if not f.excluded]
+    protection = redaction.protection_of(incident)
+    figures = [f for f in _rows_as_of(CasualtyFigure, incident.pk, moment)
+               if not f.excluded and redaction.is_public_claim(f.pk, protection)]
+    then = _public_then(row.instance, incident, row.history_date, protection, figures)
     figures.sort(key=lambda f: (f.stated_on is None, f.stated_on or datetime.date.min, f.pk))
     statements = sorted(_rows_as_of(OfficialStatement, incident.pk, moment), key=lambda s: (s.stated_on, s.pk))
     links = _rows_as_of(IncidentReport, incident.pk, moment)
@@ -104,4 +136,4 @@ def snapshot(incident: Incident, day: datetime.date, *, history_fields: list[str
     history = list(
         incident.history.filter(history_date__lt=moment).order_by("history_date", "history_id").values(*history_fields)
     )
-    return Snapshot(day, moment, then, figures, statements, links, roles, history)
+    return Snapshot(day, moment, then, figures, statements, links, roles, history, protection)

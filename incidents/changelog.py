@@ -31,6 +31,7 @@ from .models import (
     Victim,
 )
 from .models.victims import DESCRIBED_BY, describe_victim
+from .redaction import RANGES_REDACTED, Protection, protection_of, public_version, redacted_word
 from .timeline import describe_claim
 
 RANGES = ["reported_killed", "conceded_killed", "reported_injured", "conceded_injured", "children_killed", "women_killed"]
@@ -43,7 +44,7 @@ SINGLE_FIELDS = [
     "conflict", "grade", "latest_stance", "sources_count",
 ]
 INCIDENT_FIELDS = [
-    "history_date", "status", *DATE_FIELDS, *PLACE_FIELDS, "latitude", "longitude",
+    "history_date", "status", *DATE_FIELDS, *PLACE_FIELDS, "latitude", "longitude", "public_geo_precision",
     *[name if name != "conflict" else "conflict_id" for name in SINGLE_FIELDS],
     *[f"{prefix}_{end}" for prefix in RANGES for end in ("min", "max", "open")],
     *[f"{prefix}_unquantified" for prefix in display.REPORTED_PREFIXES],
@@ -142,9 +143,11 @@ def incident_changes(before: dict, after: dict, conflicts: dict) -> list[str]:
         }.get(name, lambda v: v if v not in (None, "") else _none())
         changes.append(_changed(_label(name), words(old), words(new)))
     for prefix in RANGES:
-        # Read as every surface reads a range: "101+" for an open top, "1+" beside a claim with no number.
+        # Read as every surface reads a range: "101+" for an open top, "1+" beside a claim with no number; a range that
+        # counted a claim excluded since reads "redacted" (`redaction.public_version`).
         old, new = display.format_figure(SimpleNamespace(**before), prefix), display.format_figure(SimpleNamespace(**after), prefix)
         if old != new:
+            old, new = (redacted_word() if state.get(RANGES_REDACTED) else words for state, words in ((before, old), (after, new)))
             changes.append(_changed(_label(prefix), old, new))
     return changes
 
@@ -243,16 +246,18 @@ def _identifier_events(rows) -> list[tuple]:
 
 
 def _victim_events(rows, public_ids: set[int]) -> list[tuple]:
-    """Only victims public now; the moment each became public is when it was added to the public record."""
+    """Only victims public now, described as they are now (their last history row: a name withdrawn or changed since is
+    never read back); the moment each became public is when it was added to the public record."""
     events = []
     for victim_id, history in _by_object(rows).items():
         if victim_id not in public_ids:
             continue
+        words = describe_victim(**{field: history[-1][field] for field in DESCRIBED_BY})
         shown = False
         for row in history:
             public = row["visibility"] == choices.Visibility.PUBLIC
             if public and not shown:
-                events.append((row["history_date"], "Victim added", describe_victim(**{field: row[field] for field in DESCRIBED_BY})))
+                events.append((row["history_date"], "Victim added", words))
             shown = public
     return events
 
@@ -355,8 +360,11 @@ def build_changelog(incident_rows: list[dict], related: list[tuple], conflicts: 
 
 
 def load_changelog(incident: Incident, *, public_figure_ids: set[int], public_victim_ids: set[int],
-                   incident_rows: list[dict] | None = None) -> list[Day]:
-    """Read the incident's history and its related records' history (a fixed number of queries) into the public log."""
+                   incident_rows: list[dict] | None = None, protection: Protection | None = None) -> list[Day]:
+    """Read the incident's history and its related records' history (a fixed number of queries) into the public log.
+
+    Every version is read as the public may see it now (`redaction.public_version`, under the record's protection
+    now: `protection`, read here unless given); claims excluded now never appear."""
     if incident_rows is None:
         incident_rows = history_rows(incident)
     if not any(row["status"] == choices.Status.PUBLISHED for row in incident_rows):
@@ -366,6 +374,10 @@ def load_changelog(incident: Incident, *, public_figure_ids: set[int], public_vi
         return list(model.history.filter(incident_id=incident.pk).order_by("history_date", "history_id").values(*fields))
 
     figures = rows(CasualtyFigure, FIGURE_FIELDS)
+    if protection is None:
+        protection = protection_of(incident, figures)
+    incident_rows = [public_version(row, protection) for row in incident_rows]
+    public_figure_ids = public_figure_ids - protection.excluded_claims
     statements = rows(OfficialStatement, STATEMENT_FIELDS)
     links = rows(IncidentReport, ["id", "history_date", "history_type", "report_id"])
     roles = rows(BelligerentRoleLink, ["id", "history_date", "history_type", "actor_id", "role"])

@@ -75,6 +75,15 @@ class GeoPrecision(models.TextChoices):
     COUNTRY = "country", _("country")
 
 
+class ProtectionLevel(models.TextChoices):
+    """How far an incident's public location is coarsened where exact coordinates would endanger people
+    (`incidents.protection`): a subset of `GeoPrecision`, same values."""
+
+    NEIGHBOURHOOD = "neighbourhood", _("neighbourhood")
+    TOWN = "town", _("village or town")
+    DISTRICT = "district", _("district")
+
+
 GEO_PRECISION_DEFINITIONS = {
     GeoPrecision.EXACT: _("The coordinates mark the exact site."),
     GeoPrecision.WITHIN_100M: _("The site is within about 100 metres of the point."),

@@ -118,9 +118,10 @@ INCIDENT_COLUMNS = [
     _incident_column("admin2", "#adm2+name"),
     _incident_column("locality", "#loc+name"),
     _incident_column("neighbourhood", "#loc+name+neighbourhood"),
-    _incident_column("geo_precision", "#geo+precision"),
-    _incident_column("latitude", "#geo+lat"),
-    _incident_column("longitude", "#geo+lon"),
+    # The public point and precision only (`incidents.protection`: coarsened where the location is protected).
+    _incident_column("geo_precision", "#geo+precision", _help(Incident, "public_precision"), _field("public_precision")),
+    _incident_column("latitude", "#geo+lat", _help(Incident, "public_latitude"), _field("public_latitude")),
+    _incident_column("longitude", "#geo+lon", _help(Incident, "public_longitude"), _field("public_longitude")),
     _incident_column("event_type", "#event+type"),
     _incident_column("conflict", "#event+conflict", "The theatre or campaign (its name).",
                      lambda incident, context: incident.conflict.name if incident.conflict_id else ""),

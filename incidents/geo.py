@@ -51,9 +51,11 @@ INDIVIDUAL_LIMIT = 300
 # The most cells one answer may span (a box far larger than a screen at its zoom is refused, not clustered).
 MAX_CELLS = 4096
 
-MAPPED = Q(latitude__isnull=False) & ~Q(geo_precision=P.COUNTRY)
-COUNTRY_ONLY = Q(latitude__isnull=False, geo_precision=P.COUNTRY)
-UNPLACED = Q(latitude__isnull=True)
+# The map reads only the public point (`incidents.protection`: coarsened where the location is protected). A protection
+# level is never "country", so the public precision is "country" exactly when the recorded one is.
+MAPPED = Q(public_latitude__isnull=False) & ~Q(geo_precision=P.COUNTRY)
+COUNTRY_ONLY = Q(public_latitude__isnull=False, geo_precision=P.COUNTRY)
+UNPLACED = Q(public_latitude__isnull=True)
 
 
 def uncertainty_radius_m(precision: str) -> int | None:
@@ -153,14 +155,14 @@ class Viewport:
     def within(self) -> Q:
         """The incidents inside the widened box (its east and north edges belong to the next cells, except the world's)."""
         west, south, east, north = self.bounds
-        below_east = Q(longitude__lte=east) if east >= 180 else Q(longitude__lt=east)
-        below_north = Q(latitude__lte=north) if north >= 90 else Q(latitude__lt=north)
-        return Q(longitude__gte=west, latitude__gte=south) & below_east & below_north
+        below_east = Q(public_longitude__lte=east) if east >= 180 else Q(public_longitude__lt=east)
+        below_north = Q(public_latitude__lte=north) if north >= 90 else Q(public_latitude__lt=north)
+        return Q(public_longitude__gte=west, public_latitude__gte=south) & below_east & below_north
 
 
 POPUP_FIELDS = (
     "id", "code", "title", "date_start", "date_end", "date_precision", "country", "admin1", "admin2", "locality",
-    "neighbourhood", "latitude", "longitude", "geo_precision", "grade",
+    "neighbourhood", "public_latitude", "public_longitude", "public_precision", "grade",
     "reported_killed_min", "reported_killed_max", "reported_killed_open", "reported_killed_unquantified",
     "conceded_killed_min", "conceded_killed_max", "conceded_killed_open",
 )
@@ -174,12 +176,12 @@ def incident_feature(incident) -> dict:
         "code": incident.code,
         "title": incident.title,
         "url": incident.get_absolute_url(),
-        "lat": float(incident.latitude),
-        "lon": float(incident.longitude),
-        "precision": incident.geo_precision,
-        "precision_words": display.GEO_PRECISION_WORDS.get(incident.geo_precision, ""),
-        "shape": uncertainty_shape(incident.geo_precision),
-        "radius_m": uncertainty_radius_m(incident.geo_precision),
+        "lat": float(incident.public_latitude),
+        "lon": float(incident.public_longitude),
+        "precision": incident.public_precision,
+        "precision_words": display.GEO_PRECISION_WORDS.get(incident.public_precision, ""),
+        "shape": uncertainty_shape(incident.public_precision),
+        "radius_m": uncertainty_radius_m(incident.public_precision),
         "date": display.format_date(incident.date_start, incident.date_precision, incident.date_end),
         "date_precision": str(choices.DatePrecision(incident.date_precision).label),
         "place": display.format_place(incident),
@@ -213,7 +215,7 @@ def _set_counts(queryset, language: str) -> dict:
         {"country": row["country"], "name": display.country_name(row["country"]), "count": row["count"],
          "lat": round(row["lat"], 5), "lon": round(row["lon"], 5)}
         for row in queryset.filter(COUNTRY_ONLY).values("country").annotate(
-            count=Count("*"), lat=Avg(Cast("latitude", FloatField())), lon=Avg(Cast("longitude", FloatField())),
+            count=Count("*"), lat=Avg(Cast("public_latitude", FloatField())), lon=Avg(Cast("public_longitude", FloatField())),
         ).order_by("country")
     ]
     country_only = sum(row["count"] for row in countries)
@@ -258,7 +260,7 @@ def _cells(queryset, cell: float) -> list[dict]:
 
     Sums, not averages, go to the database: PostgreSQL's float average also keeps a sum of squares for each row.
     """
-    longitude, latitude = Cast("longitude", FloatField()), Cast("latitude", FloatField())
+    longitude, latitude = Cast("public_longitude", FloatField()), Cast("public_latitude", FloatField())
     rows = (
         queryset.annotate(cell_key=Floor(longitude / cell) * CELL_KEY + Floor(latitude / cell))
         .values("cell_key")

@@ -112,10 +112,18 @@ def derive_figures(incident: Incident, *, known_on=None) -> dict:
     if known_on is not None:
         claims, statements = claims.filter(known_by(known_on)), statements.filter(known_by(known_on))
     return {
-        **_envelopes(claims.aggregate(**_envelope_aggregates())),
-        **_concessions(claims.filter(_COUNTED_CONCESSION).only(*_CONCESSION_FIELDS)),
+        **derive_ranges(claims),
         **_stance(statements.only("pk", "stance", "stated_on")),
         "sources_count": IncidentReport.objects.filter(incident=incident).count(),
+    }
+
+
+def derive_ranges(claims) -> dict:
+    """The reported and conceded ranges of a set of counted claims (a queryset of claims, or of their history rows:
+    the as-of views re-derive a past version without the claims excluded since, `asof.snapshot`)."""
+    return {
+        **_envelopes(claims.aggregate(**_envelope_aggregates())),
+        **_concessions(claims.filter(_COUNTED_CONCESSION).only(*_CONCESSION_FIELDS)),
     }
 
 

@@ -33,6 +33,7 @@ from .inlines import (
     IncidentFigureInline,
     IncidentStatementInline,
     LinkedReportInline,
+    RedactionInline,
     VictimInline,
 )
 from .writes import EvidenceWritesMixin
@@ -110,6 +111,7 @@ class IncidentAdmin(ArabicFieldsAdminMixin, EvidenceWritesMixin, SimpleHistoryAd
         IncidentStatementInline,
         VictimInline,
         ExternalIdentifierInline,
+        RedactionInline,
         AliasInline,
     ]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}, **ISO_DATES}
@@ -278,7 +280,7 @@ class IncidentAdmin(ArabicFieldsAdminMixin, EvidenceWritesMixin, SimpleHistoryAd
             ("When", {"fields": [("date_start", "date_end"), "date_precision", "confirm_dates"]}),
             ("Where", {"fields": [
                 "country", ("admin1", "admin2"), ("locality", "neighbourhood"), "place_name_ar",
-                ("latitude", "longitude"), "geo_precision",
+                ("latitude", "longitude"), "geo_precision", "public_geo_precision",
             ]}),
             ("Who", {
                 "fields": ["conflict", "related"],

@@ -15,6 +15,7 @@ from ..models import (
     IncidentAlias,
     IncidentReport,
     OfficialStatement,
+    Redaction,
     Victim,
 )
 from ..workflow import aggregate_edit_needs_reviewer, was_public
@@ -176,6 +177,17 @@ class ExternalIdentifierInline(admin.TabularInline):
     formfield_overrides = HTTPS_URLS
     extra = 0
     verbose_name_plural = gettext_lazy("external identifiers (the same incident in other datasets)")
+
+
+class RedactionInline(admin.TabularInline):
+    """Marks withdrawing a field's earlier values from public history (`incidents.redaction`); the exact values stay
+    in this admin's history views."""
+
+    model = Redaction
+    fields = ["field", "marked_at", "reason", "marked_by"]
+    readonly_fields = ["marked_by"]
+    extra = 0
+    verbose_name_plural = gettext_lazy("redactions (earlier values of these fields read “redacted” in public history)")
 
 
 class AliasInline(admin.TabularInline):

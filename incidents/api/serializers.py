@@ -9,7 +9,7 @@ from rest_framework import serializers
 from sources.models import Report, Source
 from sources.public import public_report_fields
 
-from .. import display
+from .. import choices, display
 from ..models import (
     Actor,
     BelligerentRoleLink,
@@ -114,8 +114,14 @@ class IncidentSerializer(PublicModelSerializer):
     conflict = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The conflict's slug.")
     belligerents = BelligerentSerializer(source="belligerent_roles", many=True, read_only=True)
     positions = PositionSerializer(source="current_positions", many=True, read_only=True)
-    latitude = serializers.FloatField(read_only=True, allow_null=True, help_text=Incident._meta.get_field("latitude").help_text)
-    longitude = serializers.FloatField(read_only=True, allow_null=True, help_text=Incident._meta.get_field("longitude").help_text)
+    # The public point and precision only (`incidents.protection`: coarsened where the location is protected).
+    latitude = serializers.FloatField(
+        source="public_latitude", read_only=True, allow_null=True, help_text=Incident._meta.get_field("public_latitude").help_text)
+    longitude = serializers.FloatField(
+        source="public_longitude", read_only=True, allow_null=True, help_text=Incident._meta.get_field("public_longitude").help_text)
+    geo_precision = serializers.ChoiceField(
+        source="public_precision", choices=choices.GeoPrecision.choices, read_only=True,
+        help_text=Incident._meta.get_field("public_precision").help_text)
     related = serializers.SerializerMethodField(
         help_text="Codes of the published records linked as related: possibly the same event, not merged; totals count them once.",
     )

@@ -4,6 +4,7 @@ from .actors import Actor, ActorAlias, Conflict
 from .claims import AggregateClaim, CasualtyFigure, ClaimFields, OfficialStatement, check_quote, describe_count
 from .incident import BelligerentRoleLink, ExternalIdentifier, Incident, IncidentAlias, IncidentReport
 from .positions import Position
+from .redactions import RedactableField, Redaction
 from .revisions import Revision
 from .victims import Victim
 
@@ -21,6 +22,8 @@ __all__ = [
     "IncidentReport",
     "OfficialStatement",
     "Position",
+    "RedactableField",
+    "Redaction",
     "Revision",
     "Victim",
     "check_quote",

@@ -14,6 +14,7 @@ from sources.validators import validate_web_address, web_address_constraint
 from .. import choices, display
 from ..codes import format_code, reserve_ids
 from ..geo import COUNTRY_ONLY, MAPPED, UNPLACED
+from ..protection import allowed_levels, no_finer_place_name, public_coordinate, public_precision_expression
 from ..querysets import (
     IncidentQuerySet,
 )
@@ -67,6 +68,24 @@ class Incident(models.Model):
     geo_precision = models.CharField(
         max_length=16, choices=choices.GeoPrecision, default=choices.GeoPrecision.TOWN,
         help_text=_("How precisely the coordinates place the incident: exact site down to country only."),
+    )
+    # Location protection (`incidents.protection`): the public point, coarsened; the exact one stays in the admin.
+    public_geo_precision = models.CharField(
+        max_length=16, choices=choices.ProtectionLevel, null=True, blank=True,
+        help_text=_("Protect the location: the public pages, map, API, exports, feeds and history show the point only to this "
+                    "level (snapped to a fixed grid). Empty: as recorded. Never finer than the recorded precision."),
+    )
+    public_latitude = models.GeneratedField(
+        expression=public_coordinate("latitude"), output_field=models.DecimalField(max_digits=9, decimal_places=6),
+        db_persist=True, help_text=_("The latitude the public sees (coarsened when the location is protected). Derived."),
+    )
+    public_longitude = models.GeneratedField(
+        expression=public_coordinate("longitude"), output_field=models.DecimalField(max_digits=9, decimal_places=6),
+        db_persist=True, help_text=_("The longitude the public sees (coarsened when the location is protected). Derived."),
+    )
+    public_precision = models.GeneratedField(
+        expression=public_precision_expression(), output_field=models.CharField(max_length=16, choices=choices.GeoPrecision),
+        db_persist=True, help_text=_("The location precision the public is told. Derived."),
     )
 
     event_type = models.CharField(
@@ -240,7 +259,8 @@ class Incident(models.Model):
     )
 
     objects = IncidentQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version", "related_group", *SEARCH_FIELDS])
+    history = HistoricalRecords(excluded_fields=[
+        "version", "related_group", *SEARCH_FIELDS, "public_latitude", "public_longitude", "public_precision"])
 
     class Meta:
         ordering = ["-date_start", "-id"]
@@ -281,10 +301,13 @@ class Incident(models.Model):
             models.Index(fields=["related_group"], name="incident_related_group"),
             # The map (incidents.geo): the points of a viewport, counted per grid cell from the index alone; the
             # incidents known only to their country, per country; those with no coordinates.
-            models.Index(fields=["status", "longitude", "latitude"], name="incident_pub_map", condition=MAPPED),
+            # On the public point (`incidents.protection`): the map never reads the exact one.
+            models.Index(fields=["status", "public_longitude", "public_latitude"], name="incident_pub_map_public", condition=MAPPED),
             # ...and of one country (the map's commonest filter), from the index alone too.
-            models.Index(fields=["status", "country", "longitude", "latitude"], name="incident_pub_map_in_country", condition=MAPPED),
-            models.Index(fields=["status", "country", "latitude", "longitude"], name="incident_pub_map_country", condition=COUNTRY_ONLY),
+            models.Index(fields=["status", "country", "public_longitude", "public_latitude"], name="incident_pub_map_in_country_p",
+                         condition=MAPPED),
+            models.Index(fields=["status", "country", "public_latitude", "public_longitude"], name="incident_pub_map_country_p",
+                         condition=COUNTRY_ONLY),
             models.Index(fields=["status"], name="incident_pub_unplaced", condition=UNPLACED),
         ]
         constraints = [
@@ -308,6 +331,15 @@ class Incident(models.Model):
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="incident_coordinates_paired",
                 violation_error_message=_("Give both latitude and longitude, or neither."),
+            ),
+            models.CheckConstraint(
+                condition=allowed_levels(), name="incident_public_precision_not_finer",
+                violation_error_message=_("The protected location cannot be finer than the recorded precision."),
+            ),
+            models.CheckConstraint(
+                condition=no_finer_place_name(), name="incident_protected_no_neighbourhood",
+                violation_error_message=_("A location protected to the town or district names no neighbourhood: clear it "
+                                          "(and mark it redacted to hide its earlier values too)."),
             ),
             models.CheckConstraint(
                 condition=~Q(status=choices.Status.RETRACTED) | ~Q(retraction_reason=""),

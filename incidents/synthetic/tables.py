@@ -44,7 +44,8 @@ class _Table:
 
     def __init__(self, model: type[models.Model], now: datetime.datetime, *, with_id: bool):
         self.model = model
-        self.fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
+        # Generated columns (the public point, `incidents.protection`) are written by the database itself.
+        self.fields = [f for f in model._meta.concrete_fields if (with_id or not f.primary_key) and not f.generated]
         self.defaults = {}
         for f in self.fields:
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):

@@ -13,7 +13,7 @@ from sources.models import Report
 from sources.public import public_report
 from sources.text import quote_context
 
-from .. import asof, changelog, choices, citations, display, positions, services
+from .. import asof, changelog, choices, citations, display, positions, protection, services
 from ..cache import fragment_key
 from ..models import (
     CasualtyFigure,
@@ -248,10 +248,11 @@ def incident_page(
             incident = _as_known_on(incident, known_on)
         figures, statements, current = list(figures), list(statements), list(current)
         roles = list(incident.belligerent_roles.select_related("actor").order_by("role", "actor__name"))
-        history = changelog.history_rows(incident)
+        history, protected = changelog.history_rows(incident), None
+        incident = protection.shown(incident)  # the public point only, never the exact one
     else:
         links, figures, statements = snapshot.links, snapshot.figures, snapshot.statements
-        roles, history = snapshot.roles, snapshot.history
+        roles, history, protected = snapshot.roles, snapshot.history, snapshot.protection
         current = positions.with_actors(positions.positions_from(statements, figures, incident_id=incident.pk))
     reports = {link.report_id: link.report for link in links}
     # Every cited report is linked to the incident (services.link_cited_reports); this only guards a gap.
@@ -305,7 +306,7 @@ def incident_page(
         ),
         "changes": changelog.load_changelog(
             incident, public_figure_ids={f.pk for f in figures}, public_victim_ids={v.pk for v in victims},
-            incident_rows=history,
+            incident_rows=history, protection=protected,
         ),
         "citation": _citation(request, incident),
         "coordinates": _coordinates(incident),

@@ -1,0 +1,134 @@
+"""Location protection: once an incident's location is coarsened, its exact point appears on no public surface
+(pages, map data, API, exports, downloads, feeds, change log, as-of views before the coarsening); the admin keeps it."""
+
+import datetime
+import random
+import sqlite3
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from incidents import bulk, choices, downloads, protection, workflow
+from incidents.models import CasualtyFigure, Incident, IncidentReport
+from tests import factories
+
+EXACT = ("36.123457", "43.987651")
+# The exact point however a surface may print it (decimal, float, trimmed).
+EXACT_FORMS = ["36.123457", "43.987651", "36.12346", "43.98765"]
+PUBLISHED_ON = datetime.date(2017, 3, 26)
+
+
+@pytest.fixture
+def protected(reviewer, settings, tmp_path):
+    """Published exact on 26 March 2017, its location coarsened to the district today."""
+    settings.DOWNLOADS_DIR = tmp_path / "downloads"
+    incident = factories.IncidentFactory(status="in_review", latitude=EXACT[0], longitude=EXACT[1],
+                                         geo_precision=choices.GeoPrecision.EXACT, country="IQ", locality="Mosul",
+                                         neighbourhood="Zahramarker")
+    factories.FigureFactory(incident=incident, count_min=3, count_max=3)
+    workflow.transition_incident(incident=incident, name="publish", user=reviewer)
+    moment = timezone.make_aware(datetime.datetime.combine(PUBLISHED_ON, datetime.time(12)))
+    for model in (Incident, CasualtyFigure, IncidentReport):
+        model.history.all().update(history_date=moment)
+    incident.refresh_from_db()
+    incident.public_geo_precision, incident.neighbourhood = choices.ProtectionLevel.DISTRICT, ""
+    incident.save()
+    return Incident.objects.get(pk=incident.pk)
+
+
+def _surfaces(incident) -> dict:
+    code = incident.code
+    page = f"/incidents/{code}/"
+    return {
+        "page": page, "ar page": f"/ar{page}",
+        "page as of before the coarsening": f"{page}?as_of=2017-03-27", "ar page as of": f"/ar{page}?as_of=2017-03-27",
+        "page as known on": f"{page}?known_on=2017-03-27",
+        "list": "/incidents/", "map": reverse("map"),
+        "map data, one by one": reverse("map_data") + "?bbox=-180,-85,180,85&zoom=3",
+        "map data, clustered": reverse("map_data") + "?zoom=0",
+        "API list": "/api/v1/incidents/", "API detail": f"/api/v1/incidents/{code}/",
+        "browsable API": f"/api/v1/incidents/{code}/?format=api",
+        **{name: reverse(name) for name in ("export_csv", "export_hxl", "export_json", "export_geojson", "export_claims")},
+        **{name: reverse(name) for name in ("feed_new_atom", "feed_new_rss", "feed_updated_atom", "feed_updated_rss")},
+    }
+
+
+def test_the_exact_point_is_on_no_public_surface(client, protected):
+    for name, url in _surfaces(protected).items():
+        response = client.get(url)
+        assert response.status_code == 200, name
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        for form in [*EXACT_FORMS, "Zahramarker"]:  # the neighbourhood named before the protection, too
+            assert form not in content.decode(), f"{form} on {name}"
+
+
+def test_the_public_point_is_the_coarsened_one(client, protected):
+    api = client.get(f"/api/v1/incidents/{protected.code}/").json()
+    page = client.get(f"/incidents/{protected.code}/")
+    geojson = b"".join(client.get(reverse("export_geojson")).streaming_content).decode()
+
+    assert (api["latitude"], api["longitude"], api["geo_precision"]) == (36.0, 44.0, "district")
+    assert "36, 44" in page.content.decode()  # the coordinates as the page prints them
+    assert "[44.0, 36.0]" in geojson
+
+
+def test_downloads_hold_only_the_coarsened_point(protected):
+    zip_path, sqlite_path = downloads.build_downloads(day=datetime.date(2026, 11, 24))
+    with zipfile.ZipFile(zip_path) as archive:
+        texts = {name: archive.read(name).decode() for name in archive.namelist()}
+    with sqlite3.connect(sqlite_path) as connection:
+        texts["sqlite"] = "\n".join(line for line in connection.iterdump())
+    for name, text in texts.items():
+        for form in EXACT_FORMS:
+            assert form not in text, f"{form} in {name}"
+    assert "36.0" in texts["sqlite"] or "36," in texts["sqlite"]
+
+
+def test_reviewers_see_the_exact_point_in_the_admin(reviewer_client, protected):
+    page = reviewer_client.get(f"/admin/incidents/incident/{protected.pk}/change/").content.decode()
+    assert EXACT[0] in page and EXACT[1] in page
+    first = protected.history.order_by("history_id").first()
+    history = reviewer_client.get(f"/admin/incidents/incident/{protected.pk}/history/{first.history_id}/").content.decode()
+    assert EXACT[0] in history and "Zahramarker" in history
+
+
+def test_the_public_point_is_kept_by_every_write_path(protected):
+    """Generated by the database: a queryset update and the set-based bulk writer move it with the exact point."""
+    Incident.objects.filter(pk=protected.pk).update(latitude=Decimal("35.512345"))
+    assert Incident.objects.get(pk=protected.pk).public_latitude == Decimal("35.500000")
+
+    protected.refresh_from_db()
+    protected.latitude = Decimal("35.612345")
+    bulk.update_rows(Incident, [protected], ["latitude"])
+    assert Incident.objects.get(pk=protected.pk).public_latitude == Decimal("35.500000")
+
+
+def test_a_protection_finer_than_the_recorded_point_is_refused(db):
+    incident = factories.IncidentFactory(latitude="36.1", longitude="43.1", geo_precision=choices.GeoPrecision.DISTRICT)
+    incident.public_geo_precision = choices.ProtectionLevel.NEIGHBOURHOOD
+    with pytest.raises(IntegrityError), transaction.atomic():
+        incident.save()
+
+
+def test_a_protected_location_names_no_neighbourhood(db):
+    incident = factories.IncidentFactory(latitude="36.1", longitude="43.1", neighbourhood="Al-Zahra")
+    incident.public_geo_precision = choices.ProtectionLevel.TOWN
+    with pytest.raises(IntegrityError), transaction.atomic():
+        incident.save()
+
+
+def test_the_grid_is_deterministic_and_the_same_in_python_and_the_database(db):
+    """The history (`snap_value`) and the generated columns (`snapped`) snap every point alike."""
+    rng = random.Random(14)
+    points = [(Decimal(f"{rng.uniform(-89, 89):.6f}"), Decimal(f"{rng.uniform(-179, 179):.6f}")) for _ in range(40)]
+    for level in choices.ProtectionLevel.values:
+        made = [factories.IncidentFactory(latitude=lat, longitude=lon, geo_precision=choices.GeoPrecision.EXACT,
+                                          public_geo_precision=level) for lat, lon in points]
+        for incident, (lat, lon) in zip(Incident.objects.filter(pk__in=[i.pk for i in made]).order_by("pk"), points, strict=True):
+            assert incident.public_latitude == protection.snap_value(lat, level)
+            assert incident.public_longitude == protection.snap_value(lon, level)
+            assert abs(incident.public_latitude - lat) <= protection.GRID_DEGREES[level] / 2
