@@ -93,10 +93,7 @@ def test_every_filter_at_once_never_gives_a_server_error(client, world):
         fetch(client, path, FILTERS_AT_ONCE)
 
 
-@pytest.mark.xfail(strict=False, reason="numbers and cursors in query strings (?page_size=², 4,000 digits): the hostile "
-                                        "branch's one parser answers 400 (issue 14); until it is merged some give 500")
 def test_hostile_paging_never_gives_a_server_error(client, world):
-    # Not shrunk: while it is expected to fail, finding the smallest failing query only costs time.
     @hypothesis_settings(max_examples=EXAMPLES * 2, phases=[Phase.explicit, Phase.generate])
     @given(path=st.sampled_from(EVERY_ADDRESS), pairs=queries(PAGING_NAMES + FILTER_NAMES[:3]))
     def property(path, pairs):
@@ -105,15 +102,14 @@ def test_hostile_paging_never_gives_a_server_error(client, world):
     property()
 
 
-# Found by the property above; fixed by the hostile branch (Pagination.get_page_size reads int() of any "digit").
+# Found by the property above (Pagination.get_page_size read int() of any "digit"); now read by incidents.params.
 KNOWN_PAGING_FAILURES = [
     "/api/v1/incidents/?page_size=²",
     "/api/v1/reports/?page_size=" + "9" * 5000,
 ]
 
 
-@pytest.mark.parametrize("url", [pytest.param(url, marks=pytest.mark.xfail(strict=False, reason="hostile branch (issue 14)"))
-                                 for url in KNOWN_PAGING_FAILURES])
+@pytest.mark.parametrize("url", KNOWN_PAGING_FAILURES)
 def test_known_paging_failures(client, world, url):
     path, _, query = url.partition("?")
     fetch(client, path, [tuple(query.split("=", 1))])
