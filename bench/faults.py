@@ -62,7 +62,7 @@ EXPORT_EVERY = float(os.environ.get("FAULTS_EXPORT_EVERY", "30"))
 def env() -> dict:
     """A production-like site (DEBUG off) with the limits on, counted in Redis as app servers share them (each gunicorn
     worker would otherwise count alone); the clients stand behind one trusted proxy."""
-    return {**site_env(DATABASE_URL), "RATE_LIMIT_TRUSTED_PROXIES": "1", "RATE_LIMITS_ENABLED": "1", "REDIS_URL": REDIS_URL,
+    return {**site_env(DATABASE_URL), "DJANGO_TRUSTED_PROXY_COUNT": "1", "RATE_LIMITS_ENABLED": "1", "REDIS_URL": REDIS_URL,
             "DJANGO_JOBS_BACKEND": "database", "DJANGO_DOWNLOADS_DIR": str(DATA / "faults-downloads")}
 
 

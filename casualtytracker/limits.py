@@ -28,6 +28,8 @@ from django.utils.translation import gettext, ngettext
 from django_ratelimit import ALL, UNSAFE
 from django_ratelimit.core import get_usage
 
+from casualtytracker.admin_site import client_address
+
 logger = logging.getLogger(__name__)
 
 
@@ -59,15 +61,10 @@ SCOPE_BY_URL_NAME = {
 
 
 def client_key(request) -> str:
-    """Who the client is, for every limit: REMOTE_ADDR, or behind `RATE_LIMIT_TRUSTED_PROXIES` proxies the address the
-    outermost trusted proxy saw (that many hops from the right of X-Forwarded-For: the hops to its left are written by
-    the client and never trusted). IPv6 addresses count by their /64, which one subscriber usually holds whole."""
-    address = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.RATE_LIMIT_TRUSTED_PROXIES
-    if proxies:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            address = hops[-proxies]
+    """Who the client is, for every limit: its address as the login lockouts read it (`admin_site.client_address`:
+    REMOTE_ADDR, or behind `TRUSTED_PROXY_COUNT` proxies the hop the outermost one added). IPv6 addresses count by
+    their /64, which one subscriber usually holds whole."""
+    address = client_address(request) or ""
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:

@@ -179,9 +179,7 @@ RATE_LIMITS = {
     "data": os.environ.get("RATE_LIMIT_DATA", "240/m"),
     "submissions": os.environ.get("RATE_LIMIT_SUBMISSIONS", "5/h"),
 }
-# How many proxies you run in front of the app servers, each appending to X-Forwarded-For. 0 (default): the client is
-# REMOTE_ADDR. Never set it higher than the real count: a client could then pick its own address.
-RATE_LIMIT_TRUSTED_PROXIES = int(os.environ.get("RATE_LIMIT_TRUSTED_PROXIES", "0"))
+# Who the client is (rate limits and login lockouts alike): TRUSTED_PROXY_COUNT, casualtytracker/login_protection.py.
 # At most this many exports stream at once across all app servers; more get 503 with Retry-After EXPORT_RETRY_AFTER.
 EXPORTS_AT_ONCE = int(os.environ.get("EXPORTS_AT_ONCE", "2"))
 EXPORT_SLOT_SECONDS = int(os.environ.get("EXPORT_SLOT_SECONDS", "60"))

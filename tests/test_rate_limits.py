@@ -115,14 +115,14 @@ def test_forwarded_for_is_ignored_without_a_trusted_proxy(rate_limits, rf):
 
 
 def test_behind_one_proxy_the_client_is_the_hop_the_proxy_added(rate_limits, rf):
-    rate_limits.RATE_LIMIT_TRUSTED_PROXIES = 1
+    rate_limits.TRUSTED_PROXY_COUNT = 1
     # The client wrote the first hop itself to pass as someone else; the proxy appended the address it saw.
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.66, 203.0.113.9")
     assert limits.client_key(request) == "203.0.113.9"
 
 
 def test_a_spoofed_forwarded_for_does_not_escape_the_limit(rate_limits):
-    rate_limits.RATE_LIMIT_TRUSTED_PROXIES = 1
+    rate_limits.TRUSTED_PROXY_COUNT = 1
     url = reverse("api:incident-list")
     statuses = [
         client_at("10.0.0.1").get(url, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.9").status_code for n in range(4)
