@@ -19,13 +19,15 @@ import zipfile
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from rest_framework.test import APIClient
 
 from incidents import downloads
 from incidents.filters import IncidentFilter
-from tests import dataworld
+from tests import dataworld, redacted_world
 from tests.test_publication import API, EXPORTS, FEEDS, PAGES
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +36,12 @@ pytestmark = pytest.mark.django_db
 def redactions(world) -> list[str]:
     """Markers of redactions made after publication (a victim made private, a location coarsened, a claim excluded,
     a source made confidential after it was named): each makes a change to a published record in `world` and
-    returns the old value that no public view of the past may show. Filled in with issue 14's redaction work."""
-    return []
+    returns the old value that no public view of the past may show (tests/redacted_world.py)."""
+    reviewer = get_user_model().objects.create_user("walk-reviewer", "walk-reviewer@example.org", "pw-walk-reviewer-123",
+                                                    is_staff=True)
+    reviewer.groups.add(Group.objects.get(name="Reviewer"))
+    world["redacted"] = redacted_world.build_redacted(reviewer)["incident"]
+    return [marker for markers in redacted_world.MARKERS.values() for marker in markers]
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +73,7 @@ FILTERED = {  # the surfaces that read IncidentFilter
 # Words of the hidden records (never a whole marker: a list echoes its search words back in its search box).
 SEARCHED = ["Hidden", "Secret", "secret", "Private", "Brigade", "Gazette", "Campaign", "dispatch", "excluded words", "witness",
             "testimony"]
-DAYS = ["2016-01-01", "2017-03-17", "2017-03-18", "2017-04-01", "2018-06-01", datetime.date.today().isoformat(), "2099-01-01"]
+DAYS = ["2016-01-01", "2017-03-17", "2017-03-18", redacted_world.BEFORE, "2017-04-01", "2018-06-01", datetime.date.today().isoformat(), "2099-01-01"]
 # Zoom levels, each with an area a map shows at it (a whole-world box is refused beyond the lowest zooms).
 ZOOMS = {1: "-180,-85,180,85", 3: "-180,-85,180,85", 6: "35,30,50,40", 10: "42.5,36,43.7,36.7", 14: "43.1,36.3,43.16,36.36"}
 
@@ -84,7 +90,7 @@ def _surfaces() -> dict:
     """Every public address to walk, by name (callables of the world). The one list: add new public surfaces here."""
     surfaces = {f"page: {name}": url for name, url in PAGES.items()}
     surfaces.update({f"page: ar {name}": (lambda world, url=url: _ar(url(world))) for name, url in PAGES.items()
-                     if not name.startswith("ar ") and not name.startswith(("browsable API", "API docs"))})
+                     if not name.startswith("ar ") and not name.startswith(("browsable API", "API docs", "robots", "sitemap"))})
     surfaces.update({
         "page: belligerents": lambda world: reverse("belligerent_list"),
         "page: conflicts": lambda world: reverse("conflict_list"),
@@ -118,7 +124,7 @@ def _surfaces() -> dict:
             surfaces[f"export: {export}{query}"] = lambda world, export=export, query=query: reverse(export) + query
     for name, (feed, query) in FEEDS.items():
         surfaces[f"feed: {name}"] = lambda world, feed=feed, query=query: reverse(feed) + query
-    for key in ("mosul", "aleppo", "yemen"):
+    for key in ("mosul", "aleppo", "yemen", "redacted"):
         surfaces[f"change log: {key}"] = _incident(key)
         surfaces[f"change log: ar {key}"] = lambda world, key=key: _ar(_incident(key)(world))
         for day in DAYS:
