@@ -105,14 +105,14 @@ def test_an_import_with_a_javascript_permalink_is_a_row_error_and_writes_nothing
     for dry_run in (True, False):
         report = imports.import_file(content, "hostile.csv", dry_run=dry_run)
         assert not report.ok
-        assert any(error.startswith("row 3, column “permalink”") and "javascript:alert(document.cookie)" in error for error in report.errors)
+        assert any(error.startswith("Row 3, column `permalink`") and "javascript:alert(document.cookie)" in error for error in report.errors)
     assert (Incident.objects.count(), ExternalIdentifier.objects.count(), Report.objects.count()) == (0, 0, 0)
 
 
 def test_an_import_with_a_javascript_source_url_is_a_row_error():
     content = _import_csv([{"title": "T", "date_start": "2017-01-01", "source_url": "javascript:alert(1)"}])
     report = imports.import_file(content, "hostile.csv", dry_run=False)
-    assert any(error.startswith("row 2, column “source_url”") and "javascript:alert(1)" in error for error in report.errors)
+    assert any(error.startswith("Row 2, column `source_url`") and "javascript:alert(1)" in error for error in report.errors)
     assert Report.objects.count() == 0
 
 

@@ -118,7 +118,7 @@ def test_unknown_stance_or_actor_is_a_clear_error(db, client):
     factories.IncidentFactory(status="published")
     response = client.get(reverse("incident_list"), {"stance": "maybe"})
     assert response.status_code == 200 and "maybe" in response.content.decode()
-    assert client.get(reverse("api:incident-list"), {"stance_by": "phantom"}).status_code == 400
+    assert client.get(reverse("api:incident-list"), {"stance_by": "phantom"}).status_code == 404  # names nothing public
 
 
 def test_positions_are_rebuilt_with_every_statement_and_concession(db):
@@ -155,7 +155,7 @@ def test_positions_on_every_surface_keep_hidden_records_hidden(db, client):
 
     # The draft's "denies" is no public incident's position.
     assert client.get(reverse("api:incident-list"), {"stance": "denies"}).json()["count"] == 0
-    assert client.get(reverse("api:incident-list"), {"stance_by": "phantom-brigade"}).status_code == 400
+    assert client.get(reverse("api:incident-list"), {"stance_by": "phantom-brigade"}).status_code == 404  # as if unknown
 
     api = client.get(reverse("api:incident-list")).json()
     positions = {item["code"]: item["positions"] for item in api["results"]}
