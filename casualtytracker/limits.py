@@ -55,7 +55,7 @@ SCOPE_BY_URL_NAME = {
     "export_csv": EXPORTS, "export_hxl": EXPORTS, "export_claims": EXPORTS, "export_json": EXPORTS, "export_geojson": EXPORTS,
     "data_file": DOWNLOADS,
     "map_data": DATA, "chart_monthly_json": DATA, "chart_monthly_csv": DATA, "belligerent_gap_json": DATA,
-    "belligerent_gap_csv": DATA,
+    "belligerent_gap_csv": DATA, "sdg_table_csv": DATA,
     "submission": SUBMISSIONS,
 }
 

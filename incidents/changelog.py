@@ -50,7 +50,7 @@ INCIDENT_FIELDS = [
     *[f"{prefix}_unquantified" for prefix in display.REPORTED_PREFIXES],
 ]
 FIGURE_FIELDS = [
-    "id", "history_date", "history_type", "excluded", "attributed_to", "outcome", "group", "basis",
+    "id", "history_date", "history_type", "excluded", "attributed_to", "outcome", *choices.WHOM_FIELDS, "basis",
     "count_min", "count_max", "qualifier", "stated_on", "stated_on_precision", "quote", "report_id",
 ]
 STATEMENT_FIELDS = [
@@ -101,9 +101,6 @@ class _Row:
 
     def __init__(self, values: dict):
         self.__dict__.update(values)
-
-    def get_group_display(self):
-        return _choice(choices.Group, self.group)
 
     def get_outcome_display(self):
         return _choice(choices.Outcome, self.outcome)

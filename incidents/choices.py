@@ -126,15 +126,6 @@ class Outcome(models.TextChoices):
     MISSING = "missing", _("missing")
 
 
-class Group(models.TextChoices):
-    CIVILIANS = "civilians", _("civilians")
-    CHILDREN = "children", _("children")
-    WOMEN = "women", _("women")
-    MEN = "men", _("men")
-    COMBATANTS = "combatants", _("combatants")
-    UNDETERMINED = "undetermined", _("undetermined")
-    # A dataset's count of every death whatever the dead were (UCDP's low–high): never read as civilians.
-    ALL_DEATHS = "all_deaths", _("all deaths (any status)")
 
 
 class AggregateMeasure(models.TextChoices):
@@ -224,6 +215,47 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", _("unknown")
 
 
+class AgeGroup(models.TextChoices):
+    """A claim's age category (SDG 16.1.2): a victim has an age band and an exact age where known (`sdg_age`)."""
+
+    CHILD = "child", _("child (under 18)")
+    ADULT = "adult", _("adult")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class Cause(models.TextChoices):
+    """The cause of death or injury, in the categories of SDG indicator 16.1.2."""
+
+    EXPLOSIVE = "explosive", _("heavy weapons and explosive munitions")
+    LANDMINES = "landmines", _("landmines, unexploded ordnance")
+    SMALL_ARMS = "small_arms", _("small arms and light weapons")
+    INCENDIARY = "incendiary", _("incendiary weapons")
+    CBRN = "cbrn", _("chemical, biological or nuclear weapons")
+    OTHER = "other", _("other")
+    UNKNOWN = "unknown", _("unknown")
+
+
+# The cause an event type implies, where it implies one: only ever the initial value an editor is offered for a new
+# claim or victim in the admin, to confirm or change. Nothing sets it unseen: imports and older records say unknown.
+EVENT_TYPE_CAUSES = {
+    "airstrike": Cause.EXPLOSIVE, "drone_strike": Cause.EXPLOSIVE, "shelling": Cause.EXPLOSIVE,
+    "explosion": Cause.EXPLOSIVE, "gunfire": Cause.SMALL_ARMS,
+}
+
+
+def cause_for(event_type: str) -> str:
+    return EVENT_TYPE_CAUSES.get(event_type, Cause.UNKNOWN)
+
+
+class Profession(models.TextChoices):
+    """Professions and groups protected by international law, where sources give them (empty: none given)."""
+
+    JOURNALIST = "journalist", _("journalist or media worker")
+    MEDICAL = "medical", _("medical personnel")
+    HUMANITARIAN = "humanitarian", _("humanitarian worker")
+    RIGHTS_DEFENDER = "rights_defender", _("human rights defender")
+
+
 class AgeBand(models.TextChoices):
     CHILD = "child", _("child (under 18)")
     ADULT = "adult", _("adult")
@@ -239,6 +271,31 @@ class PersonStatus(models.TextChoices):
     ARMED_FORCES = "armed_forces", _("member of armed forces")
     PARTICIPATING = "participating", _("directly participating in hostilities")
     UNKNOWN = "unknown", _("unknown")
+
+
+class ClaimStatus(models.TextChoices):
+    """Whom a claim counts by status (SDG 16.1.2): a person's statuses, and two that only a count of many can have."""
+
+    CIVILIAN = "civilian", _("civilian")
+    OTHER_PROTECTED = "other_protected", _("other protected person")
+    ARMED_FORCES = "armed_forces", _("member of armed forces")
+    PARTICIPATING = "participating", _("directly participating in hostilities")
+    UNKNOWN = "unknown", _("unknown")
+    # Combatants, where the source does not tell armed forces from those directly participating (UCDP's sides).
+    COMBATANTS = "combatants", _("combatants (armed forces or participating, not told apart)")
+    # A dataset's count of every death whatever the dead were (UCDP's low–high): never read as civilians.
+    ANY = "any", _("any status (all deaths)")
+
+
+# Whom the headline figures count: a claim of exactly these categories. A claim of a part ("3 women", "2 journalists")
+# is never a claim of the whole, so only these claims enter each range (`services.REPORTED_ENVELOPES`). A count that
+# does not tell sex or age apart says "unknown" for it, as in SDG 16.1.2.
+CIVILIANS = {"person_status": ClaimStatus.CIVILIAN, "sex": Sex.UNKNOWN, "age_group": AgeGroup.UNKNOWN, "profession": ""}
+CHILDREN = {**CIVILIANS, "age_group": AgeGroup.CHILD}
+WOMEN = {**CIVILIANS, "sex": Sex.FEMALE, "age_group": AgeGroup.ADULT}
+
+# The categories that say whom a claim counts, in order.
+WHOM_FIELDS = ("person_status", "sex", "age_group", "profession")
 
 
 class Visibility(models.TextChoices):

@@ -139,7 +139,7 @@ def load_reference_article() -> Report:
         publish_by_system(incident_ids=[incident.pk for incident in incidents], why=DEMO_REASON)
         aggregate = _saved(AggregateClaim(
             report=report, actor=coalition, attributed_to="Airwars", basis=choices.Basis.REPORTED,
-            outcome=choices.Outcome.KILLED, group=choices.Group.CIVILIANS, count_min=1000, count_max=1000,
+            outcome=choices.Outcome.KILLED, **choices.CIVILIANS, count_min=1000, count_max=1000,
             qualifier=choices.Qualifier.ABOUT, stated_on=ARTICLE_DATE,
             period_start=datetime.date(2017, 3, 1), period_end=datetime.date(2017, 3, 31),
             area="Iraq and Syria", countries="IQ,SY",
@@ -209,8 +209,8 @@ def _mosul(report, conflict, coalition, us_forces):
             quote="residents claim a strike killed 137 civilians")
     _figure(mosul, report, attributed_to="Iraqi officials working on the rescue", qualifier=choices.Qualifier.AT_LEAST,
             count_min=83, quote="Iraqi officials working on the rescue said they had pulled 83 bodies … by sundown Saturday")
-    for group in (choices.Group.WOMEN, choices.Group.CHILDREN):
-        _figure(mosul, report, attributed_to="Iraqi officials working on the rescue", group=group,
+    for whom in (choices.WOMEN, choices.CHILDREN):
+        _figure(mosul, report, attributed_to="Iraqi officials working on the rescue", **whom,
                 qualifier=choices.Qualifier.UNQUANTIFIED, quote="83 bodies — including many women and children")
     _saved(OfficialStatement(
         incident=mosul, issuer=coalition, stated_on=ARTICLE_DATE, stance=choices.Stance.ACKNOWLEDGES_STRIKE, report=report,

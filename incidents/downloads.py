@@ -31,7 +31,7 @@ from sources.models import Report, Source
 from sources.public import public_report_fields
 
 from . import citations, exports, full_exports
-from .exports import CLAIM_COLUMNS, INCIDENT_COLUMNS, Column
+from .exports import CLAIM_COLUMNS, INCIDENT_COLUMNS, WHOM_HXL, Column
 from .models import AggregateClaim, OfficialStatement
 
 FILE_NAME = re.compile(r"^casualty-tracker-(?P<date>\d{4}-\d{2}-\d{2})\.(?P<kind>zip|sqlite)$")
@@ -79,7 +79,7 @@ AGGREGATE_COLUMNS = [
     _col(AggregateClaim, "period_precision", "#date+precision"),
     _col(AggregateClaim, "measure", "#meta+measure"),
     *[_col(AggregateClaim, name, hxl) for name, hxl in [
-        ("outcome", "#affected+outcome"), ("group", "#affected+group"), ("basis", "#meta+basis"), ("count_min", "#affected+min"),
+        ("outcome", "#affected+outcome"), *WHOM_HXL, ("basis", "#meta+basis"), ("count_min", "#affected+min"),
         ("count_max", "#affected+max"), ("count_best", "#affected+best"), ("qualifier", "#affected+qualifier"),
         ("attributed_to", "#org+attributed"), ("stated_on", "#date+stated"), ("stated_on_precision", "#date+stated+precision"),
         ("quote", "#description+quote"), ("caveat", "#description+caveat"),

@@ -159,11 +159,17 @@ def _report_value(key: str) -> Callable:
     return lambda figure, context: public_report_fields(figure.report)[key]
 
 
+# Whom a claim counts and the cause, in the categories of SDG indicator 16.1.2: (field, HXL tag), one column each.
+WHOM_HXL = [
+    ("person_status", "#affected+status"), ("sex", "#affected+sex"), ("age_group", "#affected+age"),
+    ("profession", "#affected+profession"), ("cause", "#affected+cause"),
+]
+
 CLAIM_COLUMNS = [
     _claim_column("incident_code", "#event+code", "Code of the incident the claim is about.", lambda f, c: f.incident.code),
     _claim_column("claim_id", "#meta+id", "Number of the claim in the tracker.", lambda f, c: f.pk),
     _claim_column("outcome", "#affected+outcome"),
-    _claim_column("group", "#affected+group"),
+    *[_claim_column(name, hxl) for name, hxl in WHOM_HXL],
     _claim_column("basis", "#meta+basis"),
     _claim_column("count_min", "#affected+min"),
     _claim_column("count_max", "#affected+max"),

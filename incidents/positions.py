@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from . import choices
 from .bulk import among
 from .models import Actor, CasualtyFigure, Incident, OfficialStatement, Position
+from .whom import counts_civilians
 
 CONCEDED_OUTCOMES = {choices.Outcome.KILLED: "killed", choices.Outcome.INJURED: "injured"}
 STORED_FIELDS = [
@@ -59,7 +60,7 @@ def _precision(record) -> str:
 def _counts_as_concession(claim) -> bool:
     return (
         claim.basis == choices.Basis.CONCEDED and not claim.excluded and claim.conceded_by_id is not None
-        and claim.group == choices.Group.CIVILIANS and claim.outcome in CONCEDED_OUTCOMES
+        and counts_civilians(claim) and claim.outcome in CONCEDED_OUTCOMES
         and (claim.count_min is not None or claim.count_max is not None)
     )
 
@@ -99,7 +100,8 @@ def derive_positions(incident: Incident, *, known_on: datetime.date | None = Non
     return positions_from(
         statements.only("pk", "issuer_id", "stance", "reason", "stated_on", "stated_on_precision"),
         claims.only(
-            "pk", "basis", "excluded", "conceded_by_id", "group", "outcome", "count_min", "count_max", "stated_on", "stated_on_precision",
+            "pk", "basis", "excluded", "conceded_by_id", *choices.WHOM_FIELDS, "outcome", "count_min", "count_max", "stated_on",
+            "stated_on_precision",
         ),
         incident_id=incident.pk,
     )
@@ -123,7 +125,7 @@ def rebuild_many(incident_ids: list[int]) -> None:
     ):
         statements[statement.incident_id].append(statement)
     for claim in CasualtyFigure.objects.filter(incident_id__in=selected, excluded=False, basis=choices.Basis.CONCEDED).only(
-        "pk", "incident_id", "basis", "excluded", "conceded_by_id", "group", "outcome", "count_min", "count_max", "stated_on",
+        "pk", "incident_id", "basis", "excluded", "conceded_by_id", *choices.WHOM_FIELDS, "outcome", "count_min", "count_max", "stated_on",
         "stated_on_precision",
     ):
         claims[claim.incident_id].append(claim)

@@ -39,12 +39,12 @@ RANGE_FIELDS = [
 ]
 DERIVED_FIELDS = [*RANGE_FIELDS, "latest_stance", "sources_count"]
 
-# (derived field prefix, outcome, group) for the reported envelopes.
+# (derived field prefix, outcome, whom: the exact categories of the claims it counts) for the reported envelopes.
 REPORTED_ENVELOPES = [
-    ("reported_killed", choices.Outcome.KILLED, choices.Group.CIVILIANS),
-    ("reported_injured", choices.Outcome.INJURED, choices.Group.CIVILIANS),
-    ("children_killed", choices.Outcome.KILLED, choices.Group.CHILDREN),
-    ("women_killed", choices.Outcome.KILLED, choices.Group.WOMEN),
+    ("reported_killed", choices.Outcome.KILLED, choices.CIVILIANS),
+    ("reported_injured", choices.Outcome.INJURED, choices.CIVILIANS),
+    ("children_killed", choices.Outcome.KILLED, choices.CHILDREN),
+    ("women_killed", choices.Outcome.KILLED, choices.WOMEN),
 ]
 _CONCEDED_RANGES = [
     ("conceded_killed", choices.Outcome.KILLED),
@@ -96,6 +96,13 @@ def derive_figures(incident: Incident, *, known_on=None) -> dict:
     civilians injured, children killed and women killed. Only the numbers decide,
     never how the claim was phrased.
 
+    Whom each range counts (the categories of SDG indicator 16.1.2): civilians
+    killed and injured count the claims of all civilians (status civilian, sex and
+    age unknown, no profession); children killed the claims of civilian children;
+    women killed the claims of civilian adult women. A claim of a part ("3 women",
+    "2 journalists", "5 girls") never enters the range of the whole, and a claim of
+    combatants, of undetermined status or of all deaths never enters a civilian one.
+
     Conceded figure: the most recent concession by a belligerent (by the date it
     was stated; later entries first on the same date), not a sum of concessions;
     a concession with no upper bound ("at least 3") is open, like a reported range.
@@ -130,7 +137,7 @@ def derive_ranges(claims) -> dict:
 # The rule in parts, so that one incident (`derive_figures`) and many at once (`derive_many`) apply the same code.
 
 _COUNTED_CONCESSION = Q(
-    basis=choices.Basis.CONCEDED, group=choices.Group.CIVILIANS, outcome__in=[outcome for _, outcome in _CONCEDED_RANGES],
+    basis=choices.Basis.CONCEDED, outcome__in=[outcome for _, outcome in _CONCEDED_RANGES], **choices.CIVILIANS,
 ) & ~Q(count_min__isnull=True, count_max__isnull=True)
 _CONCESSION_FIELDS = ("pk", "incident_id", "outcome", "count_min", "count_max", "stated_on")
 
@@ -139,8 +146,8 @@ def _envelope_aggregates() -> dict:
     """What the database computes per set of claims for the reported ranges (`aggregate`, or `annotate` per incident)."""
     reported = Q(basis=choices.Basis.REPORTED)
     aggregates = {}
-    for prefix, outcome, group in REPORTED_ENVELOPES:
-        which = reported & Q(outcome=outcome, group=group)
+    for prefix, outcome, whom in REPORTED_ENVELOPES:
+        which = reported & Q(outcome=outcome, **whom)
         aggregates[f"{prefix}_min"] = Min("count_min", filter=which)
         aggregates[f"{prefix}_closed_max"] = Max("count_max", filter=which)
         aggregates[f"{prefix}_open_min"] = Max("count_min", filter=which & Q(count_max__isnull=True))

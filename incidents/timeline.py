@@ -53,7 +53,7 @@ def describe_claim(claim) -> str:
     """One claim in words: "residents: more than 100 civilians killed"."""
     number = display.format_claim(claim)
     what = pgettext("whom and what a claim counts: civilians killed", "%(group)s %(outcome)s") % {
-        "group": claim.get_group_display(), "outcome": claim.get_outcome_display()}
+        "group": display.whom(claim), "outcome": claim.get_outcome_display()}
     if number == display.NO_NUMBER:
         words = pgettext("a claim with no number: civilians killed, no number", "%(what)s, %(number)s") % {"what": what, "number": number}
     else:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accountability, charts, detail, home, incident_list, indexes, maps, methodology, timeline
+from .views import accountability, charts, detail, home, incident_list, indexes, maps, methodology, sdg, timeline
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -18,4 +18,6 @@ urlpatterns = [
     path("belligerents/<slug:slug>/gap.json", charts.gap_json, name="belligerent_gap_json"),
     path("belligerents/<slug:slug>/gap.csv", charts.gap_csv, name="belligerent_gap_csv"),
     path("methodology/", methodology.methodology, name="methodology"),
+    path("sdg/", sdg.sdg_page, name="sdg_table"),
+    path("sdg.csv", sdg.sdg_csv, name="sdg_table_csv"),
 ]

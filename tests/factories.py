@@ -90,6 +90,10 @@ class ExternalIdentifierFactory(factory.django.DjangoModelFactory):
     identifier = factory.Sequence(lambda n: str(900000 + n))
 
 
+# Whom a claim counts, as the admin's form posts it for a claim of all civilians (`choices.CIVILIANS`), cause unknown.
+FORM_WHOM = {"person_status": "civilian", "sex": "unknown", "age_group": "unknown", "profession": "", "cause": "unknown"}
+
+
 class FigureFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CasualtyFigure

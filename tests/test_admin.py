@@ -64,7 +64,7 @@ def add_rows(data: dict, prefix: str, rows: list[dict]) -> dict:
 def figure_row(quote, qualifier, count_min, count_max="", **extra):
     """A reported civilian-death claim; on the report's own page the report is implied."""
     return {
-        "basis": "reported", "outcome": "killed", "group": "civilians",
+        "basis": "reported", "outcome": "killed", **factories.FORM_WHOM,
         "qualifier": qualifier, "count_min": count_min, "count_max": count_max, "quote": quote,
         "attributed_to": "residents", **extra,
     }
@@ -195,7 +195,7 @@ def test_report_page_records_statements_and_aggregate_claims(editor_client, arti
     add_rows(data, "aggregate_claims", [{
         "period_start": "2017-03-01", "period_end": "2017-03-31", "period_precision": "month", "measure": "casualties",
         "area": "Iraq and Syria", "countries": "IQ,SY",
-        "basis": "reported", "outcome": "killed", "group": "civilians", "qualifier": "exact",
+        "basis": "reported", "outcome": "killed", **factories.FORM_WHOM, "qualifier": "exact",
         "count_min": 1000, "count_max": 1000, "status": "draft",
     }])
 

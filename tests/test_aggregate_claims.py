@@ -95,7 +95,7 @@ def test_countries_are_iso_codes_tidied_or_refused_with_a_form_error(editor_clie
     report = factories.ReportFactory()
     url = reverse("admin:sources_report_change", args=[report.pk])
     row = {"period_start": "2017-03-01", "period_end": "2017-03-31", "period_precision": "month", "measure": "casualties",
-           "area": "Iraq and Syria", "basis": "reported", "outcome": "killed", "group": "civilians", "qualifier": "exact",
+           "area": "Iraq and Syria", "basis": "reported", "outcome": "killed", **factories.FORM_WHOM, "qualifier": "exact",
            "count_min": 10, "count_max": 10}
 
     refused = editor_client.post(url, add_rows(form_data(editor_client.get(url)), "aggregate_claims", [{**row, "countries": "IQ, XX"}]))

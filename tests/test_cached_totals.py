@@ -147,7 +147,7 @@ def test_update_bulk_create_and_recompute_many_show_at_once():
     report = factories.ReportFactory(published_on=datetime.date(2017, 3, 20))
     CasualtyFigure.objects.bulk_create([CasualtyFigure(
         incident=incident, report=report, basis=choices.Basis.REPORTED, count_min=200, count_max=200,
-        qualifier=choices.qualifier_for(200, 200), outcome=choices.Outcome.KILLED, group=choices.Group.CIVILIANS)])
+        qualifier=choices.qualifier_for(200, 200), outcome=choices.Outcome.KILLED, **choices.CIVILIANS)])
     assert reported(public_totals()) == (2, 95, 142)  # not derived yet: the stored range still reads 90-137
     services.recompute_many([incident.pk])
     incident.refresh_from_db()

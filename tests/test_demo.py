@@ -24,7 +24,7 @@ def test_one_report_three_incidents(article):
 
 def test_each_figure_is_its_own_claim_with_its_words(article):
     mosul = Incident.objects.get(neighbourhood="Mosul al-Jadida")
-    claims = {f.quote: (f.attributed_to, f.qualifier, f.count_min, f.count_max) for f in mosul.figures.filter(group="civilians")}
+    claims = {f.quote: (f.attributed_to, f.qualifier, f.count_min, f.count_max) for f in mosul.figures.filter(**choices.CIVILIANS)}
     assert claims["residents say more than 100 people were killed in a single event"] == ("residents", "more_than", 101, None)
     assert claims["residents claim a strike killed 137 civilians"] == ("residents", "exact", 137, 137)
     bodies = [v for q, v in claims.items() if "83 bodies" in q]

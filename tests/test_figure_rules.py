@@ -35,7 +35,7 @@ def test_reference_incident_reads_83_to_137(mosul):
 
 
 def test_open_ended_more_than_100_counts_as_101(mosul):
-    for claim in mosul.figures.exclude(count_min=101).filter(group=choices.Group.CIVILIANS):
+    for claim in mosul.figures.exclude(count_min=101).filter(**choices.CIVILIANS):
         services.exclude_claim(claim=claim, reason="test")
     mosul.refresh_from_db()
     assert (mosul.reported_killed_min, mosul.reported_killed_max) == (101, 101)
@@ -91,7 +91,7 @@ def test_aggregate_claim_never_enters_incident_totals(mosul):
 
 
 def test_unquantified_claims_are_kept_without_a_number(mosul):
-    women = mosul.figures.get(group=choices.Group.WOMEN)
+    women = mosul.figures.get(**choices.WOMEN)
     assert (women.count_min, women.count_max, women.qualifier) == (None, None, choices.Qualifier.UNQUANTIFIED)
     assert mosul.women_killed_min is None and mosul.children_killed_max is None
 
@@ -107,9 +107,9 @@ def test_up_to_claim_counts_only_for_the_maximum(db):
 def test_injured_children_women_and_combatants(db):
     incident = factories.IncidentFactory()
     factories.FigureFactory(incident=incident, outcome=choices.Outcome.INJURED, count_min=5, count_max=9)
-    factories.FigureFactory(incident=incident, group=choices.Group.CHILDREN, count_min=3, count_max=4)
-    factories.FigureFactory(incident=incident, group=choices.Group.WOMEN, count_min=2, count_max=None)
-    factories.FigureFactory(incident=incident, group=choices.Group.COMBATANTS, count_min=50, count_max=50)
+    factories.FigureFactory(incident=incident, **choices.CHILDREN, count_min=3, count_max=4)
+    factories.FigureFactory(incident=incident, **choices.WOMEN, count_min=2, count_max=None)
+    factories.FigureFactory(incident=incident, person_status=choices.ClaimStatus.COMBATANTS, count_min=50, count_max=50)
     factories.FigureFactory(incident=incident, basis=choices.Basis.ESTIMATE, report=None, count_min=70, count_max=70)
     incident.refresh_from_db()
     assert (incident.reported_injured_min, incident.reported_injured_max) == (5, 9)

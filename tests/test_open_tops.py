@@ -81,8 +81,8 @@ def test_concession_without_a_maximum_is_open():
 def test_injured_children_and_women_keep_their_open_tops():
     incident = published()
     claim(incident, 12, None, outcome=choices.Outcome.INJURED)
-    claim(incident, 4, None, group=choices.Group.CHILDREN)
-    claim(incident, 2, None, group=choices.Group.WOMEN)
+    claim(incident, 4, None, **choices.CHILDREN)
+    claim(incident, 2, None, **choices.WOMEN)
     incident = fresh(incident)
     assert incident.reported_injured_open and incident.children_killed_open and incident.women_killed_open
     assert not incident.reported_killed_open

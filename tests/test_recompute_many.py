@@ -31,7 +31,7 @@ def varied_world(seed: int = 7, size: int = 24) -> list[Incident]:
                 incident=incident, report=rng.choice(reports), basis=basis, count_min=low, count_max=high,
                 qualifier=choices.qualifier_for(low, high),
                 outcome=rng.choice([choices.Outcome.KILLED, choices.Outcome.INJURED]),
-                group=rng.choice([choices.Group.CIVILIANS, choices.Group.CIVILIANS, choices.Group.CHILDREN, choices.Group.WOMEN]),
+                **rng.choice([choices.CIVILIANS, choices.CIVILIANS, choices.CHILDREN, choices.WOMEN]),
                 conceded_by=rng.choice(actors) if basis == choices.Basis.CONCEDED else None,
                 stated_on=rng.choice([None, datetime.date(2017, 3, 20), datetime.date(2017, 4, 2)]),
                 excluded=rng.random() < 0.15, excluded_reason="not credible",

@@ -79,9 +79,9 @@ def test_reference_article_entered_report_first_in_one_sitting(editor_client):
         figure_row("Iraqi officials working on the rescue said they had pulled 83 bodies … by sundown Saturday", "at_least", 83,
                    incident=mosul.pk, attributed_to=officials),
         figure_row("83 bodies — including many women and children", "unquantified", "", incident=mosul.pk,
-                   attributed_to=officials, group="women"),
+                   attributed_to=officials, person_status="civilian", sex="female", age_group="adult"),
         figure_row("83 bodies — including many women and children", "unquantified", "", incident=mosul.pk,
-                   attributed_to=officials, group="children"),
+                   attributed_to=officials, person_status="civilian", age_group="child"),
         figure_row("alleged to have killed scores of civilians at a mosque in Syria", "unquantified", "", incident=mosque.pk,
                    attributed_to="allegations cited by the U.S. military"),
         figure_row("acknowledged the death of at least some civilians", "unquantified", "", incident=raid.pk,
@@ -100,7 +100,7 @@ def test_reference_article_entered_report_first_in_one_sitting(editor_client):
     add_rows(data, "aggregate_claims", [{
         "period_start": "2017-03-01", "period_end": "2017-03-31", "period_precision": "month", "measure": "casualties",
         "area": "Iraq and Syria", "countries": "IQ,SY",
-        "basis": "reported", "outcome": "killed", "group": "civilians", "qualifier": "about", "count_min": 1000,
+        "basis": "reported", "outcome": "killed", **factories.FORM_WHOM, "qualifier": "about", "count_min": 1000,
         "count_max": 1000, "attributed_to": airwars, "stated_on": "2017-03-25",
         "quote": "1,000 civilians have died this month alone in strikes by the U.S.-led coalition in Iraq and Syria",
     }])

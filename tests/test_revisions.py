@@ -221,7 +221,7 @@ def test_claim_admin_add_and_change_are_held(editor_client, market):
     report = factories.ReportFactory()
     add = editor_client.post(reverse("admin:incidents_casualtyfigure_add"), {
         "incident": market.pk, "report": report.pk, "attributed_to": "hospital staff", "basis": "reported",
-        "outcome": "killed", "group": "civilians", "qualifier": "exact", "count_min": 41, "count_max": 41, "quote": NEW_QUOTE,
+        "outcome": "killed", **factories.FORM_WHOM, "qualifier": "exact", "count_min": 41, "count_max": 41, "quote": NEW_QUOTE,
     })
     assert add.status_code == 302
     claim = market.figures.get()

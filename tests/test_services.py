@@ -148,7 +148,7 @@ def test_incident_page_with_several_claim_rows_recomputes_once(editor_client, re
         figure_row("", "more_than", 101, report=article.pk),
         figure_row("", "exact", 137, 137, report=article.pk),
         figure_row("", "at_least", 83, report=article.pk),
-        figure_row("", "exact", 4, 4, report=article.pk, group="children"),
+        figure_row("", "exact", 4, 4, report=article.pk, age_group="child"),
     ])
 
     response = editor_client.post(url, data)

@@ -92,15 +92,15 @@ def test_bundled_file_imports_every_event_with_civilian_deaths_once():
         row["id"] for row in events
     }
     # UCDP's aggregates (a province over a month, a country over a year) are aggregate claims, never incidents.
-    assert AggregateClaim.objects.filter(group=choices.Group.CIVILIANS).count() == 82
-    assert sum(AggregateClaim.objects.filter(group=choices.Group.CIVILIANS).values_list("count_min", flat=True)) == sum(
+    assert AggregateClaim.objects.filter(**choices.CIVILIANS).count() == 82
+    assert sum(AggregateClaim.objects.filter(**choices.CIVILIANS).values_list("count_min", flat=True)) == sum(
         int(row["deaths_civilians"]) for row in aggregated
     )
     assert not Incident.objects.exclude(status=choices.Status.DRAFT).exists()
-    assert CasualtyFigure.objects.filter(group=choices.Group.CIVILIANS).count() == 2373
-    assert CasualtyFigure.objects.filter(group=choices.Group.ALL_DEATHS).count() == 2373
-    assert not CasualtyFigure.objects.filter(group=choices.Group.UNDETERMINED).exists()
-    assert CasualtyFigure.objects.filter(group=choices.Group.COMBATANTS).count() == combatant_claims
+    assert CasualtyFigure.objects.filter(**choices.CIVILIANS).count() == 2373
+    assert CasualtyFigure.objects.filter(person_status=choices.ClaimStatus.ANY).count() == 2373
+    assert not CasualtyFigure.objects.filter(person_status=choices.ClaimStatus.UNKNOWN).exists()
+    assert CasualtyFigure.objects.filter(person_status=choices.ClaimStatus.COMBATANTS).count() == combatant_claims
     assert Report.objects.filter(kind=ReportKind.DATASET_RECORD, source__slug="ucdp").count() == 2455
     # The derived range is the service's: with UCDP's single civilian claim, min = max = deaths_civilians.
     assert not Incident.objects.exclude(reported_killed_min__gte=1).exists()
@@ -145,14 +145,14 @@ def test_event_maps_to_incident_fields(tmp_path):
     assert (record.title, record.kind, record.source.name, record.text) == (
         "UCDP GED 19.1 event 238475", ReportKind.DATASET_RECORD, "Uppsala Conflict Data Program (UCDP)", "",
     )
-    claims = {figure.group: figure for figure in incident.figures.all()}
-    assert set(claims) == {"civilians", "all_deaths", "combatants"}
-    civilians = claims["civilians"]
+    claims = {figure.person_status: figure for figure in incident.figures.all()}
+    assert set(claims) == {"civilian", "any", "combatants"}
+    civilians = claims["civilian"]
     assert (civilians.count_min, civilians.count_max, civilians.qualifier, civilians.basis) == (105, 105, "about", "reported")
     assert (civilians.attributed_to, civilians.stated_on, civilians.quote, civilians.report) == (
         "Local officials, representative WHO in Iraq", datetime.date(2017, 5, 25), "", record,
     )
-    all_deaths = claims["all_deaths"]
+    all_deaths = claims["any"]
     assert (all_deaths.count_min, all_deaths.count_max, all_deaths.count_best, all_deaths.qualifier, all_deaths.caveat) == (
         107, 143, 107, "between", "",
     )
@@ -192,8 +192,8 @@ def test_mosul_event_merges_into_the_incident_that_carries_its_ucdp_id(tmp_path)
     )
     assert reference.summary == "" and reference.conflict is None and not reference.belligerent_roles.exists()
     ucdp_claims = reference.figures.filter(report__source__slug="ucdp")
-    assert sorted(ucdp_claims.values_list("group", "count_min", "count_max")) == [
-        ("all_deaths", 107, 143), ("civilians", 105, 105), ("combatants", 2, 2),
+    assert sorted(ucdp_claims.values_list("person_status", "count_min", "count_max")) == [
+        ("any", 107, 143), ("civilian", 105, 105), ("combatants", 2, 2),
     ]
     # Recomputed by the service once the import's transaction ends: UCDP's 105 widens the envelope.
     assert (reference.reported_killed_min, reference.reported_killed_max) == (105, 137)
@@ -212,7 +212,7 @@ def test_low_above_high_is_stored_with_bounds_swapped_and_a_warning(tmp_path):
     result = run(write_ged(tmp_path, [ged_row(145155)]), only_civilian=False)
 
     claim = incident_of(145155).figures.get()
-    assert (claim.group, claim.count_min, claim.count_max, claim.count_best, claim.excluded) == ("all_deaths", 21, 22, 22, False)
+    assert (claim.person_status, claim.count_min, claim.count_max, claim.count_best, claim.excluded) == ("any", 21, 22, 22, False)
     assert claim.caveat == "UCDP gives low 22 above high 21; the bounds were swapped on import."
     warning = next(w for w in result.warnings if w.kind == "low_above_high")
     assert warning.event_id == 145155
@@ -237,7 +237,7 @@ def test_unrecorded_sources_keep_the_note_as_one_report_per_year(tmp_path):
     assert [(r.title, r.published_on) for r in notes] == [("r 9/4 (2004)", None), ("r 9/4 (2005)", None)]
     assert notes[0].incident_links.count() == 2
     assert list(incident_of(121451).report_links.values_list("report__kind", flat=True)) == [ReportKind.DATASET_RECORD]
-    assert incident_of(121451).figures.get(group="civilians").stated_on is None
+    assert incident_of(121451).figures.get(**choices.CIVILIANS).stated_on is None
     warnings = {w.event_id: str(w) for w in result.warnings if w.kind == "sources_not_recorded"}
     assert warnings[121463] == (
         "event 121463: number of sources not recorded (-1); kept its source note “r 9/4” as one undated report."
@@ -280,7 +280,7 @@ def test_cells_with_line_breaks_stay_in_their_row(tmp_path):
     headline = incident_of(275334).report_links.get(report__source__name="Sputnik News Service").report.title
     assert headline == "Turkish Airstrike Kills 14 Kurdish Militants in Northern Iraq - General Staff CR РИАН"
     assert incident_of(275334).event_type == choices.EventType.AIRSTRIKE
-    assert incident_of(225183).figures.get(group="civilians").attributed_to == "Hospital sources and an interior ministry official."
+    assert incident_of(225183).figures.get(**choices.CIVILIANS).attributed_to == "Hospital sources and an interior ministry official."
 
 
 @pytest.mark.django_db
@@ -327,7 +327,7 @@ def test_command_all_includes_events_without_civilian_deaths_and_publishes(tmp_p
     battle = incident_of(145155)
     assert (battle.status, battle.reported_killed_min, battle.reported_killed_max) == ("published", None, None)
     assert battle.published_at is not None
-    assert not battle.figures.filter(group="civilians").exists()
+    assert not battle.figures.filter(**choices.CIVILIANS).exists()
     assert incident_of(121299).status == "draft"  # existing incidents keep their status
     assert sorted(incident_of(121299).belligerents.values_list("name", flat=True)) == [
         "Government of Australia", "Government of Iraq", "Government of United Kingdom", "Government of United States of America",
@@ -365,12 +365,12 @@ def test_aggregated_events_become_aggregate_claims_never_incidents(tmp_path, cli
 
     assert (result.created, result.aggregated, result.aggregate_claims_created) == (1, 2, 4)
     assert list(ExternalIdentifier.objects.values_list("identifier", flat=True)) == [MOSUL]
-    year = AggregateClaim.objects.get(report__url="https://ucdp.uu.se/event/144930", group="civilians")
+    year = AggregateClaim.objects.get(report__url="https://ucdp.uu.se/event/144930", person_status="civilian")
     assert (year.period_start, year.period_end, year.period_precision) == (datetime.date(1991, 1, 1), datetime.date(1991, 12, 31), "year")
     assert (year.area, year.countries, year.actor.name, year.status) == ("Karbalā’ town, Karbalā’, Iraq", "IQ", "Government of Iraq", "published")
     assert (year.count_min, year.count_max, year.count_best, year.measure) == (35, 35, 35, "casualties")
     assert list(year.conflicts.values_list("name", flat=True)) == ["Government of Iraq - Civilians"]
-    country = AggregateClaim.objects.get(report__url="https://ucdp.uu.se/event/145592", group="all_deaths")
+    country = AggregateClaim.objects.get(report__url="https://ucdp.uu.se/event/145592", person_status="any")
     assert (country.area, country.period_precision, country.count_min, country.count_max) == ("Iraq", "month", 7, 7)
 
     # Only the one incident can count in incident totals; the aggregates show on the belligerent's page, apart.
@@ -439,18 +439,18 @@ def test_best_estimate_and_caveat_reach_the_page_the_claims_csv_and_the_api(tmp_
     # 145155: low 22, best 22, high 21 (swapped); 142373: low 4, best 3, high 4 (best outside the range).
     run(write_ged(tmp_path, [ged_row(145155), ged_row(142373), ged_row(MOSUL)]), only_civilian=False, publish=True)
     swapped, outside = incident_of(145155), incident_of(142373)
-    assert outside.figures.get(group="all_deaths").count_best is None
-    assert "best estimate 3 lies outside" in outside.figures.get(group="all_deaths").caveat
+    assert outside.figures.get(person_status="any").count_best is None
+    assert "best estimate 3 lies outside" in outside.figures.get(person_status="any").caveat
 
     from tests.test_exports import body, csv_rows
-    rows = {(row["incident_code"], row["group"]): row for row in csv_rows(body(client.get(reverse("export_claims"))))}
-    row = rows[(swapped.code, "all_deaths")]
+    rows = {(row["incident_code"], row["person_status"]): row for row in csv_rows(body(client.get(reverse("export_claims"))))}
+    row = rows[(swapped.code, "any")]
     assert (row["count_min"], row["count_max"], row["count_best"]) == ("21", "22", "22")
     assert row["caveat"] == "UCDP gives low 22 above high 21; the bounds were swapped on import."
-    assert rows[(incident_of(MOSUL).code, "civilians")]["count_best"] == "105"
+    assert rows[(incident_of(MOSUL).code, "civilian")]["count_best"] == "105"
 
     api = client.get(f"/api/v1/incidents/{swapped.code}/").json()
-    claim = next(figure for figure in api["figures"] if figure["group"] == "all_deaths")
+    claim = next(figure for figure in api["figures"] if figure["person_status"] == "any")
     assert (claim["count_best"], claim["caveat"]) == (22, "UCDP gives low 22 above high 21; the bounds were swapped on import.")
     assert api["external_ids"][0]["source_codes"].startswith("where_prec ")
 

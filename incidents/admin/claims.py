@@ -50,8 +50,11 @@ def stated_column():
 @admin.register(CasualtyFigure)
 class CasualtyFigureAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdmin):
     form = QuoteCheckedForm
-    list_display = ["incident", "attributed_to", "count_display", "group", "outcome", "basis", "stated_display", "report", "excluded"]
-    list_filter = ["basis", "outcome", "group", "qualifier", "excluded", "incident__status", ConcedingActorUnknownFilter]
+    list_display = ["incident", "attributed_to", "count_display", "whom_display", "outcome", "basis", "stated_display", "report", "excluded"]
+    list_filter = [
+        "basis", "outcome", "person_status", "sex", "age_group", "profession", "cause", "qualifier", "excluded", "incident__status",
+        ConcedingActorUnknownFilter,
+    ]
     list_select_related = ["incident", "report__source"]
     search_fields = ["incident__code", "incident__title", "attributed_to", "quote", "report__title"]
     autocomplete_fields = ["incident", "report", "statement", "conceded_by"]
@@ -59,7 +62,8 @@ class CasualtyFigureAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdmin)
     fieldsets = [
         (None, {"fields": ["incident", "report", ("statement", "conceded_by"), "attributed_to"]}),
         ("The figure", {"fields": [
-            ("basis", "outcome", "group"), ("qualifier", "count_min", "count_max"), ("stated_on", "stated_on_precision"), "quote",
+            ("basis", "outcome"), ("person_status", "sex", "age_group"), ("profession", "cause"), ("qualifier", "count_min", "count_max"),
+            ("stated_on", "stated_on_precision"), "quote",
         ]}),
         ("Editors", {"fields": [("excluded", "excluded_reason"), "notes", ("created_at", "updated_at"), "confirm_dates", "base_updated"]}),
     ]
@@ -69,6 +73,10 @@ class CasualtyFigureAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdmin)
     @admin.display(description=gettext_lazy("figure"))
     def count_display(self, obj):
         return describe_range(obj.count_min, obj.count_max)
+
+    @admin.display(description=gettext_lazy("whom"))
+    def whom_display(self, obj):
+        return display.whom(obj)
 
     stated_display = stated_column()
 
@@ -114,7 +122,7 @@ class AggregateClaimAdmin(ChooserMixin, SimpleHistoryAdmin):
     change_form_template = "admin/incidents/aggregateclaim/change_form.html"
     list_display = ["__str__", "measure", "period_start", "period_end", "actor", "report", "status", "excluded"]
     # "status: in review" is the reviewers' queue (linked from the dashboard).
-    list_filter = ["status", "measure", "outcome", "group", "basis", "excluded", "actor"]
+    list_filter = ["status", "measure", "outcome", "person_status", "sex", "age_group", "cause", "basis", "excluded", "actor"]
     list_select_related = ["actor", "report__source"]
     search_fields = ["area", "countries", "attributed_to", "quote", "report__title", "actor__name"]
     autocomplete_fields = ["report", "actor", "conflicts"]
@@ -123,7 +131,8 @@ class AggregateClaimAdmin(ChooserMixin, SimpleHistoryAdmin):
             "report", ("period_start", "period_end", "period_precision"), ("area", "countries"), ("actor", "conflicts"), "status",
         ]}),
         ("The figure", {"fields": [
-            "measure", ("basis", "outcome", "group"), ("qualifier", "count_min", "count_max", "count_best"),
+            "measure", ("basis", "outcome"), ("person_status", "sex", "age_group"), ("profession", "cause"),
+            ("qualifier", "count_min", "count_max", "count_best"),
             ("attributed_to", "stated_on", "stated_on_precision"), "quote", "caveat",
         ]}),
         ("Editors", {"fields": [("excluded", "excluded_reason"), ("created_at", "updated_at"), "base_updated"]}),

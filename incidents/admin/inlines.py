@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from sources.admin import HTTPS_URLS
 from sources.models import Report
 
+from .. import choices
 from ..models import (
     AggregateClaim,
     BelligerentRoleLink,
@@ -107,7 +108,7 @@ class LinkedReportInline(ChooserMixin, admin.TabularInline):
 FIGURE_FIELDS = [
     ("attributed_to", "stated_on", "stated_on_precision"),
     "quote",
-    ("basis", "outcome", "group"),
+    ("basis", "outcome"), ("person_status", "sex", "age_group"), ("profession", "cause"),
     ("qualifier", "count_min", "count_max"),
     ("statement", "conceded_by"),
     ("excluded", "excluded_reason"),
@@ -117,7 +118,17 @@ FIGURE_FIELDS = [
 ]
 
 
-class IncidentFigureInline(LimitedStatementsMixin, ChooserMixin, admin.StackedInline):
+class CauseOfferedMixin:
+    """A new claim or victim of an incident is offered the cause its event type implies (`choices.cause_for`)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and "cause" in formset.form.base_fields:
+            formset.form.base_fields["cause"].initial = choices.cause_for(obj.event_type)
+        return formset
+
+
+class IncidentFigureInline(CauseOfferedMixin, LimitedStatementsMixin, ChooserMixin, admin.StackedInline):
     model = CasualtyFigure
     form = QuoteCheckedForm
     fields = ["report", *FIGURE_FIELDS]
@@ -153,11 +164,12 @@ class IncidentStatementInline(ChooserMixin, admin.StackedInline):
         return not was_public(obj) and super().has_delete_permission(request, obj)
 
 
-class VictimInline(ChooserMixin, admin.StackedInline):
+class VictimInline(CauseOfferedMixin, ChooserMixin, admin.StackedInline):
     model = Victim
     fields = [
         ("name", "name_ar"),
         ("sex", "age", "age_band", "person_status", "outcome"),
+        ("profession", "cause"),
         ("family_group", "visibility"),
         "report",
         "notes",
@@ -263,7 +275,7 @@ class ReportAggregateClaimInline(admin.StackedInline):
         ("area", "countries"),
         ("actor", "conflicts"),
         "measure",
-        ("basis", "outcome", "group"),
+        ("basis", "outcome"), ("person_status", "sex", "age_group"), ("profession", "cause"),
         ("qualifier", "count_min", "count_max", "count_best"),
         ("attributed_to", "stated_on", "stated_on_precision"),
         "quote",

@@ -175,7 +175,8 @@ class FigureSerializer(PublicModelSerializer):
 
     class Meta:
         model = CasualtyFigure
-        fields = ["id", "outcome", "group", "basis", "count_min", "count_max", "qualifier", "attributed_to", "stated_on",
+        fields = ["id", "outcome", "person_status", "sex", "age_group", "profession", "cause", "basis", "count_min", "count_max", "qualifier",
+                  "attributed_to", "stated_on",
                   "stated_on_precision", "quote", "report", "statement", "conceded_by", "count_best", "caveat"]
         read_only_fields = fields
 
@@ -198,7 +199,7 @@ class VictimSerializer(PublicModelSerializer):
 
     class Meta:
         model = Victim
-        fields = ["label", "name", "name_ar", "sex", "age", "age_band", "person_status", "outcome", "family_group"]
+        fields = ["label", "name", "name_ar", "sex", "age", "age_band", "person_status", "profession", "cause", "outcome", "family_group"]
         read_only_fields = fields
 
 
@@ -290,6 +291,25 @@ class TotalsOfSetSerializer(serializers.Serializer):
     )
     with_conceded = serializers.IntegerField(help_text="Incidents with a number conceded by a belligerent.")
     conceded_open = serializers.IntegerField(help_text="Incidents (or groups) whose latest concession gives no upper bound.")
+
+
+class SdgCellSerializer(serializers.Serializer):
+    cause = serializers.ChoiceField(choices=choices.Cause.choices)
+    status = serializers.ChoiceField(choices=choices.PersonStatus.choices)
+    sex = serializers.ChoiceField(choices=choices.Sex.choices)
+    age = serializers.ChoiceField(choices=choices.AgeGroup.choices)
+    deaths = serializers.IntegerField()
+
+
+class SdgTableSerializer(serializers.Serializer):
+    documented_deaths = serializers.IntegerField(help_text="Public victims recorded killed on the matching published incidents.")
+    by_cause = serializers.DictField(child=serializers.IntegerField(), help_text="Deaths by SDG 16.1.2 cause.")
+    by_status = serializers.DictField(child=serializers.IntegerField(), help_text="Deaths by status.")
+    by_sex = serializers.DictField(child=serializers.IntegerField(), help_text="Deaths by sex.")
+    by_age = serializers.DictField(child=serializers.IntegerField(),
+                                   help_text="Deaths by age: the exact age where known (under 18: child), else the age band.")
+    of_which_professions = serializers.DictField(child=serializers.IntegerField(), help_text="Of which, each protected profession.")
+    cells = SdgCellSerializer(many=True, help_text="The non-empty cells of cause × status × sex × age.")
 
 
 class TotalsSerializer(serializers.Serializer):

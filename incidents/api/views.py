@@ -17,6 +17,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from sources.models import Report, Source
 
+from .. import sdg
 from ..cache import cached_aggregate
 from ..filters import CachedChoicesField, IncidentFilter
 from ..models import Actor, CasualtyFigure, Conflict, Incident, IncidentReport, OfficialStatement, Victim
@@ -223,6 +224,18 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, pagination_class=None)
     def totals(self, request):
         return Response(totals_of(self.filter_queryset(Incident.objects.published())))
+
+    @extend_schema(
+        summary="SDG 16.1.2 table of the published incidents that match the filters",
+        description="Documented deaths (public victims recorded killed on the matching published incidents), by cause, status, "
+                    "sex and age: the same numbers as the /sdg/ page and its CSV (incidents.sdg). Each margin adds up to "
+                    "`documented_deaths`; `of_which_professions` counts the protected professions among them; `cells` lists "
+                    "the non-empty cells of cause × status × sex × age. Takes the same filters as the list.",
+        responses={200: serializers.SdgTableSerializer, 400: BAD_REQUEST, 404: FILTER_NOT_FOUND},
+    )
+    @action(detail=False, pagination_class=None)
+    def sdg(self, request):
+        return Response(sdg.as_json(sdg.sdg_table(self.filter_queryset(Incident.objects.published()))))
 
     def retrieve(self, request, *args, **kwargs):
         code = kwargs["code"]

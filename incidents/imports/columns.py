@@ -24,14 +24,14 @@ EXTRA_COLUMNS = ["summary", "external_dataset", "external_id", "source_name", "s
 KNOWN_COLUMNS = [column.name for column in INCIDENT_COLUMNS] + EXTRA_COLUMNS
 
 
-# (column prefix, outcome, group, basis) of each figure pair a row may carry.
+# (column prefix, outcome, whom (`choices.CIVILIANS`…), basis) of each figure pair a row may carry.
 FIGURE_COLUMNS = [
-    ("reported_killed", choices.Outcome.KILLED, choices.Group.CIVILIANS, choices.Basis.REPORTED),
-    ("conceded_killed", choices.Outcome.KILLED, choices.Group.CIVILIANS, choices.Basis.CONCEDED),
-    ("reported_injured", choices.Outcome.INJURED, choices.Group.CIVILIANS, choices.Basis.REPORTED),
-    ("conceded_injured", choices.Outcome.INJURED, choices.Group.CIVILIANS, choices.Basis.CONCEDED),
-    ("children_killed", choices.Outcome.KILLED, choices.Group.CHILDREN, choices.Basis.REPORTED),
-    ("women_killed", choices.Outcome.KILLED, choices.Group.WOMEN, choices.Basis.REPORTED),
+    ("reported_killed", choices.Outcome.KILLED, choices.CIVILIANS, choices.Basis.REPORTED),
+    ("conceded_killed", choices.Outcome.KILLED, choices.CIVILIANS, choices.Basis.CONCEDED),
+    ("reported_injured", choices.Outcome.INJURED, choices.CIVILIANS, choices.Basis.REPORTED),
+    ("conceded_injured", choices.Outcome.INJURED, choices.CIVILIANS, choices.Basis.CONCEDED),
+    ("children_killed", choices.Outcome.KILLED, choices.CHILDREN, choices.Basis.REPORTED),
+    ("women_killed", choices.Outcome.KILLED, choices.WOMEN, choices.Basis.REPORTED),
 ]
 
 
@@ -196,12 +196,12 @@ def check_row(line: int, raw: dict) -> RowResult:
             row.error(column, f"“{value[:40]}…” is {len(value)} characters long; at most {limit} fit.")
 
     data["figures"] = []
-    for prefix, outcome, group, basis in FIGURE_COLUMNS:
+    for prefix, outcome, whom, basis in FIGURE_COLUMNS:
         low, high = _count(row, raw, f"{prefix}_min"), _count(row, raw, f"{prefix}_max")
         if low is not None and high is not None and low > high:
             row.error(f"{prefix}_min", f"the minimum {low} is greater than the maximum {high}.")
         elif low is not None or high is not None:
-            data["figures"].append((prefix, outcome, group, basis, low, high))
+            data["figures"].append((prefix, outcome, whom, basis, low, high))
     if any(figure[3] == choices.Basis.CONCEDED for figure in data["figures"]):
         data["conceded_by"] = presumed_conceder(dict(data["belligerents"]).items())
         if data["conceded_by"] is None:

@@ -213,9 +213,9 @@ class _Writer:
         for name, role in dict((name, role) for name, role in data["belligerents"]).items():
             BelligerentRoleLink.objects.create(incident=incident, actor=self.actor(name), role=role)
         report = self.report(data) if data["figures"] else None
-        for prefix, outcome, group, basis, low, high in data["figures"]:
+        for prefix, outcome, whom, basis, low, high in data["figures"]:
             claim = CasualtyFigure(
-                incident=incident, report=report, outcome=outcome, group=group, basis=basis, count_min=low, count_max=high,
+                incident=incident, report=report, outcome=outcome, **whom, basis=basis, count_min=low, count_max=high,
                 qualifier=choices.qualifier_for(low, high), attributed_to=(data["attributed_to"] or report.source.public_name)[:300],
                 conceded_by=self.actor(data["conceded_by"]) if basis == choices.Basis.CONCEDED else None,
                 notes=f"{self.reason}: column {prefix}_min/_max.",

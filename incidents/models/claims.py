@@ -107,12 +107,31 @@ class ClaimFields(models.Model):
     outcome = models.CharField(
         max_length=16, choices=choices.Outcome, default=choices.Outcome.KILLED, help_text=_("Killed, injured or missing."),
     )
-    group = models.CharField(
-        max_length=16, choices=choices.Group, default=choices.Group.CIVILIANS,
+    # Whom the figure counts, in the categories of SDG indicator 16.1.2 ("unknown" where the source does not say).
+    person_status = models.CharField(
+        max_length=16, choices=choices.ClaimStatus, default=choices.ClaimStatus.CIVILIAN, verbose_name=_("status"),
         help_text=_(
-            "Who the figure counts: civilians, children, women, men, combatants, undetermined, or all deaths "
-            "whatever the status of the dead (a dataset's total, e.g. UCDP's low–high: never a count of civilians)."
+            "Whom the figure counts by status: civilians, other protected persons, members of armed forces, people "
+            "directly participating in hostilities, unknown; combatants where the source does not tell those two apart; "
+            "or all deaths whatever the status of the dead (a dataset's total, e.g. UCDP's low–high: never civilians)."
         ),
+    )
+    sex = models.CharField(
+        max_length=8, choices=choices.Sex, default=choices.Sex.UNKNOWN,
+        help_text=_("Female or male where the figure counts only one sex (“3 women”); unknown when it does not say."),
+    )
+    age_group = models.CharField(
+        max_length=8, choices=choices.AgeGroup, default=choices.AgeGroup.UNKNOWN, verbose_name=_("age"),
+        help_text=_("Child or adult where the figure counts only one (“5 children”); unknown when it does not say."),
+    )
+    profession = models.CharField(
+        max_length=16, choices=choices.Profession, blank=True,
+        help_text=_("Where the figure counts only people of a protected profession (“2 journalists”); empty otherwise."),
+    )
+    cause = models.CharField(
+        max_length=16, choices=choices.Cause, default=choices.Cause.UNKNOWN,
+        help_text=_("Cause of the deaths or injuries (SDG 16.1.2 categories): explosive weapons, landmines or unexploded "
+                    "ordnance, small arms, incendiary, chemical/biological/nuclear, other, or unknown."),
     )
     basis = models.CharField(
         max_length=16, choices=choices.Basis, default=choices.Basis.REPORTED,
@@ -242,11 +261,11 @@ class CasualtyFigure(ClaimFields):
         verbose_name = _("casualty figure")
         ordering = ["stated_on", "id"]
         indexes = [
-            models.Index(fields=["incident", "outcome", "group", "basis"], name="figure_derivation"),
+            models.Index(fields=["incident", "outcome", "person_status", "basis"], name="figure_derivation"),
             # The home page's latest concessions of civilian deaths, by the date stated.
             models.Index(
                 fields=["-stated_on", "-id"], name="figure_conceded_deaths",
-                condition=Q(basis=choices.Basis.CONCEDED, outcome=choices.Outcome.KILLED, group=choices.Group.CIVILIANS, excluded=False),
+                condition=Q(basis=choices.Basis.CONCEDED, outcome=choices.Outcome.KILLED, excluded=False, **choices.CIVILIANS),
             ),
         ]
         constraints = [
@@ -270,7 +289,7 @@ class CasualtyFigure(ClaimFields):
         ]
 
     def __str__(self):
-        return f"{self.attributed_to or 'unattributed'}: {describe_count(self)} {self.get_group_display()} {self.get_outcome_display()}"
+        return f"{self.attributed_to or 'unattributed'}: {describe_count(self)} {display.whom(self)} {self.get_outcome_display()}"
 
     def clean(self):
         super().clean()
@@ -380,7 +399,7 @@ class AggregateClaim(ClaimFields):
     def __str__(self):
         if self.measure != choices.AggregateMeasure.CASUALTIES:
             return f"{describe_count(self)} {self.get_measure_display()} — {self.area}"
-        return f"{describe_count(self)} {self.get_group_display()} {self.get_outcome_display()} — {self.area}"
+        return f"{describe_count(self)} {display.whom(self)} {self.get_outcome_display()} — {self.area}"
 
     def clean(self):
         super().clean()

@@ -30,11 +30,11 @@ AGE_BAND_NOUNS = {
 
 
 # The fields `describe_victim` reads, for history rows read with `.values()`.
-DESCRIBED_BY = ("name", "name_ar", "sex", "age", "age_band", "person_status", "outcome")
+DESCRIBED_BY = ("name", "name_ar", "sex", "age", "age_band", "person_status", "outcome", "profession")
 
 
 def describe_victim(name: str, name_ar: str = "", *, sex: str, age: int | None, age_band: str, person_status: str,
-                    outcome: str) -> str:
+                    outcome: str, profession: str = "") -> str:
     """How a victim reads everywhere: the name, else "unnamed" with what is known ("unnamed child, female, injured").
 
     Takes plain values, so history rows read the same as the model.
@@ -51,6 +51,8 @@ def describe_victim(name: str, name_ar: str = "", *, sex: str, age: int | None, 
         known.append(choices.Sex(sex).label)
     if person_status != choices.PersonStatus.UNKNOWN:
         known.append(choices.PersonStatus(person_status).label)
+    if profession:
+        known.append(choices.Profession(profession).label)
     if outcome:
         known.append(choices.Outcome(outcome).label)
     return ", ".join([head, *map(str, known)])
@@ -79,6 +81,15 @@ class Victim(models.Model):
         help_text=_("Civilian, other protected person, member of armed forces or directly participating in hostilities, "
                     "if known."),
     )
+    profession = models.CharField(
+        max_length=16, choices=choices.Profession, blank=True,
+        help_text=_("Journalist or media worker, medical personnel, humanitarian worker or human rights defender, where "
+                    "the sources say so; shown only with a public victim."),
+    )
+    cause = models.CharField(
+        max_length=16, choices=choices.Cause, default=choices.Cause.UNKNOWN,
+        help_text=_("Cause of death or injury (SDG 16.1.2 categories), if known."),
+    )
     family_group = models.CharField(max_length=200, blank=True, help_text=_("Family the person belonged to, to group relatives."))
     notes = models.TextField(blank=True, help_text=_("What is known of the person."))
     report = models.ForeignKey(
@@ -104,7 +115,7 @@ class Victim(models.Model):
 
     def __str__(self):
         return describe_victim(self.name, self.name_ar, sex=self.sex, age=self.age, age_band=self.age_band,
-                               person_status=self.person_status, outcome=self.outcome)
+                               person_status=self.person_status, outcome=self.outcome, profession=self.profession)
 
     @property
     def label(self) -> str:

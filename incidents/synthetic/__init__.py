@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from sources.models import Report
 
-from .. import services
+from .. import choices, services
 from ..bulk import write_history
 from ..models import (
     BelligerentRoleLink,
@@ -159,7 +159,7 @@ DIGESTED = {
                "neighbourhood", "place_name_ar", "latitude", "longitude", "geo_precision", "event_type", "conflict__name",
                "grade", "status", "retraction_reason", *services.DERIVED_FIELDS],
     Report: ["source__slug", "title", "url", "published_on", "language", "kind", "text"],
-    CasualtyFigure: ["incident__code", "report__url", "statement__stance", "conceded_by__name", "basis", "outcome", "group",
+    CasualtyFigure: ["incident__code", "report__url", "statement__stance", "conceded_by__name", "basis", "outcome", *choices.WHOM_FIELDS, "cause",
                      "qualifier", "count_min", "count_max", "count_best", "stated_on", "stated_on_precision", "quote",
                      "attributed_to", "excluded", "excluded_reason"],
     OfficialStatement: ["incident__code", "issuer__name", "stated_on", "stated_on_precision", "stance", "quote", "report__url"],

@@ -48,6 +48,7 @@ from .world import (
     FAMILY_NAMES,
     FIRST_DAY,
     GIVEN_NAMES,
+    GROUP_WHOM,
     HISTORY_REASON,
     LAST_DAY,
     PLACES,
@@ -61,6 +62,10 @@ from .world import (
 )
 
 # --- Generating -------------------------------------------------------------------------------------------------------
+
+
+# Causes of synthetic deaths, most by explosive weapons as in the airstrikes and shelling the generator writes.
+SYNTHETIC_CAUSES = [choices.Cause.EXPLOSIVE] * 6 + [choices.Cause.SMALL_ARMS, choices.Cause.UNKNOWN, choices.Cause.UNKNOWN]
 
 
 @dataclass
@@ -290,7 +295,7 @@ class _Generator:
         for _ in range(max(1, n_claims - concessions)):
             if rng.random() < 0.04:
                 low = max(0, truth - rng.randint(0, 3))
-                self.figures.add(incident_id=pk, basis=choices.Basis.ESTIMATE, outcome="killed", group="civilians",
+                self.figures.add(incident_id=pk, basis=choices.Basis.ESTIMATE, outcome="killed", **choices.CIVILIANS,
                                  qualifier="between", count_min=low, count_max=low + rng.randint(0, 5),
                                  attributed_to="Casualty Tracker estimate", stated_on=None, quote="", report_id=None)
                 continue
@@ -304,7 +309,7 @@ class _Generator:
             stated_on, stated_precision = self._stated(rng, report["published_on"])
             report["quotes"].append(quote)
             self.figures.add(
-                incident_id=pk, report_id=report["id"], basis=choices.Basis.REPORTED, outcome=outcome, group=group,
+                incident_id=pk, report_id=report["id"], basis=choices.Basis.REPORTED, outcome=outcome, **GROUP_WHOM[group],
                 attributed_to=rng.choice(ATTRIBUTIONS), quote=quote, stated_on=stated_on, stated_on_precision=stated_precision,
                 excluded=excluded, excluded_reason=rng.choice(EXCLUSION_REASONS) if excluded else "", **values,
             )
@@ -441,7 +446,7 @@ class _Generator:
                 sentences.append(f"{quote[0].upper()}{quote[1:]}.")
                 self.figures.add(
                     incident_id=pk, report_id=report_id, statement_id=statement_id, conceded_by_id=issuer_id,
-                    basis=choices.Basis.CONCEDED, outcome="killed", group="civilians",
+                    basis=choices.Basis.CONCEDED, outcome="killed", **choices.CIVILIANS,
                     qualifier="at_least" if at_least else "exact", count_min=n, count_max=None if at_least else n,
                     attributed_to=ACTORS[issuer_key][0], quote=quote, stated_on=day, stated_on_precision=precision,
                 )
@@ -467,6 +472,7 @@ class _Generator:
                 outcome=choices.Outcome.KILLED if rng.random() < 0.8 else choices.Outcome.INJURED,
                 person_status=choices.PersonStatus.CIVILIAN, family_group=family,
                 visibility=choices.Visibility.PUBLIC if rng.random() < 0.6 else choices.Visibility.PRIVATE,
+                cause=rng.choice(SYNTHETIC_CAUSES),
             )
 
 

@@ -172,7 +172,7 @@ DATE_PRECISIONS = [("day", 62), ("days", 10), ("week", 8), ("month", 13), ("year
 GEO_PRECISIONS = [("exact", 5), ("within_100m", 7), ("street", 10), ("neighbourhood", 15), ("town", 20), ("city", 20),
                   ("district", 10), ("province", 8), ("country", 5)]
 QUALIFIERS = [("exact", 34), ("at_least", 20), ("more_than", 8), ("up_to", 5), ("about", 12), ("between", 12), ("unquantified", 9)]
-# (outcome, group, weight) of a reported claim.
+# (outcome, group, weight) of a reported claim; each group is a set of SDG 16.1.2 categories (`GROUP_WHOM`).
 CLAIM_KINDS = [("killed", "civilians", 62), ("injured", "civilians", 16), ("killed", "children", 8), ("killed", "women", 5),
                ("missing", "civilians", 3), ("killed", "combatants", 3), ("killed", "undetermined", 3)]
 
@@ -186,6 +186,11 @@ AR_QUALIFIED = {
     "exact": "{what} {n} من {who}", "at_least": "{what} ما لا يقل عن {n} من {who}", "more_than": "{what} أكثر من {n} من {who}",
     "up_to": "{what} ما يصل إلى {n} من {who}", "about": "{what} نحو {n} من {who}", "between": "{what} ما بين {n} و{m} من {who}",
     "unquantified": "{what} عشرات من {who}",
+}
+GROUP_WHOM = {
+    "civilians": choices.CIVILIANS, "children": choices.CHILDREN, "women": choices.WOMEN,
+    "combatants": {**choices.CIVILIANS, "person_status": choices.ClaimStatus.COMBATANTS},
+    "undetermined": {**choices.CIVILIANS, "person_status": choices.ClaimStatus.UNKNOWN},
 }
 EN_WHO = {"civilians": "civilians", "children": "children", "women": "women", "combatants": "fighters", "undetermined": "people"}
 AR_WHO = {"civilians": "المدنيين", "children": "الأطفال", "women": "النساء", "combatants": "المقاتلين", "undetermined": "الأشخاص"}

@@ -46,6 +46,12 @@ def claim_number(claim):
 
 
 @register.filter
+def whom(claim):
+    """Whom a claim counts, in words (`incidents.whom`): "civilians", "women", "journalists or media workers"."""
+    return display.whom(claim)
+
+
+@register.filter
 def when(incident):
     """The incident's date, honest to its precision."""
     return display.format_date(incident.date_start, incident.date_precision, incident.date_end)

@@ -279,6 +279,11 @@ def _stated_on(event: GedEvent) -> datetime.date | None:
     return max(dates) if dates else None
 
 
+# Whom UCDP's other counts count: every death whatever the status of the dead (low–high), and each side's dead.
+ALL_DEATHS = {**choices.CIVILIANS, "person_status": choices.ClaimStatus.ANY}
+COMBATANTS = {**choices.CIVILIANS, "person_status": choices.ClaimStatus.COMBATANTS}
+
+
 def ucdp_figures(event: GedEvent, warnings: list[GedWarning] | None = None) -> list[dict]:
     """UCDP's figures for the event as CasualtyFigure fields (without incident and report); quirks go to `warnings`."""
     warnings = [] if warnings is None else warnings
@@ -287,7 +292,7 @@ def ucdp_figures(event: GedEvent, warnings: list[GedWarning] | None = None) -> l
     figures = []
     if event.deaths_civilians > 0:
         figures.append({
-            **common, "group": choices.Group.CIVILIANS, "attributed_to": who, "qualifier": choices.Qualifier.ABOUT,
+            **common, **choices.CIVILIANS, "attributed_to": who, "qualifier": choices.Qualifier.ABOUT,
             "count_min": event.deaths_civilians, "count_max": event.deaths_civilians, "count_best": event.deaths_civilians,
             "caveat": "", "notes": f"UCDP GED {GED_VERSION} best estimate of civilian deaths (deaths_civilians).",
         })
@@ -307,13 +312,13 @@ def ucdp_figures(event: GedEvent, warnings: list[GedWarning] | None = None) -> l
             "kept low and high as given; the best estimate is in the claim's public caveat, not its best-estimate field",
         ))
     figures.append({
-        **common, "group": choices.Group.ALL_DEATHS, "attributed_to": who, "qualifier": choices.Qualifier.BETWEEN,
+        **common, **ALL_DEATHS, "attributed_to": who, "qualifier": choices.Qualifier.BETWEEN,
         "count_min": low, "count_max": high, "count_best": best, "caveat": all_deaths_caveat(event), "notes": notes,
     })
     for side, deaths in ((event.side_a, event.deaths_a), (event.side_b, event.deaths_b)):
         if deaths > 0:
             figures.append({
-                **common, "group": choices.Group.COMBATANTS, "qualifier": choices.Qualifier.ABOUT,
+                **common, **COMBATANTS, "qualifier": choices.Qualifier.ABOUT,
                 "attributed_to": _clip(f"{who} (deaths of {side})", MAX_ATTRIBUTION),
                 "count_min": deaths, "count_max": deaths, "count_best": deaths, "caveat": "",
                 "notes": f"UCDP GED {GED_VERSION} best estimate of deaths of {side}.",

@@ -178,7 +178,7 @@ class _Import:
                     changed.add(incident_id)
             seen = Counter()
             for values in figures[event.id]:
-                key = (incident_id, record.pk, values["outcome"], values["group"], values["basis"])
+                key = (incident_id, record.pk, values["outcome"], *(values[name] for name in choices.WHOM_FIELDS), values["basis"])
                 seen[key] += 1
                 if seen[key] > known_claims[key]:
                     new_figures.append(CasualtyFigure(incident_id=incident_id, report_id=record.pk, **values))
@@ -239,7 +239,7 @@ class _Import:
         for chunk in _chunks(incident_ids):
             links.update(IncidentReport.objects.filter(incident_id__in=chunk).values_list("incident_id", "report_id"))
             rows = CasualtyFigure.objects.filter(incident_id__in=chunk, report_id__in=report_ids).values_list(
-                "incident_id", "report_id", "outcome", "group", "basis",
+                "incident_id", "report_id", "outcome", *choices.WHOM_FIELDS, "basis",
             )
             claims.update(rows)
         return links, claims
@@ -414,13 +414,15 @@ class _Import:
         actors, one_sided_ids = (self._actors(one_sided) if one_sided else {}), {event.id for event in one_sided}
         known = Counter()
         for chunk in _chunks(sorted({record.pk for record in records.values()})):
-            known.update(AggregateClaim.objects.filter(report_id__in=chunk).values_list("report_id", "outcome", "group", "basis", "measure"))
+            known.update(AggregateClaim.objects.filter(report_id__in=chunk).values_list(
+                "report_id", "outcome", *choices.WHOM_FIELDS, "basis", "measure",
+            ))
         new = []
         for event in events:
             record, seen = records[event.id], Counter()
             actor = actors[event.sides_a[0]] if event.id in one_sided_ids else None
             for values in aggregate_claims(event, warnings[event.id]):
-                key = (record.pk, values["outcome"], values["group"], values["basis"], values["measure"])
+                key = (record.pk, values["outcome"], *(values[name] for name in choices.WHOM_FIELDS), values["basis"], values["measure"])
                 seen[key] += 1
                 if seen[key] > known[key]:
                     new.append((event, AggregateClaim(report=record, actor=actor, **values)))

@@ -13,7 +13,7 @@ from sources.models import Report
 from sources.public import public_report
 from sources.text import quote_context
 
-from .. import asof, changelog, choices, citations, display, positions, protection, services
+from .. import asof, changelog, choices, citations, display, positions, protection, sdg, services
 from ..cache import fragment_key
 from ..models import (
     CasualtyFigure,
@@ -193,10 +193,10 @@ def _statement_groups(statements) -> list[dict]:
 
 def _words_only_claims(figures) -> dict[str, list[str]]:
     """Per headline range, the reported claims in words only, as "another source: “dozens”, no number"."""
-    prefixes = {(outcome, group): prefix for prefix, outcome, group in REPORTED_ENVELOPES}
+    prefixes = {(outcome, *whom.values()): prefix for prefix, outcome, whom in REPORTED_ENVELOPES}
     found: dict[str, list[str]] = {}
     for figure in figures:
-        prefix = prefixes.get((figure.outcome, figure.group))
+        prefix = prefixes.get((figure.outcome, *(getattr(figure, name) for name in choices.CIVILIANS)))
         if figure.basis != choices.Basis.REPORTED or prefix is None or figure.count_min is not None or figure.count_max is not None:
             continue
         report = getattr(figure, "public_report", None)
@@ -300,6 +300,9 @@ def incident_page(
         "links": links,
         "related": related if related is not None else _published_related(incident),
         "victims": victims,
+        # The documented deaths among them, by SDG 16.1.2 category (`incidents.sdg`: the table's own rule).
+        "sdg": sdg.in_short(sdg.sdg_table(Incident.objects.filter(pk=incident.pk))) if victims else [],
+        "sdg_total": sum(1 for victim in victims if victim.outcome == choices.Outcome.KILLED),
         "external_ids": external_ids,
         "timeline": build_timeline(
             incident, reports=[link.report for link in links], figures=figures, statements=statements, history=history,

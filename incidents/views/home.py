@@ -23,7 +23,7 @@ CONCESSIONS_READ = 3
 # A belligerent conceding civilian deaths with a number (the figures `positions` counts as its concession of deaths),
 # dated: the list says when. Served by the partial index `figure_conceded_deaths` on (-stated_on, -id).
 CONCEDED_DEATHS = Q(
-    basis=choices.Basis.CONCEDED, outcome=choices.Outcome.KILLED, group=choices.Group.CIVILIANS,
+    basis=choices.Basis.CONCEDED, outcome=choices.Outcome.KILLED, **choices.CIVILIANS,
     conceded_by__isnull=False, stated_on__isnull=False,
 ) & ~Q(count_min__isnull=True, count_max__isnull=True)
 
