@@ -69,6 +69,7 @@ HIDDEN_MATCH = {
 FILTERED = {  # the surfaces that read IncidentFilter
     "list": lambda: reverse("incident_list"), "map data": lambda: reverse("map_data"), "API": lambda: "/api/v1/incidents/",
     "CSV": lambda: reverse("export_csv"), "GeoJSON": lambda: reverse("export_geojson"), "chart": lambda: reverse("chart_monthly_json"),
+    "SDG table": lambda: reverse("sdg_table"), "SDG CSV": lambda: reverse("sdg_table_csv"), "SDG API": lambda: "/api/v1/incidents/sdg/",
 }
 # Words of the hidden records (never a whole marker: a list echoes its search words back in its search box).
 SEARCHED = ["Hidden", "Secret", "secret", "Private", "Brigade", "Gazette", "Campaign", "dispatch", "excluded words", "witness",

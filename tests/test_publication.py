@@ -50,6 +50,8 @@ PAGES = {
     "incident list by a victim's name": lambda world: reverse("incident_list") + "?victim=a",
     "incident list by any actor's stance": lambda world: reverse("incident_list") + "?stance=denies&stance=acknowledges_strike",
     "timeline": lambda world: reverse("timeline"),
+    "SDG 16.1.2 table": lambda world: reverse("sdg_table"),
+    "SDG 16.1.2 table CSV": lambda world: reverse("sdg_table_csv"),
     "timeline, a year's page (its strip of months)": lambda world: reverse("timeline") + "?before=2018",
     "browsable API root": lambda world: "/api/v1/?format=api",
     "API docs": lambda world: "/api/v1/docs/",
@@ -107,6 +109,7 @@ API = {
     "actor detail": lambda world: "/api/v1/actors/coalition/",
     "conflict detail": lambda world: "/api/v1/conflicts/iraq-war/",
     "report detail": lambda world: f"/api/v1/reports/{Report.objects.get(title='Market hit').pk}/",
+    "SDG 16.1.2 table": lambda world: "/api/v1/incidents/sdg/",
 }
 
 

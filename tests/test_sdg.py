@@ -139,3 +139,14 @@ def test_the_incident_page_gives_its_victims_categories(world, client):
     api = client.get(f"/api/v1/incidents/{world['mosul'].code}/").json()
     assert {v["profession"] for v in api["victims"]} == {"journalist", ""}
     assert all(v["cause"] in {"explosive", "unknown"} for v in api["victims"])
+
+
+def test_on_the_walked_world_only_public_victims_of_published_incidents_count(client):
+    """The privacy walk's world (drafts, retracted records, private victims, redactions): the table counts exactly the
+    public victims killed on its published incidents, whatever the filter."""
+    from tests import dataworld
+    dataworld.build_world()
+    expected = Victim.objects.published().filter(outcome="killed").count()
+    assert Victim.objects.filter(outcome="killed").count() > expected  # the world has victims that must not count
+    assert sdg.sdg_table(Incident.objects.published())["total"] == expected
+    assert client.get("/api/v1/incidents/sdg/").json()["documented_deaths"] == expected
