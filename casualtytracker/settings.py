@@ -253,7 +253,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",  # served from our own static files: no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"StanceEnum": "incidents.choices.Stance"},
+    "ENUM_NAME_OVERRIDES": {
+        "StanceEnum": "incidents.choices.Stance", "ClaimStatusEnum": "incidents.choices.ClaimStatus",
+        "PersonStatusEnum": "incidents.choices.PersonStatus", "AgeGroupEnum": "incidents.choices.AgeGroup",
+    },
 }
 
 # Where `manage.py build_downloads` writes the dated full downloads listed on /data/.

@@ -57,10 +57,15 @@ def _precision(record) -> str:
     return getattr(record, "stated_on_precision", "") or choices.StatedPrecision.DAY
 
 
+def _of_civilians(claim) -> bool:
+    # Rows read by a migration older than the SDG categories (0044) have their single group instead.
+    return claim.group == "civilians" if not hasattr(claim, "person_status") else counts_civilians(claim)
+
+
 def _counts_as_concession(claim) -> bool:
     return (
         claim.basis == choices.Basis.CONCEDED and not claim.excluded and claim.conceded_by_id is not None
-        and counts_civilians(claim) and claim.outcome in CONCEDED_OUTCOMES
+        and _of_civilians(claim) and claim.outcome in CONCEDED_OUTCOMES
         and (claim.count_min is not None or claim.count_max is not None)
     )
 

@@ -84,7 +84,7 @@ def test_unnamed_victim_on_the_incident_page_and_in_the_api(client):
     data = APIClient().get(f"/api/v1/incidents/{incident.code}/").json()
     assert data["victims"] == [{
         "label": "unnamed child, female, injured", "name": "", "name_ar": "", "sex": "female", "age": None, "age_band": "child",
-        "person_status": "unknown", "outcome": "injured", "family_group": "",
+        "person_status": "unknown", "profession": "", "cause": "unknown", "outcome": "injured", "family_group": "",
     }]
 
 
