@@ -188,6 +188,9 @@ def build_urls(found: dict) -> list[Url]:
         Url("API list", "/api/v1/incidents/", "api"),
         Url("API list, country alone", f"/api/v1/incidents/?{q(country=found['country'])}", "api"),
         Url("map data", found["map_url"], "map", "" if found["map_url"] else "not yet built (issue 13 adds /map/)"),
+        Url("SDG 16.1.2 table", "/sdg/", "page"),
+        Url("SDG 16.1.2 table, country alone", f"/sdg/?{q(country=found['country'])}", "page"),
+        Url("SDG 16.1.2 table, API", "/api/v1/incidents/sdg/", "api"),
     ]
     return urls
 
