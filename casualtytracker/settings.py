@@ -254,6 +254,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # served from our own static files: no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"StanceEnum": "incidents.choices.Stance"},
+    # The schema's info names the methodology version in force (x-methodology-version).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "incidents.api.methodology.name_methodology_version"],
 }
 
 # Where `manage.py build_downloads` writes the dated full downloads listed on /data/.
