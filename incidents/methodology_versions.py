@@ -52,7 +52,7 @@ class MethodologyVersion:
 VERSIONS: tuple[MethodologyVersion, ...] = (
     MethodologyVersion(
         3, datetime.date(2026, 11, 30),
-        _("Claims and victims recorded in the categories of SDG indicator 16.1.2."),
+        _("Casualty categories of SDG indicator 16.1.2, and a table of documented deaths."),
         (
             _("Claims and victims are recorded in the categories of SDG indicator 16.1.2: sex, age, status and cause, "
               "each with “unknown”."),
