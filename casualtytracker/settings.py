@@ -257,6 +257,8 @@ SPECTACULAR_SETTINGS = {
         "StanceEnum": "incidents.choices.Stance", "ClaimStatusEnum": "incidents.choices.ClaimStatus",
         "PersonStatusEnum": "incidents.choices.PersonStatus", "AgeGroupEnum": "incidents.choices.AgeGroup",
     },
+    # The schema's info names the methodology version in force (x-methodology-version).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "incidents.api.methodology.name_methodology_version"],
 }
 
 # Where `manage.py build_downloads` writes the dated full downloads listed on /data/.

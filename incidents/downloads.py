@@ -2,8 +2,9 @@
 
 `build_downloads` (the `build_downloads` command) writes, for a snapshot date,
 `casualty-tracker-YYYY-MM-DD.zip` (README, data dictionary, citations, one CSV per
-table and SHA256SUMS) and `casualty-tracker-YYYY-MM-DD.sqlite` (the same tables),
-each with a `.sha256` file beside it. The same data and date give the same bytes:
+table and SHA256SUMS) and `casualty-tracker-YYYY-MM-DD.sqlite` (the same tables, and `dataset`: its date, how to
+cite it, the methodology version), each with a `.sha256` file beside it. README, CITATIONS and `dataset` name the
+methodology version that derived the figures (`current_methodology`). The same data and date give the same bytes:
 rows in a fixed order, fixed timestamps inside the ZIP, nothing from the clock.
 Only what the public may see goes in: published incidents, their non-excluded
 claims, public reports (a confidential source's only by its label), non-confidential
@@ -25,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 
 from sources.models import Report, Source
@@ -32,6 +34,7 @@ from sources.public import public_report_fields
 
 from . import citations, exports, full_exports
 from .exports import CLAIM_COLUMNS, INCIDENT_COLUMNS, WHOM_HXL, Column
+from .methodology_versions import current_methodology
 from .models import AggregateClaim, OfficialStatement
 
 FILE_NAME = re.compile(r"^casualty-tracker-(?P<date>\d{4}-\d{2}-\d{2})\.(?P<kind>zip|sqlite)$")
@@ -168,26 +171,55 @@ def _readme(day: datetime.date) -> str:
         "statements on it, the reports that cover it and the sources that may be named. Drafts, excluded claims, private",
         "names and the identity of confidential sources are never included; a confidential source appears by its label.",
         "",
-        "Cite as: Casualty Tracker, dataset of " + day.isoformat() + ". Check that your copy holds the same bytes with",
+        f"Cite as: {_cite_as(day)}. Check that your copy holds the same bytes with",
         "SHA256SUMS.txt (each file) and the .sha256 file published beside the ZIP.",
+        "",
+        _methodology_line(),
         "",
         "Files (UTF-8 CSV, comma-separated, header row; dates YYYY-MM-DD, times UTC):",
     ]
     lines += [f"  {table.name}.csv — {table.description}" for table in TABLES]
     lines += [
         "  data-dictionary.csv — every column of every file and what it means (from the models' help texts).",
-        "  CITATIONS.txt — the citations that imported data requires.",
+        "  CITATIONS.txt — how to cite this dataset, and the citations that imported data requires.",
         "",
         "Figures: a range min–max; an empty max means open-ended (\"more than 100\" is min 101, no max). How the",
         "incident's reported and conceded ranges are derived from its claims is on the methodology page.",
-        "The same tables are in the SQLite file of the same date (open it with sqlite3 or Datasette).",
+        "The same tables are in the SQLite file of the same date (open it with sqlite3 or Datasette); its table",
+        "`dataset` gives the date, how to cite it and the methodology version.",
         "",
     ]
     return "\n".join(lines)
 
 
-def _citations() -> str:
-    lines = ["Data from other datasets included in this download, and the citations their licences require.", ""]
+def _cite_as(day: datetime.date) -> str:
+    return f"Casualty Tracker, dataset of {day.isoformat()} ({current_methodology().label})"
+
+
+def _methodology_line() -> str:
+    """Which version of the method derived the figures in this download, and where its changes are listed."""
+    method = current_methodology()
+    return (f"Figures derived under {method.label}, in force since {method.in_force_from.isoformat()}: "
+            f"{_methodology_url(method)}")
+
+
+def _methodology_url(method) -> str:
+    with translation.override("en"):
+        return settings.SITE_URL.rstrip("/") + reverse("methodology") + f"#{method.anchor}"
+
+
+def _dataset_facts(day: datetime.date) -> list[tuple[str, str]]:
+    """The SQLite file's `dataset` table: what a reader of that file alone needs to cite it."""
+    method = current_methodology()
+    return [
+        ("dataset_date", day.isoformat()), ("cite_as", _cite_as(day)), ("methodology_version", str(method.number)),
+        ("methodology_in_force_from", method.in_force_from.isoformat()), ("methodology_url", _methodology_url(method)),
+    ]
+
+
+def _citations(day: datetime.date) -> str:
+    lines = [f"Cite this dataset as: {_cite_as(day)}.", _methodology_line(), ""]
+    lines += ["Data from other datasets included in this download, and the citations their licences require.", ""]
     for entry in citations.DATASET_CITATIONS.values():
         lines += [f"{entry['name']}", f"  {entry['publisher']} — {entry['homepage']}", f"  Licence: {entry['licence']} ({entry['licence_url']})"]
         lines += [f"  Cite: {citation}" for citation in entry["citations"]]
@@ -225,7 +257,7 @@ def _sqlite_value(value):
     return str(value)
 
 
-def _write_sqlite(path: Path, context: dict) -> None:
+def _write_sqlite(path: Path, context: dict, day: datetime.date) -> None:
     connection = sqlite3.connect(path)
     try:
         connection.execute("PRAGMA journal_mode = OFF")
@@ -243,6 +275,8 @@ def _write_sqlite(path: Path, context: dict) -> None:
         connection.executemany('INSERT INTO "data_dictionary" VALUES (?, ?, ?, ?)', (
             (table.name, column.name, column.hxl, column.meaning) for table in TABLES for column in table.columns
         ))
+        connection.execute('CREATE TABLE "dataset" ("key", "value")')
+        connection.executemany('INSERT INTO "dataset" VALUES (?, ?)', _dataset_facts(day))
         connection.commit()
     finally:
         connection.close()
@@ -256,7 +290,7 @@ def build_downloads(*, day: datetime.date, directory: Path | None = None) -> lis
     written = []
     with tempfile.TemporaryDirectory(dir=directory) as work:
         work = Path(work)
-        members = {"README.txt": _readme(day), "CITATIONS.txt": _citations(), "data-dictionary.csv": _dictionary()}
+        members = {"README.txt": _readme(day), "CITATIONS.txt": _citations(day), "data-dictionary.csv": _dictionary()}
         for name, content in members.items():
             _write_text(work / name, [content] if isinstance(content, str) else content)
         for table in TABLES:
@@ -270,7 +304,7 @@ def build_downloads(*, day: datetime.date, directory: Path | None = None) -> lis
             for name in [*order, "SHA256SUMS.txt"]:
                 _zip_member(archive, work / name, name, day)
         sqlite_tmp = work / "snapshot.sqlite"
-        _write_sqlite(sqlite_tmp, context)
+        _write_sqlite(sqlite_tmp, context, day)
 
         for tmp, kind in ((zip_tmp, "zip"), (sqlite_tmp, "sqlite")):
             target = directory / snapshot_name(day, kind)

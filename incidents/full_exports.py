@@ -5,7 +5,9 @@ is served from a file while that file is fresh, so the heaviest and most asked e
 under `DOWNLOADS_DIR/exports/`, named with the **data version** (incidents/cache.py) read before the first row. A file
 is fresh while the database's data version is still the one in its name: any write to public data moves the version,
 and the export is then streamed live again until the next build. A file can hold rows newer than its name (a write
-during the build) but never older ones, and such a file is never fresh. Permalinks in the files use SITE_URL.
+during the build) but never older ones, and such a file is never fresh. The name also carries the methodology version
+(incidents/methodology_versions.py): figures derived under an older method are never served once a new one is in force.
+Permalinks in the files use SITE_URL.
 """
 
 import os
@@ -17,6 +19,7 @@ from django.conf import settings
 from . import exports
 from .cache import data_version
 from .filters import IncidentFilter
+from .methodology_versions import current_methodology
 from .models import Incident
 
 FOLDER = "exports"
@@ -27,9 +30,9 @@ def export_folder(directory: Path | None = None) -> Path:
 
 
 def export_path(folder: Path, fmt: str, version: int) -> Path:
-    """Where the whole export of a format at a data version is kept."""
+    """Where the whole export of a format at a data version, under the methodology in force, is kept."""
     extension = exports.FORMATS[fmt][1]
-    return folder / f"full-{exports.FILE_STEMS[fmt]}-{fmt}-{version}.{extension}"
+    return folder / f"full-{exports.FILE_STEMS[fmt]}-{fmt}-{version}-method{current_methodology().number}.{extension}"
 
 
 def unfiltered():

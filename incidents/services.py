@@ -52,21 +52,6 @@ _CONCEDED_RANGES = [
 ]
 
 
-# The figure rules' versions, newest first: (version, in force from, what changed). The methodology page shows them;
-# a change to `derive_figures` or to `incidents.totals` adds an entry here.
-FIGURE_RULE_VERSIONS = [
-    (2, datetime.date(2026, 11, 29),
-     "An open-ended highest figure (“more than 100”) keeps the range open (“101+”, no maximum) instead of counting its "
-     "minimum as the maximum; a claim with no number (“dozens”) marks the range incomplete (“1+”, with the words); "
-     "totals with such an incident read “at least”; related records count once per group, by its widest range; a "
-     "concession counts only for the actor who made it (and its coalition), and each actor's current position is its "
-     "own latest statement."),
-    (1, datetime.date(2026, 11, 24),
-     "Reported range: lowest minimum and highest maximum of the reported claims, an open claim counting its minimum as "
-     "its maximum; conceded: the latest concession; totals add the incidents' ranges."),
-]
-
-
 def known_by(day):
     """Claims and statements certainly stated by the end of `day`: a dated one on or before it; one known only to
     the month or year once that month or year is over; an undated one by its report's publication date."""

@@ -10,6 +10,7 @@ from casualtytracker import limits
 
 from .. import citations, downloads, exports, full_exports
 from ..filters import IncidentFilter
+from ..methodology_versions import current_methodology
 from ..models import Incident
 
 
@@ -60,6 +61,7 @@ def data_page(request):
         "snapshots": downloads.list_downloads(),
         "files": downloads.dictionary_rows(),
         "citations": citations.DATASET_CITATIONS.values(),
+        "methodology": current_methodology(),
     })
 
 

@@ -15,6 +15,7 @@ from sources.text import quote_context
 
 from .. import asof, changelog, choices, citations, display, positions, protection, sdg, services
 from ..cache import fragment_key
+from ..methodology_versions import current_methodology
 from ..models import (
     CasualtyFigure,
     ExternalIdentifier,
@@ -151,6 +152,7 @@ def _citation(request, incident) -> dict:
         "updated": timezone.localdate(incident.updated_at),
         "accessed": timezone.localdate(),
         "version": incident.version,
+        "methodology": current_methodology(),
     }
 
 

@@ -8,10 +8,12 @@ from django.utils.translation import gettext_lazy
 
 from .. import choices, display, reference_case
 from ..citations import DATASET_CITATIONS
+from ..conformance import conformance
 from ..field_dictionary import field_dictionary
+from ..methodology_versions import current_methodology, methodology_history
 from ..models import Incident
 from ..models.claims import STATED_PRECISION_HELP
-from ..services import FIGURE_RULE_VERSIONS, derive_figures
+from ..services import derive_figures
 from ..totals import STRONG_GRADES, totals_by_grade, totals_of
 
 # The UCDP GED 19.1 events bundled with the project come from this distribution of the dataset.
@@ -53,7 +55,9 @@ def methodology(request):
         # The docstring's paragraphs, its hard line breaks unwrapped.
         "derivation_rule": [" ".join(paragraph.split()) for paragraph in inspect.getdoc(derive_figures).split("\n\n")],
         "range_examples": [(_example(*example[:4]), example[4]) for example in RANGE_EXAMPLES],
-        "rule_versions": FIGURE_RULE_VERSIONS,
+        "methodology": current_methodology(),
+        "methodology_history": methodology_history(),
+        "conformance": conformance(),
         "totals": totals_of(Incident.objects.published()),
         "by_grade": totals_by_grade(Incident.objects.published()),
         "strong_grades": [choices.Grade(grade).label for grade in STRONG_GRADES],
@@ -68,6 +72,13 @@ def methodology(request):
         "stated_precision_rule": STATED_PRECISION_HELP,
         "qualifiers": [(qualifier.value, qualifier.label, choices.QUALIFIER_HOW[qualifier]) for qualifier in choices.Qualifier],
         "field_dictionary": field_dictionary(),
+        "sdg_categories": [
+            (gettext_lazy("status"), [label for _value, label in choices.PersonStatus.choices]),
+            (gettext_lazy("sex"), [label for _value, label in choices.Sex.choices]),
+            (gettext_lazy("age"), [label for _value, label in choices.AgeGroup.choices]),
+            (gettext_lazy("cause"), [label for _value, label in choices.Cause.choices]),
+            (gettext_lazy("protected profession"), [label for _value, label in choices.Profession.choices]),
+        ],
         "datasets": [
             {"value": value, **citation, "distributions": [d for d in DISTRIBUTIONS if d["dataset"] == value]}
             for value, citation in DATASET_CITATIONS.items()
