@@ -8,6 +8,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.test_migration_aggregate_scope import migrate
+
 BEFORE = [("incidents", "0043_redact_place_names"), ("sources", "0006_hostile_web_addresses")]
 AFTER = [("incidents", "0044_sdg_categories"), ("sources", "0006_hostile_web_addresses")]
 
@@ -23,13 +25,6 @@ MEANT = {
 }
 # How many claims of each group the old database holds (different numbers, so a group merged into another shows).
 HOW_MANY = {"civilians": 5, "children": 3, "women": 2, "men": 1, "combatants": 4, "undetermined": 2, "all_deaths": 6}
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
