@@ -139,6 +139,8 @@ def test_the_incident_page_gives_its_victims_categories(world, client):
     api = client.get(f"/api/v1/incidents/{world['mosul'].code}/").json()
     assert {v["profession"] for v in api["victims"]} == {"journalist", ""}
     assert all(v["cause"] in {"explosive", "unknown"} for v in api["victims"])
+    assert api["sdg_16_1_2"]["documented_deaths"] == 5 and api["sdg_16_1_2"]["by_age"] == {"child": 1, "adult": 3, "unknown": 1}
+    assert api["sdg_16_1_2"]["of_which_professions"]["medical"] == 0  # the private medical worker
 
 
 def test_on_the_walked_world_only_public_victims_of_published_incidents_count(client):

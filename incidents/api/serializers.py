@@ -9,7 +9,7 @@ from rest_framework import serializers
 from sources.models import Report, Source
 from sources.public import public_report_fields
 
-from .. import choices, display
+from .. import choices, display, sdg
 from ..models import (
     Actor,
     BelligerentRoleLink,
@@ -212,6 +212,25 @@ class ExternalIdentifierSerializer(PublicModelSerializer):
         read_only_fields = fields
 
 
+class SdgCellSerializer(serializers.Serializer):
+    cause = serializers.ChoiceField(choices=choices.Cause.choices)
+    status = serializers.ChoiceField(choices=choices.PersonStatus.choices)
+    sex = serializers.ChoiceField(choices=choices.Sex.choices)
+    age = serializers.ChoiceField(choices=choices.AgeGroup.choices)
+    deaths = serializers.IntegerField()
+
+
+class SdgTableSerializer(serializers.Serializer):
+    documented_deaths = serializers.IntegerField(help_text="Public victims recorded killed on the matching published incidents.")
+    by_cause = serializers.DictField(child=serializers.IntegerField(), help_text="Deaths by SDG 16.1.2 cause.")
+    by_status = serializers.DictField(child=serializers.IntegerField(), help_text="Deaths by status.")
+    by_sex = serializers.DictField(child=serializers.IntegerField(), help_text="Deaths by sex.")
+    by_age = serializers.DictField(child=serializers.IntegerField(),
+                                   help_text="Deaths by age: the exact age where known (under 18: child), else the age band.")
+    of_which_professions = serializers.DictField(child=serializers.IntegerField(), help_text="Of which, each protected profession.")
+    cells = SdgCellSerializer(many=True, help_text="The non-empty cells of cause × status × sex × age.")
+
+
 class IncidentDetailSerializer(IncidentSerializer):
     """An incident with its claims (non-excluded), statements, reports, public named victims and external ids."""
 
@@ -220,11 +239,19 @@ class IncidentDetailSerializer(IncidentSerializer):
     reports = PublicReportSerializer(source="public_reports", many=True, read_only=True)
     victims = VictimSerializer(source="public_victims", many=True, read_only=True)
     external_ids = ExternalIdentifierSerializer(many=True, read_only=True)
+    sdg_16_1_2 = serializers.SerializerMethodField(
+        help_text="The incident's documented deaths (its public victims recorded killed) by SDG 16.1.2 category: the same "
+                  "numbers as /api/v1/incidents/sdg/ for this incident alone.",
+    )
 
     class Meta(IncidentSerializer.Meta):
         fields = [*INCIDENT_FIELDS[:4], "summary", "place_name_ar", *INCIDENT_FIELDS[4:],
-                  "figures", "statements", "reports", "victims", "external_ids"]
+                  "figures", "statements", "reports", "victims", "external_ids", "sdg_16_1_2"]
         read_only_fields = fields
+
+    @extend_schema_field(SdgTableSerializer)
+    def get_sdg_16_1_2(self, incident) -> dict:
+        return sdg.as_json(sdg.sdg_table(Incident.objects.filter(pk=incident.pk)))
 
 
 class ReportSerializer(PublicModelSerializer):
@@ -291,25 +318,6 @@ class TotalsOfSetSerializer(serializers.Serializer):
     )
     with_conceded = serializers.IntegerField(help_text="Incidents with a number conceded by a belligerent.")
     conceded_open = serializers.IntegerField(help_text="Incidents (or groups) whose latest concession gives no upper bound.")
-
-
-class SdgCellSerializer(serializers.Serializer):
-    cause = serializers.ChoiceField(choices=choices.Cause.choices)
-    status = serializers.ChoiceField(choices=choices.PersonStatus.choices)
-    sex = serializers.ChoiceField(choices=choices.Sex.choices)
-    age = serializers.ChoiceField(choices=choices.AgeGroup.choices)
-    deaths = serializers.IntegerField()
-
-
-class SdgTableSerializer(serializers.Serializer):
-    documented_deaths = serializers.IntegerField(help_text="Public victims recorded killed on the matching published incidents.")
-    by_cause = serializers.DictField(child=serializers.IntegerField(), help_text="Deaths by SDG 16.1.2 cause.")
-    by_status = serializers.DictField(child=serializers.IntegerField(), help_text="Deaths by status.")
-    by_sex = serializers.DictField(child=serializers.IntegerField(), help_text="Deaths by sex.")
-    by_age = serializers.DictField(child=serializers.IntegerField(),
-                                   help_text="Deaths by age: the exact age where known (under 18: child), else the age band.")
-    of_which_professions = serializers.DictField(child=serializers.IntegerField(), help_text="Of which, each protected profession.")
-    cells = SdgCellSerializer(many=True, help_text="The non-empty cells of cause × status × sex × age.")
 
 
 class TotalsSerializer(serializers.Serializer):
