@@ -93,7 +93,9 @@ class ConvertForm(forms.Form):
     def __init__(self, *args, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
         if admin_site is not None:
-            self.fields["source"].widget = AutocompleteSelect(Report._meta.get_field("source"), admin_site)
+            field = self.fields["source"]
+            field.widget = AutocompleteSelect(Report._meta.get_field("source"), admin_site)
+            field.queryset = field.queryset  # binds the new widget to the field's choices
 
     def clean_incident_code(self):
         from incidents.models import Incident
