@@ -6,9 +6,11 @@ else sees that there are some, masked. Buttons: turn into a report (and draft in
 reason, erase the contact details.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import BooleanField, Value
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -23,9 +25,9 @@ from .models import Kind, Submission, SubmissionStatus, may_see_contact
 from .validators import split_links
 
 SUBMITTED = ["reference", "created_at", "kind_display", "incident_display", "what_text", "where", "when", "links_text",
-             "language", "contact_display"]
+             "language", "contact_display", "contact_erased_display"]
 DECISION = ["status", "decided_by", "decided_at", "close_reason_text", "report_display", "result_incident_display",
-            "link_waits_for_review", "contact_erased_display"]
+            "link_waits_for_review"]
 
 
 def plain(text: str) -> str:
@@ -35,10 +37,9 @@ def plain(text: str) -> str:
 
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
-    list_display = ["reference", "created_at", "kind", "what_excerpt", "status", "contact_display", "decided_by"]
+    list_display = ["reference", "created_at", "kind", "what_excerpt", "status", "contact_display"]
     list_display_links = ["reference"]
     list_filter = ["status", "kind"]
-    list_select_related = ["decided_by"]
     list_per_page = 50
     show_full_result_count = False
     # The reference only: searching the contact or the words would let anyone with the queue probe for a person.
@@ -52,6 +53,14 @@ class SubmissionAdmin(admin.ModelAdmin):
         (gettext_lazy("Editors"), {"fields": ["notes"]}),
     ]
     readonly_fields = [*SUBMITTED, *DECISION]
+    formfield_overrides = {models.CharField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
+    change_list_template = "admin/submissions/submission/change_list.html"
+
+    def get_fieldsets(self, request, obj=None):
+        # A new submission has no decision yet: the buttons above take it.
+        if obj is not None and obj.status == SubmissionStatus.NEW:
+            return [fieldset for fieldset in self.fieldsets if fieldset[1]["fields"] is not DECISION]
+        return self.fieldsets
 
     def get_queryset(self, request):
         # Whether this user may read the contact rides on each row (the list and the change page read it), so the
@@ -68,7 +77,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("what"))
     def what_excerpt(self, obj):
         text = " ".join(obj.what.split())
-        return text if len(text) <= 120 else text[:119] + "…"
+        return text if len(text) <= 100 else text[:99] + "…"
 
     @admin.display(description=gettext_lazy("what happened, or what is wrong"))
     def what_text(self, obj):

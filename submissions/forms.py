@@ -44,8 +44,8 @@ class SubmissionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": SIZES["links"], "dir": "ltr", "spellcheck": "false"}),
         help_text=lazy(_links_help, str)(),
     )
-    contact_name = _text("contact_name", required=False, label=_("Your name (optional)"))
-    contact = _text("contact", required=False, label=_("How to reach you (optional)"),
+    contact_name = _text("contact_name", required=False, label=_("Your name"))
+    contact = _text("contact", required=False, label=_("How to reach you"),
                     help_text=_("An e-mail address, phone or messaging account, if you agree to be asked questions."))
     website = forms.CharField(required=False, label=_("Leave this field empty"),
                               widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
