@@ -256,3 +256,17 @@ def test_submitted_markup_is_plain_text_in_the_admin(reviewer_client):
         assert "&lt;script&gt;" in page
     page = reviewer_client.get(change_url(hostile)).content.decode()
     assert 'href="https://example.org/?q=' not in page  # links are text, not links
+
+
+# Scale: the queue reads a fixed number of queries whatever its length
+
+def test_the_queue_list_takes_a_fixed_number_of_queries(reviewer_client, reviewer, django_assert_max_num_queries):
+    incident = factories.IncidentFactory(status="published")
+    for number in range(30):
+        done = services.record_submission(kind=Kind.CORRECTION, what=f"number {number}", incident=incident, contact="x")
+        if number % 3 == 0:
+            services.close_submission(submission=done, user=reviewer, reason="duplicate")
+    with django_assert_max_num_queries(12):
+        assert reviewer_client.get(LIST).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert reviewer_client.get(LIST + "?status=closed").status_code == 200
