@@ -20,8 +20,9 @@ SIZES = {
     "what": 5000, "where": 300, "when": 200, "links": MAX_LINKS * (MAX_LINK_LENGTH + 1),
     "contact_name": 200, "contact": 300, "close_reason": 1000, "notes": 5000,
 }
-# Who may read a submission's contact details (the Reviewer and Administrator groups hold it: migration 0002).
-CONTACT_PERMISSION = "submissions.view_submission_contact"
+# Who may read a submission's contact details: reviewers (and administrators), by the permission that makes a reviewer
+# (incidents/workflow.py: publishing), as the jobs app decides who sees everyone's jobs.
+CONTACT_PERMISSION = "incidents.publish_incident"
 
 
 class Kind(models.TextChoices):
@@ -97,7 +98,6 @@ class Submission(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
-        permissions = [("view_submission_contact", "Can see the contact details of submissions")]
         indexes = [models.Index(fields=["status", "created_at"], name="submission_queue")]
         constraints = [
             *[_length_at_most(field) for field in SIZES],

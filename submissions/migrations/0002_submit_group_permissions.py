@@ -1,14 +1,15 @@
 """The editorial groups' rights on submissions (as incidents 0004_editorial_groups gives a later model's permissions
 by a later migration): every group views and changes them (turns them into reports, closes them, erases contact
-details); only Reviewer and Administrator see the submitters' contact details; Administrator may also delete them."""
+details); Administrator may also delete them. Who reads the submitters' contact details is not a right given here: it
+is the reviewers' publish_incident (submissions.models.CONTACT_PERMISSION)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 RIGHTS = {
     "Editor": ["view_submission", "change_submission"],
-    "Reviewer": ["view_submission", "change_submission", "view_submission_contact"],
-    "Administrator": ["view_submission", "change_submission", "delete_submission", "view_submission_contact"],
+    "Reviewer": ["view_submission", "change_submission"],
+    "Administrator": ["view_submission", "change_submission", "delete_submission"],
 }
 
 
