@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "sources",
     "incidents",
     "jobs",
+    # The public form /submit/ and its private moderation queue.
+    "submissions",
 ]
 
 MIDDLEWARE = [

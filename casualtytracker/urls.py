@@ -46,6 +46,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("sources.urls")),
     path("", include("incidents.urls")),
+    path("", include("submissions.urls")),
     path("data/", data.data_page, name="data"),
     prefix_default_language=False,
 )

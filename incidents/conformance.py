@@ -92,7 +92,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         _("Anyone can report a possible incident or a correction; a published record is never deleted but retracted, "
           "keeping its address and a public reason; updated records are announced in a feed."),
         (Where(_("Corrections and retractions"), "methodology", "corrections"),
-         # The public submission form goes here: Where(_("Submit an incident or a correction"), "submission").
+         Where(_("Report an incident or a correction"), "submission"),
          Where(_("Feed of updated incidents"), "feed_updated_atom")),
     ),
 )

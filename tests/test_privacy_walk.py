@@ -139,6 +139,11 @@ def _surfaces() -> dict:
         surfaces[f"chart: gap CSV {actor}"] = lambda world, actor=actor: reverse("belligerent_gap_csv", args=[actor])
     surfaces["chart: monthly CSV, searching"] = lambda world: reverse("chart_monthly_csv") + "?q=Hidden"
     surfaces["chart: monthly JSON, a source"] = lambda world: reverse("chart_monthly_json") + "?source=outlet"
+    # The public form for submissions (tests/test_submissions*.py: a hidden record's code given to it is ignored).
+    surfaces["submit"] = lambda world: reverse("submission")
+    surfaces["submit: ar"] = lambda world: _ar(reverse("submission"))
+    surfaces["submit: a correction of a published record"] = lambda world: reverse("submission") + f"?incident={world['mosul'].code}"
+    surfaces["submit: thanks"] = lambda world: reverse("submission_thanks")
     return surfaces
 
 
