@@ -180,6 +180,8 @@ def add_arabic_words() -> None:
 
 def _figure(incident, report, **fields):
     fields.setdefault("stated_on", ARTICLE_DATE)
+    # The cause the admin offers for the incident's event type, as an editor entering the article would accept it.
+    fields.setdefault("cause", choices.cause_for(incident.event_type))
     return _saved(CasualtyFigure(incident=incident, report=report, **fields))
 
 
