@@ -472,7 +472,8 @@ class _Generator:
                 outcome=choices.Outcome.KILLED if rng.random() < 0.8 else choices.Outcome.INJURED,
                 person_status=choices.PersonStatus.CIVILIAN, family_group=family,
                 visibility=choices.Visibility.PUBLIC if rng.random() < 0.6 else choices.Visibility.PRIVATE,
-                cause=rng.choice(SYNTHETIC_CAUSES),
+                # Drawn from the incident's number, not the random stream, so the other draws stay those of the seed.
+                cause=SYNTHETIC_CAUSES[(pk + len(given)) % len(SYNTHETIC_CAUSES)],
             )
 
 
