@@ -191,14 +191,15 @@ class AggregateClaimAdmin(ChooserMixin, SimpleHistoryAdmin):
 @admin.register(Victim)
 class VictimAdmin(EvidenceWritesMixin, ChooserMixin, SimpleHistoryAdmin):
     list_display = ["label_display", "name_ar", "incident", "outcome", "sex", "age", "age_band", "person_status", "visibility"]
-    list_filter = ["visibility", "outcome", "sex", "age_band", "person_status"]
+    list_filter = ["visibility", "outcome", "sex", "age_band", "person_status", "profession", "cause"]
     list_select_related = ["incident"]
     search_fields = ["name", "name_ar", "family_group", "incident__code", "incident__title"]
     search_help_text = "Name (Latin or Arabic script), family, or the incident's code or title."
     autocomplete_fields = ["incident", "report"]
     incident_report_field = "report"
     fields = [
-        "incident", ("name", "name_ar"), ("sex", "age", "age_band", "person_status", "outcome"), ("family_group", "visibility"),
+        "incident", ("name", "name_ar"), ("sex", "age", "age_band", "person_status", "outcome"), ("profession", "cause"),
+        ("family_group", "visibility"),
         "report", "notes",
     ]
 
