@@ -192,7 +192,7 @@ def test_the_candidates_are_read_through_the_precision_date_index(db):
     incident = at(geo_precision="exact", locality="Mosul", **CENTRE)
     # Ten years of records, so the planner weighs the window as it would on a full table.
     Incident.objects.bulk_create([
-        Incident(pk=1000 + n, code=f"CT-{1000 + n}", title=f"Strike {n}", date_start=DAY + datetime.timedelta(days=n % 3650),
+        Incident(code=f"CT-{1000 + n}", title=f"Strike {n}", date_start=DAY + datetime.timedelta(days=n % 3650),
                  date_precision=["day", "day", "day", "month", "year"][n % 5], locality="Hit")
         for n in range(5000)
     ])
