@@ -1,6 +1,5 @@
 """The SDG 16.1.2 table (`incidents.sdg`) for the list's filters: a page and a CSV of the same numbers."""
 
-from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -8,7 +7,7 @@ from .. import sdg
 from ..filters import IncidentFilter
 from ..models import Incident
 from ..totals import totals_of
-from .charts import _csv, _refused, chart_filter, filter_query
+from .charts import _csv, _query, _refused, chart_filter
 from .incident_list import filter_context
 
 # Stable English column names, whatever the page's language: the SDG dimensions, the deaths, then "of which" each
@@ -31,7 +30,7 @@ def sdg_page(request):
             age_totals=list(sdg.margin(table, "age").values()),
             professions=[(profession.label, deaths) for profession, deaths in sdg.profession_totals(table).items()],
             totals=totals_of(incidents),
-            csv_url=reverse("sdg_table_csv") + _query(request.GET),
+            csv_url=reverse("sdg_table_csv") + _query(request),
         )
     return render(request, "incidents/sdg.html", context)
 
@@ -42,7 +41,3 @@ def sdg_csv(request):
         return _refused({name: [str(e) for e in errors] for name, errors in filterset.form.errors.items()}, as_json=False)
     return _csv(sdg.long_rows(sdg.sdg_table(filterset.qs.order_by())), CSV_COLUMNS, "sdg-16-1-2-documented-deaths.csv")
 
-
-def _query(params: QueryDict) -> str:
-    query = filter_query(params)
-    return f"?{query}" if query else ""
