@@ -258,7 +258,7 @@ def test_statement_and_victim_admin_writes_are_held(editor_client, market):
     editor_client.post(url, data)
     editor_client.post(reverse("admin:incidents_victim_add"), {
         "incident": market.pk, "name": "Crafted Name", "sex": "unknown", "age_band": "unknown", "person_status": "unknown",
-        "outcome": "killed",
+        "outcome": "killed", "cause": "unknown",
         "visibility": "public",
     })
 

@@ -103,7 +103,7 @@ def victim_post(incident, **fields):
     return {
         "incident": incident.pk, "name": "", "name_ar": "", "sex": "unknown", "age": "", "age_band": "unknown",
         "person_status": "unknown", "outcome": "killed", "family_group": "", "visibility": "private", "report": "", "notes": "",
-        **fields,
+        "profession": "", "cause": "unknown", **fields,
     }
 
 
