@@ -60,6 +60,11 @@ def test_abd_compound_latin(spelling):
     assert name_parts(spelling) == [NamePart("abd", "rahman")]
 
 
+@pytest.mark.parametrize("name", ["Abdou", "Abdo", "Abdi"])
+def test_abd_nicknames_are_not_compounds(name):
+    assert name_parts(name) == [NamePart("", name.lower())]
+
+
 def test_abd_compound_arabic_and_keys_agree():
     assert name_parts("عبد الرحمن") == name_parts("عبدالرحمن") == [NamePart("abd", "رحمن")]
     assert to_arabic_key("عبد الرحمن") == to_latin_key("Abd al-Rahman") == to_latin_key("Abdul Rahman") == "abd_rhmn"

@@ -58,6 +58,10 @@ FAMILY_GROUP_BONUS = 0.05
 AGE_BANDS = {"child": (0, 17), "adult": (18, 64), "elderly": (65, 150)}
 UNKNOWN_VALUES = frozenset({"", "unknown", None})
 
+_MARKS = re.compile("[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+                    "\u08d3-\u08ff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_INNER_MARKS = re.compile("[" + "".join(sorted(data.WORD_INNER_MARKS)) + "]")
+_NON_LETTERS = re.compile(r"[\W\d_]+")
 _ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff]")
 
 
@@ -74,18 +78,14 @@ def normalise_arabic(text: str) -> str:
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", str(text)).translate(data.ARABIC_FOLD)
-    text = unicodedata.normalize("NFKD", text)
-    out = []
-    for ch in text:
-        if unicodedata.category(ch).startswith("M") or ch in data.WORD_INNER_MARKS:
-            continue  # a diacritic, shadda, dagger alef, Latin accent, apostrophe: within the word
-        if ch.isalpha():
-            out.append(ch)
-        else:
-            out.append(" ")
-    # NFKD split hamza carriers into base letter + mark (the marks are gone); fold once more for what it exposed.
-    return " ".join("".join(out).translate(data.ARABIC_FOLD).casefold().split())
+    text = str(text)
+    if not text.isascii():
+        # NFKC takes presentation forms to letters; NFKD then splits hamza carriers and accented Latin letters into a
+        # base letter and a mark; the marks go (as do tashkeel, shadda and the dagger alef), the letters are folded.
+        text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
+        text = _MARKS.sub("", text).translate(data.ARABIC_FOLD)
+    text = _INNER_MARKS.sub("", text)  # Sa'id, ʿAbd: within the word
+    return " ".join(_NON_LETTERS.sub(" ", text).casefold().split())
 
 
 class NamePart(NamedTuple):
@@ -112,7 +112,7 @@ def _strip_article(word: str, following: str | None) -> tuple[str, bool]:
     return word, False
 
 
-_ABD_COMPOUND = re.compile(r"^abd(?:[aeiou]l|[aeiou](?P<sun>[bcdfghjklmnpqrstvwxyz])(?=(?P=sun))|[aeiou])?(?P<rest>[a-z]{2,})$")
+_ABD_COMPOUND = re.compile(r"^abd(?:[aeiou]l|[aeiou](?P<sun>[bcdfghjklmnpqrstvwxyz])(?=(?P=sun))|[aeiou])?(?P<rest>(?=[a-z]*[^aeiouy])[a-z]{2,})$")
 
 
 def _split_compounds(words: list[str]) -> list[str]:
@@ -199,7 +199,7 @@ def _latin_symbols(word: str) -> list[str]:
                     out.append("u" if run in "uo" else "i")
             i = j
             continue
-        digraph = next((sym for pair, sym in data.LATIN_DIGRAPHS if word.startswith(pair, i)), None)
+        digraph = data.LATIN_DIGRAPHS.get(word[i:i + 2])
         if digraph:
             out.append(digraph)
             i += 2
@@ -315,6 +315,7 @@ def name_key(text: str) -> str:
     return _key_text(text, arabic=None)
 
 
+@lru_cache(maxsize=262144)
 def part_similarity(a: PartKey, b: PartKey) -> float:
     """1 for equal keys, PROMOTED_SCORE for keys equal once a single Latin vowel is read as long, else scaled fuzz;
     times TAIL_MISMATCH_FACTOR when the endings cannot be the same (Samir / Samira, سمير / سميرة)."""

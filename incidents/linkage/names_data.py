@@ -31,10 +31,8 @@ ARABIC_TO_KEY = {
 ARABIC_VOWEL_LETTERS = frozenset("اع")
 ARABIC_GLIDES = frozenset("وي")
 
-# to_latin_key: consonant digraphs first (longest first), then single letters.
-LATIN_DIGRAPHS = (
-    ("kh", "x"), ("sh", "c"), ("ch", "c"), ("th", "t"), ("dh", "z"), ("gh", "g"), ("ph", "f"), ("dj", "j"), ("ck", "k"),
-)
+# to_latin_key: consonant digraphs first, then single letters.
+LATIN_DIGRAPHS = {"kh": "x", "sh": "c", "ch": "c", "th": "t", "dh": "z", "gh": "g", "ph": "f", "dj": "j", "ck": "k"}
 LATIN_TO_KEY = {
     "b": "b", "p": "b", "t": "t", "d": "d", "s": "s", "z": "z", "j": "j", "g": "j", "h": "h", "r": "r", "f": "f",
     "v": "f", "k": "k", "q": "k", "c": "k", "l": "l", "m": "m", "n": "n", "x": "ks", "w": "W", "y": "Y",
