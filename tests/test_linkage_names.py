@@ -1,6 +1,8 @@
 """Arabic-aware name comparison (incidents/linkage/names.py): normalisation, parts, keys, similarity, people."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from incidents.linkage.names import (
     MATCH_THRESHOLD,
@@ -282,3 +284,16 @@ def test_labelled_fixture_precision_and_recall():
     precision, recall = true_pos / (true_pos + false_pos), true_pos / (true_pos + false_neg)
     assert precision >= MIN_PRECISION, [(a, b, name_similarity(a, b)) for a, b, same in LABELLED_PAIRS if not same]
     assert recall >= MIN_RECALL, [(a, b, name_similarity(a, b)) for a, b, same in LABELLED_PAIRS if same]
+
+
+# --- any input: no exception, a score in [0, 1], the same both ways ---------------------------------------------------
+NAME_TEXT = st.text(alphabet=st.sampled_from(list("abdehiklmnorsuyAKM -'ʿ.٣2") + list("ابتحدرسعلمنهوىيةأإآؤئءَُِّـ")), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(NAME_TEXT, NAME_TEXT)
+def test_any_text_scores_in_range_and_symmetrically(a, b):
+    score = name_similarity(a, b)
+    assert 0.0 <= score <= 1.0
+    assert score == pytest.approx(name_similarity(b, a), abs=0.05)
+    assert name_similarity(a, a) in (0.0, 1.0)
