@@ -11,7 +11,7 @@ Pure Python, no Django. The steps, each a function of its own:
    one name meet: consonants folded into classes (q/k, th/t, dh/z, sh/ch, doubled letters), short vowels dropped,
    long vowels and glides kept as W and Y (so Mahmoud/محمود stays apart from Mohammed/محمد), a word's final vowel
    and final h dropped (Fatima/Fatimah/فاطمة). A single Latin u/o or i/e may stand for a long vowel (Yusuf/يوسف):
-   such a key carries a pattern in which that vowel is optional.
+   such a key also carries a marked form in which that vowel may be read long.
 4. ``name_similarity``: parts in any order, each part matched to its best counterpart; the extra parts of the longer
    name (a missing middle name of a nasab chain) cost a little, a clash of parts a lot.
 5. ``person_similarity``: the name score with sex, age and family group as tolerances and context, and what each
@@ -226,11 +226,11 @@ def _arabic_symbols(word: str) -> list[str]:
 
 
 class PartKey(NamedTuple):
-    """A part's key (``strict``), a regex it also matches when a single Latin vowel is read as long, and the classes
-    its ending may be read as (``tail``)."""
+    """A part's key (``strict``); the same with its single Latin vowels marked (``marked``: "u" may be read as W,
+    "i" as Y, either as nothing); the classes its ending may be read as (``tail``)."""
 
     strict: str
-    pattern: re.Pattern
+    marked: str
     tail: frozenset
 
 
@@ -260,7 +260,7 @@ def _arabic_tail(word: str) -> frozenset:
 
 
 def _finish(symbols: list[str]) -> tuple[str, str]:
-    """(strict key, pattern source) from symbols: doubles collapsed, final h dropped."""
+    """(strict key, marked key) from symbols: doubles collapsed, final h dropped."""
     seq = []
     for sym in "".join(symbols):
         if not seq or seq[-1] != sym:
@@ -271,8 +271,7 @@ def _finish(symbols: list[str]) -> tuple[str, str]:
     while seq and seq[-1] in "ui":
         seq.pop()
     strict = "".join(sym for sym in seq if sym not in "ui")
-    pattern = "".join({"u": "W?", "i": "Y?"}.get(sym, sym) for sym in seq)
-    return strict, pattern
+    return strict, "".join(seq)
 
 
 @lru_cache(maxsize=65536)
@@ -285,10 +284,35 @@ def _word_key(word: str) -> tuple[str, str, frozenset]:
 @lru_cache(maxsize=65536)
 def part_key(part: NamePart) -> PartKey:
     """A part's key; a kunya or ʿAbd particle is part of it (abu_, umm_, abd_), bin/bint are not."""
-    strict, pattern, tail = _word_key(part.stem)
+    strict, marked, tail = _word_key(part.stem)
     if part.particle in data.KEYED_PARTICLES:
-        strict, pattern = f"{part.particle}_{strict}", f"{part.particle}_{pattern}"
-    return PartKey(strict, re.compile(pattern), tail)
+        strict, marked = f"{part.particle}_{strict}", f"{part.particle}_{marked}"
+    return PartKey(strict, marked, tail)
+
+
+_OPTIONAL = {"u": "W", "i": "Y"}
+
+
+def _reads_as(marked: str, strict: str) -> bool:
+    """Whether a marked key reads as the strict key when each marked vowel is taken as long (W, Y) or as nothing."""
+    if marked == strict:
+        return True
+    reachable = {0}  # positions in strict reached after each symbol of marked
+    for sym in marked:
+        long_form = _OPTIONAL.get(sym)
+        following = set()
+        for pos in reachable:
+            if long_form is None:
+                if pos < len(strict) and strict[pos] == sym:
+                    following.add(pos + 1)
+            else:
+                following.add(pos)
+                if pos < len(strict) and strict[pos] == long_form:
+                    following.add(pos + 1)
+        if not following:
+            return False
+        reachable = following
+    return len(strict) in reachable
 
 
 def _key_text(text: str, arabic: bool | None) -> str:
@@ -321,7 +345,7 @@ def part_similarity(a: PartKey, b: PartKey) -> float:
     times TAIL_MISMATCH_FACTOR when the endings cannot be the same (Samir / Samira, سمير / سميرة)."""
     if a.strict == b.strict:
         score = 1.0
-    elif a.pattern.fullmatch(b.strict) or b.pattern.fullmatch(a.strict):
+    elif _reads_as(a.marked, b.strict) or _reads_as(b.marked, a.strict):
         score = PROMOTED_SCORE
     else:
         ratio = Levenshtein.normalized_similarity(a.strict, b.strict)
