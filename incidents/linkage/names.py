@@ -283,10 +283,12 @@ def _word_key(word: str) -> tuple[str, str, frozenset]:
 
 @lru_cache(maxsize=65536)
 def part_key(part: NamePart) -> PartKey:
-    """A part's key; a kunya or ʿAbd particle is part of it (abu_, umm_, abd_), bin/bint are not."""
+    """A part's key; a kunya or ʿAbd particle is part of it (ABU_, UMM_, ABD_: upper case, outside the key alphabet),
+    bin/bint are not."""
     strict, marked, tail = _word_key(part.stem)
     if part.particle in data.KEYED_PARTICLES:
-        strict, marked = f"{part.particle}_{strict}", f"{part.particle}_{marked}"
+        prefix = f"{part.particle.upper()}_"
+        strict, marked = prefix + strict, prefix + marked
     return PartKey(strict, marked, tail)
 
 
