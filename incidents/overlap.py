@@ -81,13 +81,13 @@ def _systems_of(incidents: QuerySet) -> list[dict]:
 
 def parse_systems(values: list[str], found: list[dict]) -> tuple[list[dict], list[str]]:
     """The chosen systems ([{key, kind, label, ref}], in the order given) and the reasons they were refused.
-    No value: the `DEFAULT_SYSTEMS` of the set that recorded most. A confidential source's slug is an unknown system,
+    No value: the `DEFAULT_SYSTEMS` of the set that recorded most (none when fewer than two did). A confidential source's slug is an unknown system,
     with the same words as a slug that does not exist."""
     keys = list(dict.fromkeys(value.strip() for raw in values for value in raw.split(",") if value.strip()))
     if not keys:
         keys = [system["key"] for system in found[:DEFAULT_SYSTEMS]]
         if len(keys) < MIN_SYSTEMS:
-            return [], [_("Fewer than two sources or datasets recorded the incidents of this set: there is no overlap to count.")]
+            return [], []  # not a mistake of the asker: the set has no overlap to count
     errors = []
     if not MIN_SYSTEMS <= len(keys) <= MAX_SYSTEMS:
         errors.append(_("Choose from %(min)d to %(max)d different sources or datasets (%(given)d given).")

@@ -31,7 +31,7 @@ def _read(params, incidents) -> dict:
     if by not in overlap.BY:
         errors.append(_("Unknown stratification “%(by)s”: choose none, month or admin1.") % {"by": by[:30]})
     result = {"by": by, "found": found, "chosen": chosen, "errors": errors}
-    if not errors:
+    if not errors and chosen:
         table = overlap.capture_histories(incidents, tuple((system["kind"], system["ref"]) for system in chosen), by)
         result.update(rows=overlap.table_rows(table, len(chosen)), summary=overlap.summary(table, len(chosen)))
     return result
@@ -43,7 +43,7 @@ def stratum_label(by: str, stratum: str) -> str:
         return charts.period_label({"period": stratum, "year_only": len(stratum) == 4})
     if by == "admin1":
         country, _colon, admin1 = stratum.partition(":")
-        return f"{admin1 or _('province unknown')} ({country or _('country unknown')})"
+        return _("%(province)s (%(country)s)") % {"province": admin1 or _("province unknown"), "country": country or _("country unknown")}
     return _("all incidents")
 
 
@@ -90,6 +90,8 @@ def overlap_csv(request):
     data = _read(request.GET, filterset.qs.order_by())
     if data["errors"]:
         return _refused({"system/by": data["errors"]}, as_json=False)
+    if not data["chosen"]:  # fewer than two systems recorded the set: no history to count
+        return _csv([], CSV_HEAD + CSV_TAIL, "overlap-capture-histories.csv")
     columns = CSV_HEAD + [system["key"] for system in data["chosen"]] + CSV_TAIL
     rows = [[data["by"], row["stratum"], row["code"], *row["history"], row["incidents"], row["victims"]] for row in data["rows"]]
     return _csv(rows, columns, "overlap-capture-histories.csv")
