@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accountability, charts, detail, home, incident_list, indexes, maps, methodology, sdg, timeline
+from .views import accountability, charts, detail, home, incident_list, indexes, maps, methodology, overlap, sdg, timeline
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -20,4 +20,6 @@ urlpatterns = [
     path("methodology/", methodology.methodology, name="methodology"),
     path("sdg/", sdg.sdg_page, name="sdg_table"),
     path("sdg.csv", sdg.sdg_csv, name="sdg_table_csv"),
+    path("overlap/", overlap.overlap_page, name="overlap"),
+    path("overlap.csv", overlap.overlap_csv, name="overlap_csv"),
 ]

@@ -70,6 +70,7 @@ FILTERED = {  # the surfaces that read IncidentFilter
     "list": lambda: reverse("incident_list"), "map data": lambda: reverse("map_data"), "API": lambda: "/api/v1/incidents/",
     "CSV": lambda: reverse("export_csv"), "GeoJSON": lambda: reverse("export_geojson"), "chart": lambda: reverse("chart_monthly_json"),
     "SDG table": lambda: reverse("sdg_table"), "SDG CSV": lambda: reverse("sdg_table_csv"), "SDG API": lambda: "/api/v1/incidents/sdg/",
+    "overlap": lambda: reverse("overlap"), "overlap CSV": lambda: reverse("overlap_csv"),
 }
 # Words of the hidden records (never a whole marker: a list echoes its search words back in its search box).
 SEARCHED = ["Hidden", "Secret", "secret", "Private", "Brigade", "Gazette", "Campaign", "dispatch", "excluded words", "witness",
@@ -101,7 +102,12 @@ def _surfaces() -> dict:
         "page: ar data": lambda world: _ar(reverse("data")),
         "page: ar map": lambda world: _ar(reverse("map")),
         "page: timeline, a year": lambda world: reverse("timeline") + "?year=2017",
+        "page: ar overlap": lambda world: _ar(reverse("overlap")),
     })
+    for by in ("none", "month", "admin1"):  # the confidential sources as a system, the datasets, by each stratum
+        for url in ("overlap", "overlap_csv"):
+            surfaces[f"{url}: by {by}"] = lambda world, url=url, by=by: (
+                reverse(url) + f"?system=confidential&system=source:outlet&system=dataset:ucdp_ged&by={by}")
     for name, value in HIDDEN_MATCH.items():
         for surface, url in FILTERED.items():
             surfaces[f"filter {name}: {surface}"] = lambda world, url=url, name=name, value=value: f"{url()}?{name}={value}"

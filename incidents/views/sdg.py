@@ -30,7 +30,7 @@ def sdg_page(request):
             age_totals=list(sdg.margin(table, "age").values()),
             professions=[(profession.label, deaths) for profession, deaths in sdg.profession_totals(table).items()],
             totals=totals_of(incidents),
-            csv_url=reverse("sdg_table_csv") + _query(request),
+            csv_url=reverse("sdg_table_csv") + _query(request), overlap_query=_query(request),
         )
     return render(request, "incidents/sdg.html", context)
 
