@@ -215,6 +215,11 @@ def _batching(job) -> Batching:
     )
 
 
+def _layout(job) -> dict:
+    """The layout the editor chose on the upload page (else detected from the header), and ACLED's all-events option."""
+    return {"layout": job.params.get("layout", "auto"), "all_events": bool(job.params.get("all_events", False))}
+
+
 def import_page(request, job):
     from .admin.imports import job_page_context
 
@@ -225,7 +230,7 @@ def import_page(request, job):
 def run_import_preview(job) -> Outcome:
     """The preview: the whole import tried batch by batch, each batch rolled back; nothing is written."""
     filename = job.params["filename"]
-    report = import_file(_content(job), filename, user=job.user, dry_run=True, batching=_batching(job))
+    report = import_file(_content(job), filename, user=job.user, dry_run=True, batching=_batching(job), **_layout(job))
     if not report.ok:
         return Outcome(_refused(report, filename), report_details(report, filename))
     return Outcome(outcome_sentence(report, filename, preview=True), report_details(report, filename))
@@ -242,7 +247,7 @@ def run_import_confirm(job) -> Outcome:
     """The import itself, in batches: each committed with its place, so a failure is resumed, never imported twice."""
     filename = job.params["filename"]
     try:
-        report = import_file(_content(job), filename, user=job.user, dry_run=False, batching=_batching(job))
+        report = import_file(_content(job), filename, user=job.user, dry_run=False, batching=_batching(job), **_layout(job))
     except ImportInterrupted as stop:
         carried = job.state.get("carried", {})
         raise JobFailed(
