@@ -23,7 +23,7 @@ from . import downloads, workflow
 from .dbstats import refresh_planner_statistics
 from .display import count_words, number
 from .filetext import more_problems
-from .import_outcome import ERRORS_SHOWN, outcome_sentence, skip_sentences
+from .import_outcome import ERRORS_SHOWN, SKIP_WHY, outcome_sentence, skip_sentences
 from .imports import Batching, ImportInterrupted, import_file
 from .models import AggregateClaim, Incident
 from .services import recompute_many
@@ -186,7 +186,8 @@ def report_details(report, filename: str) -> dict:
         "error_count": len(errors),
         "warnings": report.warnings[:200], "warning_count": len(report.warnings),
         "row_count": len(report.rows),
-        "rows": [{"line": row.line, "code": row.code, "title": row.title, "errors": row.errors, "existing": row.existing,
+        "rows": [{"line": row.line, "code": row.code or row.data.get("label", ""), "title": row.title, "errors": row.errors,
+                  "existing": row.existing, "skip_why": str(SKIP_WHY.get(row.data.get("skip"), "")),
                   "matched_by": row.matched_by, "possible_duplicates": row.possible_duplicates, "created": row.created,
                   "figures": row.figures} for row in report.rows[:ROWS_SHOWN]],
     }

@@ -205,3 +205,11 @@ def test_an_existing_acled_source_is_reused():
     factories.SourceFactory(name="ACLED", slug="acled")
     imports.import_file(acled_file(event()), "acled.csv", dry_run=False)
     assert Source.objects.filter(name="ACLED").count() == 1
+
+
+def test_the_preview_page_names_acled_and_why_a_row_is_left_out(editor_client):
+    content = acled_file(event(), event(event_id_cnty="IRQ90002", civilian_targeting=""))
+    page = upload(editor_client, content, "acled.csv").content.decode()
+    assert "Layout: ACLED export." in page
+    assert "ACLED IRQ90002" in page and "not civilian targeting (ACLED)" in page
+    assert "1 skipped: not civilian targeting (ACLED)" in page
