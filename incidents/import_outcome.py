@@ -13,6 +13,7 @@ SKIP_WHY = {
     "already_imported": gettext_lazy("already imported"),
     "held_for_review": gettext_lazy("already on an incident the public has seen (a reviewer's import adds to it)"),
     "repeated_in_file": gettext_lazy("the same event id again in the file"),
+    "not_civilian_targeting": gettext_lazy("not civilian targeting (ACLED); choose “all events” to import them"),
 }
 SKIP_EXAMPLES = 5
 ERRORS_SHOWN = 200
@@ -42,7 +43,7 @@ def skip_sentences(skips: dict) -> list[str]:
         if not group["count"]:
             continue
         why = str(SKIP_WHY.get(reason, reason))
-        if reason != "no_civilian_deaths" and group["examples"]:
+        if reason not in {"no_civilian_deaths", "not_civilian_targeting"} and group["examples"]:
             examples = ", ".join(str(example) for example in group["examples"])
             more = group["count"] - len(group["examples"])
             if more > 0:

@@ -23,7 +23,7 @@ from . import downloads, workflow
 from .dbstats import refresh_planner_statistics
 from .display import count_words, number
 from .filetext import more_problems
-from .import_outcome import ERRORS_SHOWN, outcome_sentence, skip_sentences
+from .import_outcome import ERRORS_SHOWN, SKIP_WHY, outcome_sentence, skip_sentences
 from .imports import Batching, ImportInterrupted, import_file
 from .models import AggregateClaim, Incident
 from .services import recompute_many
@@ -186,7 +186,8 @@ def report_details(report, filename: str) -> dict:
         "error_count": len(errors),
         "warnings": report.warnings[:200], "warning_count": len(report.warnings),
         "row_count": len(report.rows),
-        "rows": [{"line": row.line, "code": row.code, "title": row.title, "errors": row.errors, "existing": row.existing,
+        "rows": [{"line": row.line, "code": row.code or row.data.get("label", ""), "title": row.title, "errors": row.errors,
+                  "existing": row.existing, "skip_why": str(SKIP_WHY.get(row.data.get("skip"), "")),
                   "matched_by": row.matched_by, "possible_duplicates": row.possible_duplicates, "created": row.created,
                   "figures": row.figures} for row in report.rows[:ROWS_SHOWN]],
     }
@@ -215,6 +216,11 @@ def _batching(job) -> Batching:
     )
 
 
+def _layout(job) -> dict:
+    """The layout the editor chose on the upload page (else detected from the header), and ACLED's all-events option."""
+    return {"layout": job.params.get("layout", "auto"), "all_events": bool(job.params.get("all_events", False))}
+
+
 def import_page(request, job):
     from .admin.imports import job_page_context
 
@@ -225,7 +231,7 @@ def import_page(request, job):
 def run_import_preview(job) -> Outcome:
     """The preview: the whole import tried batch by batch, each batch rolled back; nothing is written."""
     filename = job.params["filename"]
-    report = import_file(_content(job), filename, user=job.user, dry_run=True, batching=_batching(job))
+    report = import_file(_content(job), filename, user=job.user, dry_run=True, batching=_batching(job), **_layout(job))
     if not report.ok:
         return Outcome(_refused(report, filename), report_details(report, filename))
     return Outcome(outcome_sentence(report, filename, preview=True), report_details(report, filename))
@@ -242,7 +248,7 @@ def run_import_confirm(job) -> Outcome:
     """The import itself, in batches: each committed with its place, so a failure is resumed, never imported twice."""
     filename = job.params["filename"]
     try:
-        report = import_file(_content(job), filename, user=job.user, dry_run=False, batching=_batching(job))
+        report = import_file(_content(job), filename, user=job.user, dry_run=False, batching=_batching(job), **_layout(job))
     except ImportInterrupted as stop:
         carried = job.state.get("carried", {})
         raise JobFailed(

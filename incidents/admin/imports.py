@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from jobs.models import Job, JobStatus
 from jobs.services import start_job
 
+from ..imports.layouts import LAYOUTS
 from ..imports.reading import ImportFileError, check_upload, max_bytes, too_large
 from ..jobs import stored_report
 
@@ -50,7 +51,8 @@ def import_view(model_admin, request):
     """
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
-    context = {**model_admin.admin_site.each_context(request), "title": "Import incidents", "opts": model_admin.opts}
+    context = {**model_admin.admin_site.each_context(request), "title": "Import incidents", "opts": model_admin.opts,
+               "layouts": list(LAYOUTS.items()), "layout": request.POST.get("layout", "auto")}
     if request.method == "POST" and request.POST.get("confirm"):
         return _confirm(request)
     if request.method == "POST":
@@ -66,12 +68,17 @@ def import_view(model_admin, request):
         except ImportFileError as error:
             context["form_error"] = str(error)
             return render(request, "admin/incidents/import.html", context)
+        layout = request.POST.get("layout", "auto")
+        if layout not in LAYOUTS:
+            context["form_error"] = gettext("Choose one of the layouts listed.")
+            return render(request, "admin/incidents/import.html", context, status=400)
+        choice = {"layout": layout, "all_events": bool(request.POST.get("all_events"))}
         _forget_upload(request)
         token = secrets.token_hex(16)
         path = default_storage.save(f"{UPLOADS}/{token}.upload", ContentFile(content))
         job = start_job(kind="import_preview", label=f"Preview the import of {upload.name}", user=request.user,
-                        params={"path": path, "filename": upload.name, "token": token})
-        request.session[SESSION_KEY] = {"token": token, "filename": upload.name, "path": path, "preview": job.pk}
+                        params={"path": path, "filename": upload.name, "token": token, **choice})
+        request.session[SESSION_KEY] = {"token": token, "filename": upload.name, "path": path, "preview": job.pk, **choice}
         return redirect("admin:jobs_job_change", job.pk)
     return render(request, "admin/incidents/import.html", context)
 
@@ -91,7 +98,8 @@ def _confirm(request):
         return redirect("admin:incidents_incident_import")
     request.session.pop(SESSION_KEY, None)
     job = start_job(kind="import_confirm", label=f"Import {stored['filename']}", user=request.user,
-                    params={"path": stored["path"], "filename": stored["filename"], "preview": preview.pk})
+                    params={"path": stored["path"], "filename": stored["filename"], "preview": preview.pk,
+                            "layout": preview.params.get("layout", "auto"), "all_events": preview.params.get("all_events", False)})
     return redirect("admin:jobs_job_change", job.pk)
 
 

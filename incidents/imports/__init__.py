@@ -11,7 +11,12 @@ Two layouts are accepted:
   `attributed_to`. Each row is an incident; each filled figure pair
   (`reported_killed_min`/`_max`, `conceded_killed_…`, injured, children, women) becomes
   one claim of the report at `source_url` (else the row's `permalink`);
-- UCDP GED (detected by its header), through `incidents.ucdp.import_ged_file`: the one mapping.
+- UCDP GED (detected by its header), through `incidents.ucdp.import_ged_file`: the one mapping;
+- ACLED's export (detected by its header), through `incidents.acled`: one row per event, read by the same
+  row machinery as the tracker's layout (`writing.RowLayout`).
+
+The tracker's own layout is also the documented "monitor CSV": one row per incident with its figures.
+The editor may choose the layout instead of letting the header decide (`layouts.LAYOUTS`).
 
 The preview is the import itself run in a transaction that is rolled back, so it
 shows exactly what confirming will do. Rows are checked before anything is written;
@@ -22,8 +27,9 @@ existing incident; `duplicates.possible_duplicates` (near in time and place, or 
 """
 
 from .columns import BELLIGERENT, CHOICE_COLUMNS, EXTRA_COLUMNS, FIGURE_COLUMNS, IGNORED_COLUMNS, KNOWN_COLUMNS, MAX_COUNT, RowResult, check_row
+from .layouts import LAYOUTS, detect_layout, import_file
 from .reading import MAX_BYTES, MAX_ROWS, ImportFileError, is_ged, read_table
-from .writing import GRADE_PERMISSION, IMPORTED_FROM, Batching, ImportInterrupted, ImportReport, find_existing, import_file, import_ged, import_rows
+from .writing import GRADE_PERMISSION, IMPORTED_FROM, Batching, ImportInterrupted, ImportReport, RowLayout, find_existing, import_ged, import_rows
 
 __all__ = [
     "BELLIGERENT",
@@ -35,6 +41,9 @@ __all__ = [
     "GRADE_PERMISSION",
     "IGNORED_COLUMNS",
     "IMPORTED_FROM",
+    "LAYOUTS",
+    "RowLayout",
+    "detect_layout",
     "ImportFileError",
     "ImportReport",
     "KNOWN_COLUMNS",

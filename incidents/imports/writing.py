@@ -5,7 +5,6 @@ transaction (rolled back for a dry run), with where it got to saved in the same 
 from its last finished batch when it is run again.
 """
 
-import csv
 import dataclasses
 import io
 import re
@@ -37,7 +36,7 @@ from ..models import (
 from ..services import deferred_recompute, save_claim
 from ..workflow import edits_public_directly
 from .columns import IGNORED_COLUMNS, KNOWN_COLUMNS, RowResult, check_row
-from .reading import ImportFileError, is_ged, max_rows, read_table, too_many_rows
+from .reading import max_rows, too_many_rows
 
 GRADE_PERMISSION = "incidents.grade_incident"
 
@@ -120,6 +119,16 @@ def find_existing(row: RowResult) -> None:
             return
     if not data.get("date_start"):
         return
+    if not data.get("match_by_id_only"):
+        _match_by_place(row)
+        if row.existing:
+            return
+    _flag_possible_duplicates(row)
+
+
+def _match_by_place(row: RowResult) -> None:
+    """Already imported: the same source URL, or the same title, on the same start date and place."""
+    data = row.data
     same_place = Q(date_start=data["date_start"], country=data["country"], admin1__iexact=data["admin1"], locality__iexact=data["locality"])
     if data.get("source_url"):
         url = normalise_url(data["source_url"])
@@ -130,7 +139,11 @@ def find_existing(row: RowResult) -> None:
     match = Incident.objects.filter(same_place, title__iexact=data["title"]).values_list("code", flat=True).first()
     if match:
         row.existing, row.matched_by = match, "title, start date and place"
-        return
+
+
+def _flag_possible_duplicates(row: RowResult) -> None:
+    """The admin's duplicate check (`duplicates.possible_duplicates`) on the incident the row would become."""
+    data = row.data
     names = [name for name, _ in data["belligerents"]]
     belligerent_ids = [actor.pk for actor in find_actors(names).values()] if names else []
     candidate = Incident(
@@ -236,10 +249,8 @@ class _Rollback(Exception):
     pass
 
 
-def import_rows(header: list[str], rows: list[tuple[int, dict]], *, user=None, filename: str = "upload", dry_run: bool = True,
-                batching: Batching | None = None) -> ImportReport:
-    """Check every row, then (no errors) write them all in one transaction (batched: one per batch); a dry run rolls back."""
-    report = ImportReport(layout="tracker")
+def _check_tracker_header(header: list[str], report: ImportReport, user) -> None:
+    """The tracker's layout: unknown and derived columns noted, `title` and `date_start` required."""
     unknown = [name for name in header if name and name not in KNOWN_COLUMNS]
     if unknown:
         report.warnings.append(f"Columns not imported (not part of the format): {', '.join(unknown)}.")
@@ -249,10 +260,30 @@ def import_rows(header: list[str], rows: list[tuple[int, dict]], *, user=None, f
     for required in ("title", "date_start"):
         if required not in header:
             report.file_errors.append(f"The header has no “{required}” column; the first row must name the columns (see the README).")
+    if "grade" in header and user is not None and not user.has_perm(GRADE_PERMISSION) and not report.file_errors:
+        report.warnings.append("The grade column is not imported: grading is for reviewers. The incidents are imported ungraded.")
+
+
+@dataclass(frozen=True)
+class RowLayout:
+    """A layout read one row per incident: its name, header check, row check and writer (the tracker's own, or ACLED's)."""
+
+    name: str
+    check_header: Callable  # (header, report, user) → None: notes file errors and warnings on the report
+    check_row: Callable  # (line, raw) → RowResult
+    writer: Callable  # (user=, filename=) → an object with create(row) → Incident
+
+
+TRACKER = RowLayout(name="tracker", check_header=_check_tracker_header, check_row=check_row, writer=_Writer)
+
+
+def import_rows(header: list[str], rows: list[tuple[int, dict]], *, user=None, filename: str = "upload", dry_run: bool = True,
+                batching: Batching | None = None, layout: RowLayout = TRACKER) -> ImportReport:
+    """Check every row, then (no errors) write them all in one transaction (batched: one per batch); a dry run rolls back."""
+    report = ImportReport(layout=layout.name)
+    layout.check_header(header, report, user)
     if report.file_errors:
         return report
-    if "grade" in header and user is not None and not user.has_perm(GRADE_PERMISSION):
-        report.warnings.append("The grade column is not imported: grading is for reviewers. The incidents are imported ungraded.")
     if len(rows) > max_rows():
         report.file_errors.append(str(too_many_rows(len(rows))))
         return report
@@ -260,19 +291,19 @@ def import_rows(header: list[str], rows: list[tuple[int, dict]], *, user=None, f
     for number, (line, raw) in enumerate(rows):
         if batching is not None and number % 100 == 0:
             batching.progress("checking the rows", number, len(rows))
-        row = check_row(line, raw)
+        row = layout.check_row(line, raw)
         for key in filter(None, [row.code, *(f"{dataset}:{identifier}" for dataset, identifier in row.data.get("external_ids", []))]):
             if key in seen:
                 column = "code" if key == row.code else "external_ids"
                 row.error(column, f"the same record ({key}) appears again; it was first on row {seen[key]}.")
             seen.setdefault(key, line)
-        if not row.errors:
+        if not row.errors and not row.data.get("skip"):
             find_existing(row)
         report.rows.append(row)
     if not report.ok:
         return report
     if batching is None:
-        return _write_rows(report, user=user, filename=filename, dry_run=dry_run)
+        return _write_rows(report, layout.writer(user=user, filename=filename), dry_run=dry_run)
     windows = _windows(report.rows, batching.size)
     for name in ("created", "skipped", "figures_created"):
         setattr(report, name, batching.carried.get(name, 0))
@@ -282,7 +313,7 @@ def import_rows(header: list[str], rows: list[tuple[int, dict]], *, user=None, f
     for index in range(batching.start, len(windows)):
         try:
             with transaction.atomic():
-                _write_window(report, windows[index], _Writer(user=user, filename=filename))
+                _write_window(report, windows[index], layout.writer(user=user, filename=filename))
                 if dry_run:
                     raise _Rollback
                 batching.committed(index + 1, {"created": report.created, "skipped": report.skipped,
@@ -303,6 +334,10 @@ def import_rows(header: list[str], rows: list[tuple[int, dict]], *, user=None, f
 def _write_window(report: ImportReport, rows: list[RowResult], writer: "_Writer") -> None:
     with deferred_recompute():
         for row in rows:
+            if row.data.get("skip"):
+                report.skipped += 1
+                note_skip(report.skips, row.data["skip"], row.data.get("label") or row.code)
+                continue
             if row.existing:
                 report.skipped += 1
                 note_skip(report.skips, "already_imported", row.existing)
@@ -312,11 +347,11 @@ def _write_window(report: ImportReport, rows: list[RowResult], writer: "_Writer"
             report.figures_created += row.figures
 
 
-def _write_rows(report: ImportReport, *, user, filename: str, dry_run: bool) -> ImportReport:
+def _write_rows(report: ImportReport, writer: "_Writer", *, dry_run: bool) -> ImportReport:
     """All the checked rows in one transaction: everything or, on any error, nothing."""
     try:
         with transaction.atomic():
-            _write_window(report, report.rows, _Writer(user=user, filename=filename))
+            _write_window(report, report.rows, writer)
             if dry_run:
                 raise _Rollback
     except _Rollback:
@@ -424,20 +459,3 @@ def _ged_report(report: ImportReport, result, *, dry_run: bool) -> ImportReport:
                                   "never incidents.")
     report.committed = not dry_run
     return report
-
-
-def import_file(content: bytes, filename: str, *, user=None, dry_run: bool = True, batching: Batching | None = None) -> ImportReport:
-    """Read the file, choose its layout, and import it (or preview it)."""
-    try:
-        header, rows = read_table(content, filename)
-    except ImportFileError as error:
-        return ImportReport(layout="", file_errors=[str(error)])
-    if is_ged(header):
-        if filename.lower().endswith(".xlsx"):
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            writer.writerow(header)
-            writer.writerows([[raw.get(name, "") for name in header] for _, raw in rows])
-            content = buffer.getvalue().encode("utf-8")
-        return import_ged(content, user=user, dry_run=dry_run, batching=batching)
-    return import_rows(header, rows, user=user, filename=filename, dry_run=dry_run, batching=batching)
