@@ -48,6 +48,7 @@ def _side(incident) -> dict:
     return {
         "incident": incident,
         "rows": [
+            (gettext("status"), incident.get_status_display()),
             (gettext("dates"), f"{incident.date_start} – {incident.date_end or ''} ({incident.get_date_precision_display()})"),
             (gettext("place"), ", ".join(filter(None, [incident.locality, incident.place_name_ar, incident.admin2,
                                                       incident.admin1, incident.country]))),

@@ -26,10 +26,13 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if replace:
             LinkCandidate.objects.all().delete()
+        before = LinkCandidate.objects.count()
         started = time.monotonic()
         counts = generate(left_set, right_set, run=f"{left} ~ {right}", chunk=chunk, min_probability=min_probability,
                           progress=lambda c: self.stderr.write(f"  {c['left']} left records read, {c['stored']} pairs kept"))
         seconds = time.monotonic() - started
+        # A pair met from both sides (the sets overlap) is written once: count what the queue gained.
+        counts["stored"] = LinkCandidate.objects.count() - before
         self.stdout.write(
             f"{counts['left']} left records, {counts['blocked']} pairs through blocking, {counts['decided']} already "
             f"decided, {counts['stored']} kept for review, in {seconds:.1f} s."
