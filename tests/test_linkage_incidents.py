@@ -169,13 +169,14 @@ def test_reviewer_merges_a_decided_pair(world, reviewer):
     assert LinkDecision.objects.get().action == SameAction.MERGED
 
 
-def test_labelled_pairs_export(world, editor, reviewer_client, editor_client):
+def test_labelled_pairs_export(world, editor, reviewer_client, editor_client, client, django_user_model):
     _run()
     candidate = LinkCandidate.objects.get(incident_a=world["p2"], incident_b=world["d2"])
     response = editor_client.post(reverse("admin:incidents_linkcandidate_decide", args=[candidate.pk]),
                                   {"verdict": "same", "reason": "Same bakery"})
     assert response.status_code == 302 and LinkDecision.objects.get().decided_by == editor
-    assert editor_client.get(reverse("admin:incidents_linkdecision_export")).status_code == 403
+    client.force_login(django_user_model.objects.create_user("staff", "s@example.org", "pw-staff-12345", is_staff=True))
+    assert client.get(reverse("admin:incidents_linkdecision_export")).status_code == 403
     response = reviewer_client.get(reverse("admin:incidents_linkdecision_export"))
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:5] == ["pair", "verdict", "reason", "who", "when"] and "weight_distance" in rows[0]

@@ -1,5 +1,5 @@
-"""Linkage review (incidents 0045): every editorial group reviews candidates and records decisions; reviewers and
-administrators also export the labelled pairs. Merging stays the reviewers' merge_incident permission."""
+"""Linkage review (incidents 0045): every editorial group reviews candidates, records decisions and exports them as
+labelled pairs (admin only, never public). Merging a pair stays the reviewers' merge_incident permission."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -23,9 +23,7 @@ def grant(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     review, export = _permissions(apps, REVIEW), _permissions(apps, EXPORT)
     for group in Group.objects.filter(name__in=ALL):
-        group.permissions.add(*review)
-        if group.name != "Editor":
-            group.permissions.add(*export)
+        group.permissions.add(*review, *export)
 
 
 def revoke(apps, schema_editor):

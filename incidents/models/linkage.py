@@ -28,20 +28,22 @@ class SameAction(models.TextChoices):
 
 
 class LinkCandidate(models.Model):
-    """A scored pair found by `manage.py link_incidents`, waiting in the review queue (admin only)."""
+    """A scored pair found by `manage.py link_incidents`, waiting in the review queue (admin only).
+
+    Derived rows, rebuilt by the command (so not edited, and without history): what is kept is the decision."""
 
     incident_a = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="+", help_text=_("One record of the pair (the lower id)."),
+        Incident, on_delete=models.CASCADE, related_name="+", editable=False, help_text=_("One record of the pair (the lower id)."),
     )
     incident_b = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="+", help_text=_("The other record of the pair (the higher id)."),
+        Incident, on_delete=models.CASCADE, related_name="+", editable=False, help_text=_("The other record of the pair (the higher id)."),
     )
-    weight = models.FloatField(help_text=_("Sum of the fields' match weights (log2 m/u) plus the prior's log-odds."))
-    probability = models.FloatField(help_text=_("Match probability from the weight (Fellegi–Sunter, with the prior)."))
+    weight = models.FloatField(editable=False, help_text=_("Sum of the fields' match weights (log2 m/u) plus the prior's log-odds."))
+    probability = models.FloatField(editable=False, help_text=_("Match probability from the weight (Fellegi–Sunter, with the prior)."))
     contributions = models.JSONField(
-        default=dict, help_text=_("Each field's comparison level and match weight, as the reviewer sees them."),
+        default=dict, editable=False, help_text=_("Each field's comparison level and match weight, as the reviewer sees them."),
     )
-    run = models.CharField(max_length=200, blank=True, help_text=_("The left and right sets the run compared."))
+    run = models.CharField(max_length=200, blank=True, editable=False, help_text=_("The left and right sets the run compared."))
     created_at = models.DateTimeField(auto_now_add=True, help_text=_("When the pair was found."))
 
     class Meta:
