@@ -315,3 +315,11 @@ IMPORT_MAX_ROWS = int(os.environ.get("DJANGO_IMPORT_MAX_ROWS", "20000"))
 IMPORT_MAX_LINE_CHARS = int(os.environ.get("DJANGO_IMPORT_MAX_LINE_CHARS", "100000"))
 IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_UNZIPPED_BYTES", str(200 * 1024 * 1024)))
 IMPORT_MAX_ZIP_RATIO = int(os.environ.get("DJANGO_IMPORT_MAX_ZIP_RATIO", "100"))
+
+# Incident linkage (incidents/linkage/): the prior probability that a pair found by blocking is one event; pairs shown
+# in the review queue from this match probability; above the second, the queue marks them "likely the same" (nothing is
+# ever merged or linked automatically); at most this many candidates kept per record of the left set.
+LINKAGE_PRIOR = float(os.environ.get("LINKAGE_PRIOR", "0.05"))
+LINKAGE_SHOW_ABOVE = float(os.environ.get("LINKAGE_SHOW_ABOVE", "0.2"))
+LINKAGE_LIKELY_SAME = float(os.environ.get("LINKAGE_LIKELY_SAME", "0.9"))
+LINKAGE_PER_RECORD = int(os.environ.get("LINKAGE_PER_RECORD", "50"))

@@ -12,6 +12,7 @@ rule that derives them.
 - `incident`: the incident's page (workflow, merge, history); `claims`, `reference`: the other records' pages;
 - `reports`: the report's page, where an editor records what a report states; `imports`: the bulk import page.
 - `revisions`: the reviewers' queue of pending revisions, each side by side with the public version.
+- `linkage`: the linkage review queue and the decisions kept as data (incidents.linkage).
 """
 
-from . import claims, incident, reference, reports, revisions  # noqa: F401  (each module registers its pages)
+from . import claims, incident, linkage, reference, reports, revisions  # noqa: F401  (each module registers its pages)

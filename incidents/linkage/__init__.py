@@ -1,1 +1,1 @@
-"""Record linkage: comparing incidents and victims across datasets and sources (issue 16)."""
+"""Record linkage: which records in two sets are the same event or person, scored, reviewed, every decision kept (issue 16)."""

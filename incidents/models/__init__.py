@@ -3,6 +3,7 @@
 from .actors import Actor, ActorAlias, Conflict
 from .claims import AggregateClaim, CasualtyFigure, ClaimFields, OfficialStatement, check_quote, describe_count
 from .incident import BelligerentRoleLink, ExternalIdentifier, Incident, IncidentAlias, IncidentReport
+from .linkage import LinkCandidate, LinkDecision, SameAction, Verdict
 from .positions import Position
 from .redactions import RedactableField, Redaction
 from .revisions import Revision
@@ -20,11 +21,15 @@ __all__ = [
     "Incident",
     "IncidentAlias",
     "IncidentReport",
+    "LinkCandidate",
+    "LinkDecision",
     "OfficialStatement",
     "Position",
     "RedactableField",
     "Redaction",
     "Revision",
+    "SameAction",
+    "Verdict",
     "Victim",
     "check_quote",
     "describe_count",
