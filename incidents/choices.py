@@ -293,6 +293,10 @@ class ClaimStatus(models.TextChoices):
 CIVILIANS = {"person_status": ClaimStatus.CIVILIAN, "sex": Sex.UNKNOWN, "age_group": AgeGroup.UNKNOWN, "profession": ""}
 CHILDREN = {**CIVILIANS, "age_group": AgeGroup.CHILD}
 WOMEN = {**CIVILIANS, "sex": Sex.FEMALE, "age_group": AgeGroup.ADULT}
+# Whom a dataset's other counts count: every death whatever the status of the dead (UCDP's low–high, ACLED's
+# fatalities), and combatants not told apart (UCDP's sides). Never read as civilians.
+ALL_DEATHS = {**CIVILIANS, "person_status": ClaimStatus.ANY}
+COMBATANTS = {**CIVILIANS, "person_status": ClaimStatus.COMBATANTS}
 
 # The categories that say whom a claim counts, in order.
 WHOM_FIELDS = ("person_status", "sex", "age_group", "profession")

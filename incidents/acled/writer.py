@@ -27,9 +27,6 @@ ACLED_SOURCE = {
     ),
 }
 
-# ACLED's fatalities: every death of the event whatever the dead were (like UCDP's low–high), never civilians alone.
-ALL_DEATHS = {**choices.CIVILIANS, "person_status": choices.ClaimStatus.ANY}
-
 MAX_ATTRIBUTION = CasualtyFigure._meta.get_field("attributed_to").max_length
 
 
@@ -82,7 +79,7 @@ class AcledWriter(_Writer):
         report = self.record(data)
         who = f"ACLED (sources: {data['sources']})" if data["sources"] else "ACLED"
         claim = CasualtyFigure(
-            incident=incident, report=report, outcome=choices.Outcome.KILLED, **ALL_DEATHS, basis=choices.Basis.REPORTED,
+            incident=incident, report=report, outcome=choices.Outcome.KILLED, **choices.ALL_DEATHS, basis=choices.Basis.REPORTED,
             count_min=data["fatalities"], count_max=data["fatalities"], count_best=data["fatalities"],
             qualifier=choices.Qualifier.ABOUT, attributed_to=who[:MAX_ATTRIBUTION],
             notes="ACLED fatalities: its conservative count of all deaths of the event, of any status.",

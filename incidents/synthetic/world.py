@@ -189,7 +189,7 @@ AR_QUALIFIED = {
 }
 GROUP_WHOM = {
     "civilians": choices.CIVILIANS, "children": choices.CHILDREN, "women": choices.WOMEN,
-    "combatants": {**choices.CIVILIANS, "person_status": choices.ClaimStatus.COMBATANTS},
+    "combatants": choices.COMBATANTS,
     "undetermined": {**choices.CIVILIANS, "person_status": choices.ClaimStatus.UNKNOWN},
 }
 EN_WHO = {"civilians": "civilians", "children": "children", "women": "women", "combatants": "fighters", "undetermined": "people"}

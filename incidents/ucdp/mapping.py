@@ -279,11 +279,6 @@ def _stated_on(event: GedEvent) -> datetime.date | None:
     return max(dates) if dates else None
 
 
-# Whom UCDP's other counts count: every death whatever the status of the dead (low–high), and each side's dead.
-ALL_DEATHS = {**choices.CIVILIANS, "person_status": choices.ClaimStatus.ANY}
-COMBATANTS = {**choices.CIVILIANS, "person_status": choices.ClaimStatus.COMBATANTS}
-
-
 def ucdp_figures(event: GedEvent, warnings: list[GedWarning] | None = None) -> list[dict]:
     """UCDP's figures for the event as CasualtyFigure fields (without incident and report); quirks go to `warnings`."""
     warnings = [] if warnings is None else warnings
@@ -312,13 +307,13 @@ def ucdp_figures(event: GedEvent, warnings: list[GedWarning] | None = None) -> l
             "kept low and high as given; the best estimate is in the claim's public caveat, not its best-estimate field",
         ))
     figures.append({
-        **common, **ALL_DEATHS, "attributed_to": who, "qualifier": choices.Qualifier.BETWEEN,
+        **common, **choices.ALL_DEATHS, "attributed_to": who, "qualifier": choices.Qualifier.BETWEEN,
         "count_min": low, "count_max": high, "count_best": best, "caveat": all_deaths_caveat(event), "notes": notes,
     })
     for side, deaths in ((event.side_a, event.deaths_a), (event.side_b, event.deaths_b)):
         if deaths > 0:
             figures.append({
-                **common, **COMBATANTS, "qualifier": choices.Qualifier.ABOUT,
+                **common, **choices.COMBATANTS, "qualifier": choices.Qualifier.ABOUT,
                 "attributed_to": _clip(f"{who} (deaths of {side})", MAX_ATTRIBUTION),
                 "count_min": deaths, "count_max": deaths, "count_best": deaths, "caveat": "",
                 "notes": f"UCDP GED {GED_VERSION} best estimate of deaths of {side}.",
