@@ -2,7 +2,9 @@
 
 A **system** is one way an incident came to be recorded:
 - a named source (`source:<slug>`): the incident is linked to a report of that source (IncidentReport → Report →
-  Source). Only sources that may be named (`Source.objects.not_confidential()`) are systems of their own;
+  Source). Only sources that may be named (`Source.objects.not_confidential()`) are systems of their own. A dataset's
+  own record of an event (a report of kind "dataset record": UCDP's, ACLED's) is that dataset, not a source beside it:
+  it counts only as the dataset's system, never twice (`source_links`);
 - the confidential sources, together (`confidential`): one system "confidential sources", never split by source, so a
   page can neither name one nor tell how many there are nor which incidents each one recorded;
 - a dataset (`dataset:<value>`, UCDP GED, ACLED…): the incident carries an external id of that dataset.
@@ -27,6 +29,7 @@ from django.db.models import BooleanField, Case, Count, DateField, Exists, Expre
 from django.db.models.functions import TruncMonth, TruncYear
 from django.utils.translation import gettext as _
 
+from sources.choices import ReportKind
 from sources.models import Source
 
 from . import choices
@@ -56,7 +59,7 @@ def systems_of(incidents: QuerySet) -> list[dict]:
 
 def _systems_of(incidents: QuerySet) -> list[dict]:
     ids = incidents.order_by().values("pk")
-    links = IncidentReport.objects.filter(incident__in=ids)
+    links = source_links(incident__in=ids)
     named = (
         links.filter(report__source__in=_named_sources()).order_by()
         .values("report__source__slug", "report__source__name", "report__source__name_ar")
@@ -109,12 +112,17 @@ def parse_systems(values: list[str], found: list[dict]) -> tuple[list[dict], lis
     return chosen, errors
 
 
+def source_links(**where) -> QuerySet:
+    """Links of incidents to the reports of sources, less the datasets' own records (those are the dataset systems)."""
+    return IncidentReport.objects.filter(**where).exclude(report__kind=ReportKind.DATASET_RECORD)
+
+
 def _recorded(system: tuple, outer: str) -> Exists:
     """Whether the incident (`outer`, an OuterRef path) was recorded by the system (kind, ref)."""
     kind, ref = system
     if kind == "dataset":
         return Exists(ExternalIdentifier.objects.filter(incident=OuterRef(outer), dataset=ref))
-    links = IncidentReport.objects.filter(incident=OuterRef(outer))
+    links = source_links(incident=OuterRef(outer))
     if kind == "source":
         return Exists(links.filter(report__source_id=ref))
     return Exists(links.exclude(report__source__in=_named_sources()))

@@ -217,3 +217,18 @@ def test_a_province_unknown_is_said_in_the_pages_language(world, client):
     assert "province unknown (IQ)" in client.get(reverse("overlap"), params).content.decode()
     assert "محافظة غير معروفة (IQ)" in client.get("/ar/overlap/", params).content.decode()
     assert ("IQ:", "1-1") in _nonzero(_csv(client, system=f"{A},{B}", by="admin1"))
+
+
+def test_a_datasets_own_record_is_the_dataset_not_a_second_source():
+    """An imported UCDP event has UCDP's external id and a report of kind "dataset record" from the UCDP source: one
+    system (the dataset), never the dataset and its source counted as two that always agree."""
+    ucdp = factories.SourceFactory(slug="ucdp", name="UCDP")
+    news = factories.SourceFactory(slug="news", name="News")
+    for day in (1, 2):
+        incident = _incident(datetime.date(2017, 3, day))
+        factories.ExternalIdentifierFactory(incident=incident, dataset="ucdp_ged")
+        IncidentReport.objects.create(incident=incident, report=factories.ReportFactory(source=ucdp, kind="dataset_record"))
+        if day == 1:
+            IncidentReport.objects.create(incident=incident, report=factories.ReportFactory(source=news))
+    keys = {system["key"]: system["incidents"] for system in overlap.systems_of(Incident.objects.published())}
+    assert keys == {"dataset:ucdp_ged": 2, "source:news": 1}
